@@ -1,0 +1,191 @@
+"""The `newsdigest` command: people read what it prints, operators read its logs."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from importlib.metadata import version
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot.console import chat_loop
+from bot.logs import configure_logging
+from bot.runner import run_polling
+from bot.services.context import Runtime
+from bot.services.ingest import IngestReport, expand_inputs, ingest_paths
+from bot.settings import Settings
+from digest.errors import NewsdigestError
+from storage.articles import article_count
+from storage.db import Database
+from storage.migrate import upgrade_database
+
+app = typer.Typer(
+    help="newsdigest: a Telegram bot that summarises news and sends daily digests.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
+
+NO_TOKEN_MESSAGE = (  # noqa: S105 - a message, not a secret
+    "TELEGRAM_BOT_TOKEN is not set: put it in the environment or in .env "
+    "(see .env.example), or try the bot without Telegram with `newsdigest chat`."
+)
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        err.print(f"[red]Invalid settings[/]: {problems}")
+        raise typer.Exit(2) from None
+    configure_logging(settings)
+    return settings
+
+
+def run_with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    """Run ``work`` in a fresh event loop with a migrated database; errors become one line."""
+
+    async def main() -> T:
+        database = Database(settings.database_url.get_secret_value())
+        try:
+            await upgrade_database(database)
+            return await work(Runtime(settings=settings, db=database))
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(main())
+    except NewsdigestError as exc:
+        err.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"[red]error[/]: cannot reach the database: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"newsdigest {version('newsdigest')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """newsdigest: news summaries, categories, search and daily digests in Telegram."""
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations."""
+    settings = load_settings()
+
+    async def nothing(_runtime: Runtime) -> None:
+        return None
+
+    run_with_runtime(settings, nothing)
+    out.print("database is up to date")
+
+
+def _print_report(report: IngestReport) -> None:
+    for _name, reason in report.failed:
+        err.print(f"[red]failed[/]: {reason}", markup=True, soft_wrap=True)
+    out.print(
+        f"new {report.new:,} · duplicate {report.duplicate:,} · failed {len(report.failed):,}"
+    )
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files and folders (recursively) to ingest.")
+    ],
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Only when the database has no articles yet.")
+    ] = False,
+) -> None:
+    """Ingest articles from files and folders; exit 1 if any input failed."""
+    settings = load_settings()
+    total = sum(1 for _ in expand_inputs(inputs))
+
+    async def work(runtime: Runtime) -> IngestReport | None:
+        if if_empty:
+            async with runtime.db.transaction() as session:
+                if await article_count(session) > 0:
+                    return None
+        if not out.is_terminal:
+            return await ingest_paths(runtime, inputs)
+        with Progress(
+            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), console=out, transient=True
+        ) as progress:
+            task = progress.add_task("ingest", total=total)
+            return await ingest_paths(
+                runtime, inputs, on_input_done=lambda _name: progress.advance(task)
+            )
+
+    report = run_with_runtime(settings, work)
+    if report is None:
+        return
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def chat(
+    english: Annotated[bool, typer.Option("--english", help="Talk in English.")] = False,
+) -> None:
+    """A local console chat: type /latest, /category 国际 ... and read the replies."""
+    settings = load_settings()
+    run_with_runtime(
+        settings, lambda runtime: chat_loop(runtime, language_code="en" if english else "zh")
+    )
+
+
+@app.command()
+def run(
+    fallback_to_chat: Annotated[
+        bool,
+        typer.Option(
+            "--fallback-to-chat",
+            help="Without a token, open `newsdigest chat` instead of failing.",
+        ),
+    ] = False,
+) -> None:
+    """Run the Telegram bot (long polling). Migrates the database first."""
+    settings = load_settings()
+    if settings.telegram_bot_token is None:
+        if fallback_to_chat:
+            out.print(f"[yellow]{NO_TOKEN_MESSAGE}[/] Opening the console chat.")
+            chat(english=False)
+            return
+        err.print(f"[red]error[/]: {NO_TOKEN_MESSAGE}")
+        raise typer.Exit(2)
+    try:
+        run_polling(settings)
+    except NewsdigestError as exc:
+        err.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    app(prog_name="newsdigest")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

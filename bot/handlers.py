@@ -1,0 +1,82 @@
+"""Telegram handlers: parse the update, call one service, send the reply it returns."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.messages import language_for, raw
+from bot.sending import send_reply
+from bot.services import browse
+from bot.services.commands import make_caller, run_command, split_command
+from bot.services.context import Caller, Runtime
+
+logger = logging.getLogger(__name__)
+RUNTIME_KEY = "runtime"
+
+
+def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    runtime: Runtime = context.bot_data[RUNTIME_KEY]
+    return runtime
+
+
+async def _caller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller | None:
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    user = update.effective_user
+    return await make_caller(
+        runtime_of(context),
+        chat_id=chat.id,
+        chat_type=chat.type,
+        user_id=user.id if user else None,
+        language_code=user.language_code if user else None,
+    )
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every ``/command``, in private chats, groups (``/latest@bot``) and channels."""
+    message = update.effective_message
+    parsed = split_command(message.text or "") if message else None
+    if parsed is None:
+        return
+    name, target, args = parsed
+    if target is not None and target.lower() != (context.bot.username or "").lower():
+        return  # addressed to another bot in the same group
+    caller = await _caller(update, context)
+    if caller is None:
+        return
+    reply = await run_command(runtime_of(context), caller, name, args)
+    await send_reply(context.bot, caller.chat_id, reply)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline button: acknowledge it at once, then send what it asks for."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    caller = await _caller(update, context)
+    if caller is None or not query.data:
+        return
+    reply = await browse.press(runtime_of(context), caller, query.data)
+    await send_reply(context.bot, caller.chat_id, reply)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the traceback for the operator; tell the user briefly, without details."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    user = update.effective_user
+    language = language_for(user.language_code if user else None)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, html.escape(raw(language, "error"))
+        )
+    except TelegramError as exc:
+        logger.warning("could not send the apology to chat %s: %s", update.effective_chat.id, exc)

@@ -1,0 +1,172 @@
+"""/latest, /category, /search and their buttons: read-only browsing of the store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.messages import raw, say
+from bot.services.context import Caller, Runtime
+from bot.services.paging import decode_cursor, encode_cursor
+from digest.article import StoredArticle
+from digest.categories import english_label, known_category
+from digest.render import pack_messages, render_article
+from digest.reply import Button, Reply
+from digest.search_terms import query_phrases
+from storage.articles import (
+    Cursor,
+    Page,
+    articles_by_ids,
+    category_articles,
+    category_counts,
+    latest_articles,
+)
+from storage.search import search_article_ids
+
+DEFAULT_COUNT = 5
+MAX_COUNT = 20
+CATEGORY_BUTTONS_PER_ROW = 3
+_NUMBER = re.compile(r"[-+]?\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class CountArgument:
+    value: int | None
+    error: str | None
+
+
+def parse_count(text: str, *, command: str, language: str) -> CountArgument:
+    """``"10"`` → 10; anything but a whole number from 1 to MAX_COUNT → a helpful error."""
+    if not _NUMBER.fullmatch(text):
+        return CountArgument(
+            None, say(language, "count.invalid", maximum=MAX_COUNT, command=command)
+        )
+    count = int(text)
+    if count < 1:
+        return CountArgument(
+            None, say(language, "count.invalid", maximum=MAX_COUNT, command=command)
+        )
+    if count > MAX_COUNT:
+        return CountArgument(
+            None, say(language, "count.too_many", maximum=MAX_COUNT, command=command)
+        )
+    return CountArgument(count, None)
+
+
+def _label(caller: Caller, category: str) -> str:
+    return english_label(category) if caller.language == "en" else category
+
+
+def _render_list(caller: Caller, header: str, articles: list[StoredArticle]) -> list[str]:
+    blocks = (
+        render_article(a, zone=caller.zone, category_label=_label(caller, a.category), number=n)
+        for n, a in enumerate(articles, start=1)
+    )
+    return pack_messages(blocks, header=header)
+
+
+def _older_button(caller: Caller, kind: str, page: Page, count: int) -> list[list[Button]]:
+    if page.next_cursor is None:
+        return []
+    data = encode_cursor(kind, page.next_cursor, count)
+    return [[Button(raw(caller.language, "older"), data)]] if data else []
+
+
+async def latest(
+    runtime: Runtime, caller: Caller, args: list[str], after: Cursor | None = None
+) -> Reply:
+    count = DEFAULT_COUNT
+    if args:
+        parsed = parse_count(args[0], command="latest", language=caller.language)
+        if parsed.value is None:
+            return Reply([parsed.error or ""])
+        count = parsed.value
+    async with runtime.db.transaction() as session:
+        page = await latest_articles(session, limit=count, after=after)
+    if not page.articles:
+        return Reply([say(caller.language, "latest.empty")])
+    header = say(caller.language, "latest.header", count=len(page.articles))
+    return Reply(
+        _render_list(caller, header, page.articles), _older_button(caller, "l", page, count)
+    )
+
+
+async def _category_list(runtime: Runtime, caller: Caller, unknown: str | None) -> Reply:
+    async with runtime.db.transaction() as session:
+        counts = await category_counts(session)
+    if not counts:
+        return Reply([say(caller.language, "category.list_empty")])
+    buttons = [
+        Button(f"{_label(caller, name)} ({count})", f"c:{name}")
+        for name, count in counts
+        if len(f"c:{name}".encode()) <= 64
+    ]
+    rows = [
+        buttons[i : i + CATEGORY_BUTTONS_PER_ROW]
+        for i in range(0, len(buttons), CATEGORY_BUTTONS_PER_ROW)
+    ]
+    if unknown is not None:
+        names = "、".join(_label(caller, name) for name, _ in counts)
+        text = say(caller.language, "category.unknown", name=unknown, names=names)
+    else:
+        text = raw(caller.language, "category.list")
+    return Reply(pack_messages([text]), rows)
+
+
+async def category(
+    runtime: Runtime, caller: Caller, args: list[str], after: Cursor | None = None
+) -> Reply:
+    """No argument: the categories as buttons. ``NAME [N]``: that category's newest."""
+    if not args:
+        return await _category_list(runtime, caller, unknown=None)
+    count = DEFAULT_COUNT
+    if len(args) > 1 and _NUMBER.fullmatch(args[-1]):
+        parsed = parse_count(args[-1], command="category", language=caller.language)
+        if parsed.value is None:
+            return Reply([parsed.error or ""])
+        count = parsed.value
+        args = args[:-1]
+    name = " ".join(args)
+    found = known_category(name)
+    canonical = found.name if found is not None else name
+    async with runtime.db.transaction() as session:
+        page = await category_articles(session, category=canonical, limit=count, after=after)
+    if not page.articles and found is not None:
+        return Reply([say(caller.language, "category.empty", category=_label(caller, canonical))])
+    if not page.articles:
+        return await _category_list(runtime, caller, unknown=name)
+    header = say(
+        caller.language,
+        "category.header",
+        category=_label(caller, canonical),
+        count=len(page.articles),
+    )
+    buttons = _older_button(caller, f"C{canonical}", page, count)
+    return Reply(_render_list(caller, header, page.articles), buttons)
+
+
+async def search(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    words = " ".join(args).strip()
+    phrases = query_phrases(words)
+    if not phrases:
+        return Reply([say(caller.language, "search.usage")])
+    async with runtime.db.transaction() as session:
+        ids = await search_article_ids(session, phrases)
+        articles = (await articles_by_ids(session, ids))[:MAX_COUNT] if ids else []
+    if not articles:
+        return Reply([say(caller.language, "search.empty", words=words)])
+    header = say(caller.language, "search.header", words=words, count=len(articles))
+    return Reply(_render_list(caller, header, articles))
+
+
+async def press(runtime: Runtime, caller: Caller, data: str) -> Reply:
+    """The reply to an inline button (callback data made by this module)."""
+    if data.startswith("c:"):
+        return await category(runtime, caller, [data[2:]])
+    decoded = decode_cursor(data)
+    if decoded is None:
+        return Reply([raw(caller.language, "button.expired")])
+    kind, cursor, count = decoded
+    if kind == "l":
+        return await latest(runtime, caller, [str(count)], after=cursor)
+    return await category(runtime, caller, [kind[1:], str(count)], after=cursor)

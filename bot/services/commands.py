@@ -1,0 +1,68 @@
+"""The chat commands every front end serves: one table, one entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.messages import command_list, language_for, raw, say
+from bot.services import browse
+from bot.services.context import Caller, Runtime
+from digest.reply import Reply
+from storage.chats import chat_timezone
+
+CommandService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
+
+
+async def help_reply(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
+    return Reply([say(caller.language, "help", commands="") + command_list(caller.language)])
+
+
+COMMANDS: dict[str, CommandService] = {
+    "start": help_reply,
+    "help": help_reply,
+    "latest": browse.latest,
+    "category": browse.category,
+    "search": browse.search,
+}
+
+
+def split_command(text: str) -> tuple[str, str | None, list[str]] | None:
+    """``"/latest@bot 5"`` → ``("latest", "bot", ["5"])``; ``None`` when not a command."""
+    if not text.startswith("/"):
+        return None
+    head, *args = text.split()
+    name, _, target = head[1:].partition("@")
+    return name.lower(), target or None, args
+
+
+async def run_command(runtime: Runtime, caller: Caller, name: str, args: list[str]) -> Reply:
+    """The reply to ``/name args``; unknown commands get a pointer to /help."""
+    service = COMMANDS.get(name)
+    if service is None:
+        return Reply([raw(caller.language, "unknown_command")])
+    return await service(runtime, caller, args)
+
+
+async def make_caller(
+    runtime: Runtime,
+    *,
+    chat_id: int,
+    chat_type: str = "private",
+    user_id: int | None = None,
+    language_code: str | None = None,
+) -> Caller:
+    """The caller with the chat's own time zone (the default zone for chats not yet known)."""
+    async with runtime.db.transaction() as session:
+        zone_name = await chat_timezone(session, chat_id)
+    try:
+        zone = ZoneInfo(zone_name) if zone_name else runtime.settings.zone
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = runtime.settings.zone
+    return Caller(
+        chat_id=chat_id,
+        chat_type=chat_type,
+        user_id=user_id,
+        language=language_for(language_code),
+        zone=zone,
+    )

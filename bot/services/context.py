@@ -1,0 +1,38 @@
+"""What every service gets: the process's resources and who is asking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.settings import Settings
+from storage.db import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Runtime:
+    """The process's shared resources, built once at start-up and passed down."""
+
+    settings: Settings
+    db: Database
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The chat (and user) a command comes from, in transport-neutral terms."""
+
+    chat_id: int
+    chat_type: str = "private"  # private, group, supergroup, channel
+    user_id: int | None = None
+    language: str = "zh"  # "zh" or "en", see bot.messages.language_for
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))

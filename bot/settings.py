@@ -1,0 +1,79 @@
+"""Settings from the environment or a ``.env`` file, built once at start-up and passed down."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsdigest.db"
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hhmm(value: str) -> time:
+    """``"8:00"`` or ``"20:30"`` to a time; ``ValueError`` for anything else."""
+    match = _TIME_RE.match(value.strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not a time like 08:00 or 20:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+class Settings(BaseSettings):
+    """Every setting of DESIGN.md. ``.env.example`` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_timezone: str = "Asia/Shanghai"
+    default_digest_time: str = "08:00"
+    feed_poll_interval: int = Field(default=900, ge=30)
+    allow_private_feed_urls: bool = False
+    log_level: str = "INFO"
+    digest_max_articles: int = Field(default=30, ge=1, le=200)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, use Area/City or UTC") from exc
+        return value
+
+    @field_validator("default_digest_time")
+    @classmethod
+    def _valid_time(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _valid_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+    @property
+    def digest_time(self) -> time:
+        return parse_hhmm(self.default_digest_time)

@@ -1,0 +1,82 @@
+"""Keys that say two articles are the same story: canonical URL and normalised text hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that track the reader, not select the page.
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "spm",
+        "from",
+        "source",
+        "ref",
+        "ref_src",
+        "share_token",
+        "scene",
+        "clicktime",
+        "enterid",
+        "wfr",
+        "timestamp",
+        "_ga",
+        "sharer_shareid",
+        "share_source",
+        "utm",
+    }
+)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL with what does not identify the page removed, or ``None`` when not http(s).
+
+    Scheme, ``www.``, default ports, fragments, trailing slashes and tracking parameters
+    (``utm_*``, ``spm``, ``fbclid``...) are dropped; remaining parameters are sorted.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    if port is not None and port not in {80, 443}:
+        host = f"{host}:{port}"
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in _TRACKING_PARAMS and not key.lower().startswith("utm_")
+    )
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("", host, path, urlencode(query), "")).removeprefix("//")
+
+
+def normalised_text(text: str) -> str:
+    """Text reduced to its letters and digits, width-folded and lower-cased."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def content_hash(title: str, body: str) -> str:
+    """A hash of the story's text that ignores spacing, punctuation and case.
+
+    The body decides when there is enough of it, so a re-titled copy is still the same
+    story; very short items (a feed entry with a one-line description) include the title.
+    """
+    key = normalised_text(body)
+    if len(key) < 40:
+        key = normalised_text(title) + "\x00" + key
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()

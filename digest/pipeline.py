@@ -1,0 +1,62 @@
+"""From a parsed article to the record storage keeps: category, time, summary, dedup keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from digest.article import ParsedArticle
+from digest.categories import normalise_category
+from digest.dedup import canonical_url, content_hash
+from digest.search_terms import index_text
+from digest.summary import summarise_lead
+
+MAX_TITLE_CHARS = 300
+
+
+@dataclass(slots=True)
+class ArticleRecord:
+    """An article ready to store. ``published_at`` is aware UTC or ``None``."""
+
+    title: str
+    url: str | None
+    canonical_url: str | None
+    content: str
+    summary: str
+    category: str
+    source: str | None
+    published_at: datetime | None
+    content_hash: str
+    search_text: str
+    origin: str
+
+
+def to_utc(moment: datetime | None, default_tz: ZoneInfo) -> datetime | None:
+    """Aware UTC; a naive time is read in ``default_tz``, never as UTC by accident."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=default_tz)
+    return moment.astimezone(UTC)
+
+
+def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRecord:
+    """Normalise one parsed article; the summary comes from its lead unless one was given."""
+    title = " ".join(parsed.title.split())[:MAX_TITLE_CHARS]
+    paragraphs = [p.strip() for p in parsed.paragraphs if p.strip()]
+    content = "\n\n".join(paragraphs)
+    summary = (parsed.summary or "").strip() or summarise_lead(paragraphs, title=title)
+    return ArticleRecord(
+        title=title,
+        url=parsed.url,
+        canonical_url=canonical_url(parsed.url),
+        content=content,
+        summary=summary,
+        category=normalise_category(parsed.category),
+        source=parsed.source,
+        published_at=to_utc(parsed.published_at, default_tz),
+        content_hash=content_hash(title, content),
+        search_text=index_text(f"{title}\n{content}"),
+        origin=parsed.origin,
+    )

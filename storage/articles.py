@@ -1,0 +1,214 @@
+"""Article writes and reads. Functions take the session and never commit: the caller does."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from digest.article import StoredArticle
+from digest.pipeline import ArticleRecord
+from storage.models import UNDATED_SORT_AT, Article, CategoryCount
+from storage.search import index_articles
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a newest-first listing stopped: the last article's (sort_at, id)."""
+
+    sort_at: datetime
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class InsertOutcome:
+    new_ids: list[int]
+    duplicates: int
+
+
+ListedColumns = tuple[
+    int, str, str | None, str, str, str | None, datetime | None, datetime, datetime
+]
+ListedSelect = Select[*ListedColumns]
+ListedRow = Row[*ListedColumns]
+
+_LISTED = (
+    Article.id,
+    Article.title,
+    Article.url,
+    Article.summary,
+    Article.category,
+    Article.source,
+    Article.published_at,
+    Article.ingested_at,
+    Article.sort_at,
+)
+
+
+def _insert_statement(session: AsyncSession):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    return pg_insert(Article) if dialect == "postgresql" else sqlite_insert(Article)
+
+
+async def insert_articles(
+    session: AsyncSession, records: Sequence[ArticleRecord], *, now: datetime
+) -> InsertOutcome:
+    """Insert the records that are not already stored, in one statement; index them.
+
+    A record whose canonical URL or content hash is already stored (or repeats one earlier
+    in the same batch) is a duplicate. Concurrent writers are safe: the unique constraints
+    decide, through ``ON CONFLICT DO NOTHING``.
+    """
+    unique: dict[str, ArticleRecord] = {}
+    seen_urls: set[str] = set()
+    for record in records:
+        if record.content_hash in unique or (record.canonical_url in seen_urls):
+            continue
+        unique[record.content_hash] = record
+        if record.canonical_url:
+            seen_urls.add(record.canonical_url)
+    if not unique:
+        return InsertOutcome(new_ids=[], duplicates=len(records))
+    rows = [
+        {
+            "title": r.title,
+            "url": r.url,
+            "canonical_url": r.canonical_url,
+            "content": r.content,
+            "summary": r.summary,
+            "category": r.category,
+            "source": r.source,
+            "published_at": r.published_at,
+            "sort_at": r.published_at or UNDATED_SORT_AT,
+            "ingested_at": now,
+            "content_hash": r.content_hash,
+        }
+        for r in unique.values()
+    ]
+    statement = (
+        _insert_statement(session)
+        .on_conflict_do_nothing()
+        .returning(Article.id, Article.content_hash, Article.category)
+    )
+    inserted = (await session.execute(statement, rows)).all()
+    by_hash = {row.content_hash: row.id for row in inserted}
+    await index_articles(session, [(by_hash[h], unique[h].search_text) for h in by_hash])
+    await _add_category_counts(session, Counter(row.category for row in inserted))
+    return InsertOutcome(
+        new_ids=[row.id for row in inserted], duplicates=len(records) - len(inserted)
+    )
+
+
+async def _add_category_counts(session: AsyncSession, counts: Counter[str]) -> None:
+    if not counts:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(CategoryCount).values(
+        [{"name": name, "article_count": count} for name, count in counts.items()]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[CategoryCount.name],
+        set_={"article_count": CategoryCount.article_count + statement.excluded.article_count},
+    )
+    await session.execute(statement)
+
+
+def _to_stored(row: ListedRow) -> StoredArticle:
+    return StoredArticle(
+        id=row.id,
+        title=row.title,
+        url=row.url,
+        summary=row.summary,
+        category=row.category,
+        source=row.source,
+        published_at=row.published_at,
+        ingested_at=row.ingested_at,
+    )
+
+
+def _newest_first(query: ListedSelect, after: Cursor | None, limit: int) -> ListedSelect:
+    if after is not None:
+        query = query.where(
+            or_(
+                Article.sort_at < after.sort_at,
+                and_(Article.sort_at == after.sort_at, Article.id < after.article_id),
+            )
+        )
+    return query.order_by(Article.sort_at.desc(), Article.id.desc()).limit(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    articles: list[StoredArticle]
+    next_cursor: Cursor | None
+
+
+async def _page(
+    session: AsyncSession, query: ListedSelect, after: Cursor | None, limit: int
+) -> Page:
+    rows = (await session.execute(_newest_first(query, after, limit + 1))).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = Cursor(rows[-1].sort_at, rows[-1].id) if more and rows else None
+    return Page([_to_stored(row) for row in rows], cursor)
+
+
+async def latest_articles(
+    session: AsyncSession, *, limit: int, after: Cursor | None = None
+) -> Page:
+    """The newest articles by publish time (undated last), continuing after ``after``."""
+    return await _page(session, select(*_LISTED), after, limit)
+
+
+async def category_articles(
+    session: AsyncSession, *, category: str, limit: int, after: Cursor | None = None
+) -> Page:
+    """The newest articles of one (canonical) category."""
+    return await _page(session, select(*_LISTED).where(Article.category == category), after, limit)
+
+
+async def category_counts(session: AsyncSession) -> list[tuple[str, int]]:
+    """Categories that have articles, the largest first."""
+    rows = await session.execute(
+        select(CategoryCount.name, CategoryCount.article_count)
+        .where(CategoryCount.article_count > 0)
+        .order_by(CategoryCount.article_count.desc(), CategoryCount.name)
+    )
+    return [(name, count) for name, count in rows.tuples()]
+
+
+async def articles_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[StoredArticle]:
+    """The articles with these ids, newest first (one query, however many ids)."""
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(*_LISTED)
+        .where(Article.id.in_(list(ids)))
+        .order_by(Article.sort_at.desc(), Article.id.desc())
+    )
+    return [_to_stored(row) for row in rows]
+
+
+__all__ = [
+    "Cursor",
+    "InsertOutcome",
+    "Page",
+    "articles_by_ids",
+    "category_articles",
+    "category_counts",
+    "insert_articles",
+    "latest_articles",
+]
+
+
+async def article_count(session: AsyncSession) -> int:
+    """How many articles are stored (from the per-category counts, not a table scan)."""
+    total = await session.scalar(select(func.coalesce(func.sum(CategoryCount.article_count), 0)))
+    return int(total or 0)
