@@ -181,7 +181,7 @@ async def category_counts(session: AsyncSession) -> list[tuple[str, int]]:
         .where(CategoryCount.article_count > 0)
         .order_by(CategoryCount.article_count.desc(), CategoryCount.name)
     )
-    return [(name, count) for name, count in rows.tuples()]
+    return [(name, count) for name, count in rows]
 
 
 async def articles_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[StoredArticle]:

@@ -1,0 +1,126 @@
+"""Shared fixtures: a fresh database per test (SQLite and PostgreSQL), a runtime, the fake
+Bot API server and the real python-telegram-bot Application pointed at it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.services.context import Runtime
+from bot.settings import Settings
+from storage.db import Database
+from storage.migrate import upgrade_database
+
+TEST_POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+SAMPLE = Path(__file__).parent.parent.parent / "shared" / "samples"
+
+
+class Clock:
+    """A settable clock: tests move time instead of waiting for it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.moment += timedelta(**delta)
+
+
+def _asyncpg_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+_postgres_state: dict[str, str | None] = {}
+
+
+async def _postgres_unreachable() -> str | None:
+    """Why PostgreSQL cannot be used, or ``None`` when it can (asked once per run)."""
+    if "reason" not in _postgres_state:
+        try:
+            connection = await asyncpg.connect(_asyncpg_dsn(TEST_POSTGRES_URL), timeout=5)
+        except (OSError, asyncpg.PostgresError) as exc:
+            _postgres_state["reason"] = f"PostgreSQL at {TEST_POSTGRES_URL} unreachable: {exc}"
+        else:
+            await connection.close()
+            _postgres_state["reason"] = None
+    return _postgres_state["reason"]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    reason = await _postgres_unreachable()
+    if reason is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    name = f"nd_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_asyncpg_dsn(TEST_POSTGRES_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield make_url(TEST_POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        admin = await asyncpg.connect(_asyncpg_dsn(TEST_POSTGRES_URL))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        telegram_bot_token="123456:TEST-TOKEN",
+        default_timezone="Asia/Shanghai",
+    )
+
+
+@pytest.fixture
+async def runtime(settings: Settings, clock: Clock) -> AsyncIterator[Runtime]:
+    database = Database(settings.database_url.get_secret_value())
+    await upgrade_database(database)
+    try:
+        yield Runtime(settings=settings, db=database, clock=clock)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def no_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings from the test alone: no variable of the developer's shell leaks in."""
+    for name in list(os.environ):
+        if name.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_IDS", "DEFAULT_", "LOG_LEVEL")):
+            monkeypatch.delenv(name, raising=False)
+    yield
