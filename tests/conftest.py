@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -37,8 +37,6 @@ class Clock:
         return self.moment
 
     def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
         self.moment += timedelta(**delta)
 
 
@@ -118,9 +116,8 @@ async def runtime(settings: Settings, clock: Clock) -> AsyncIterator[Runtime]:
 
 
 @pytest.fixture
-def no_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings from the test alone: no variable of the developer's shell leaks in."""
     for name in list(os.environ):
         if name.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_IDS", "DEFAULT_", "LOG_LEVEL")):
             monkeypatch.delenv(name, raising=False)
-    yield

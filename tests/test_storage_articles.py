@@ -33,7 +33,10 @@ async def test_insert_returns_new_ids_and_counts_duplicates(runtime: Runtime) ->
 
 
 async def test_same_text_under_another_title_is_a_duplicate(runtime: Runtime) -> None:
-    body = "央行宣布下调存款准备金率0.5个百分点，释放长期资金约一万亿元，支持实体经济发展。分析人士认为此举有助于稳定市场预期。"
+    body = (
+        "央行宣布下调存款准备金率0.5个百分点，释放长期资金约一万亿元，支持实体经济发展。"
+        "分析人士认为此举有助于稳定市场预期。"
+    )
     async with runtime.db.transaction() as session:
         outcome = await insert_articles(
             session,
