@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.messages import menu_commands
+from bot.ordering import PerChatOrder
 from bot.services.context import Runtime
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def build_application(runtime: Runtime, *, rate_limit: bool = True) -> Applicati
         .token(token.get_secret_value())
         .base_url(runtime.settings.telegram_api_base_url)
         .post_init(_register_menu)
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatOrder())
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]

@@ -6,17 +6,22 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
+from telegram.ext import Application
 
+from bot.app import build_application
 from bot.services.context import Runtime
 from bot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade_database
+from tests.fakebot import FakeBotApi
 
 TEST_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -121,3 +126,36 @@ def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_IDS", "DEFAULT_", "LOG_LEVEL")):
             monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as api:
+        yield api
+
+
+@asynccontextmanager
+async def running_bot(runtime: Runtime, api: FakeBotApi) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The real Application, long polling the fake server, until the block ends."""
+    runtime.settings = runtime.settings.model_copy(
+        update={"telegram_api_base_url": api.base_url, "telegram_bot_token": SecretStr(api.token)}
+    )
+    application = build_application(runtime)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+@pytest.fixture
+async def bot(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    async with running_bot(runtime, fake_api) as application:
+        yield application
