@@ -40,6 +40,7 @@ def build_application(runtime: Runtime, *, rate_limit: bool = True) -> Applicati
         .token(token.get_secret_value())
         .base_url(runtime.settings.telegram_api_base_url)
         .post_init(_register_menu)
+        .post_shutdown(lambda _application: runtime.db.dispose())
         .concurrent_updates(PerChatOrder())
     )
     if rate_limit:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from typing import Annotated, TypeVar
@@ -35,7 +34,7 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 T = TypeVar("T")
 
-NO_TOKEN_MESSAGE = (  # noqa: S105 - a message, not a secret
+HOW_TO_CONNECT = (
     "TELEGRAM_BOT_TOKEN is not set: put it in the environment or in .env "
     "(see .env.example), or try the bot without Telegram with `newsdigest chat`."
 )
@@ -171,10 +170,10 @@ def run(
     settings = load_settings()
     if settings.telegram_bot_token is None:
         if fallback_to_chat:
-            out.print(f"[yellow]{NO_TOKEN_MESSAGE}[/] Opening the console chat.")
+            out.print(f"[yellow]{HOW_TO_CONNECT}[/] Opening the console chat.")
             chat(english=False)
             return
-        err.print(f"[red]error[/]: {NO_TOKEN_MESSAGE}")
+        err.print(f"[red]error[/]: {HOW_TO_CONNECT}")
         raise typer.Exit(2)
     try:
         run_polling(settings)
@@ -188,4 +187,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

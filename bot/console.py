@@ -19,13 +19,13 @@ from bot.services.context import Runtime
 from digest.reply import Reply
 
 CONSOLE_CHAT_ID = 0
-_STYLES = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "code": "cyan",
-    "u": "underline",
+_STYLES: dict[str, Style] = {
+    "b": Style(bold=True),
+    "strong": Style(bold=True),
+    "i": Style(italic=True),
+    "em": Style(italic=True),
+    "code": Style(color="cyan"),
+    "u": Style(underline=True),
 }
 
 

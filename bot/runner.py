@@ -31,5 +31,4 @@ def run_polling(settings: Settings) -> None:
     logger.info("database %s is up to date", safe_url(parse_database_url(url)))
     runtime = Runtime(settings=settings, db=Database(url))
     application = build_application(runtime)
-    application.post_shutdown(lambda _app: runtime.db.dispose())
     application.run_polling(allowed_updates=Update.ALL_TYPES)
