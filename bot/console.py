@@ -7,6 +7,7 @@ number: type the number to press one.
 from __future__ import annotations
 
 import asyncio
+import sys
 from html.parser import HTMLParser
 
 from rich.console import Console
@@ -55,7 +56,7 @@ class _HtmlToText(HTMLParser):
                 self.text.append(f" <{href}>", style="dim")
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data, style=Style.combine(self._styles))
+        self.text.append(data, style=Style.combine(self._styles) if self._styles else Style())
 
 
 def html_to_text(html: str) -> Text:
@@ -103,9 +104,13 @@ async def chat_loop(
     console.print("newsdigest chat · /help lists the commands, /quit leaves", style="dim")
     buttons: list[str] = []
     while True:
+        if console.is_terminal:
+            console.print("> ", style="bold green", end="")
         try:
-            line = await asyncio.to_thread(console.input, "[bold green]> [/]")
-        except (EOFError, KeyboardInterrupt):
+            line = await asyncio.to_thread(sys.stdin.readline)
+        except KeyboardInterrupt:
+            line = ""
+        if not line:  # end of input
             console.print()
             return
         if line.strip() in {"/quit", "/exit", "quit", "exit"}:
