@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     String,
@@ -99,3 +101,80 @@ class Chat(Base):
     language: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who may change a group's settings is Telegram's to say; this only remembers the chat.
+
+
+class Subscription(Base):
+    """A chat's daily digest. The database, not the scheduler, knows when it is due."""
+
+    __tablename__ = "subscriptions"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Canonical category names, "\n"-separated; empty means every category.
+    categories: Mapped[str] = mapped_column(Text, default="")
+    digest_time: Mapped[str] = mapped_column(String(5))  # "HH:MM" in the chat's zone
+    next_digest_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Articles ingested after this were not yet in a digest; None before the first digest.
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # The digest tick: active subscriptions whose digest is due.
+        Index("ix_subscriptions_due", "active", "next_digest_at"),
+    )
+
+
+class Delivery(Base):
+    """The ledger of articles each chat was sent, so none is sent twice."""
+
+    __tablename__ = "deliveries"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "digest" or "alert"
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """A message the bot sends unprompted (digests, alerts), written in the same transaction
+    as the ledger, then delivered by the rate-limited workers."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8))
+    # Messages of one digest share a batch and go out in sequence order.
+    batch: Mapped[str] = mapped_column(String(32))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str | None] = mapped_column(Text)  # JSON rows of [text, callback_data]
+    status: Mapped[str] = mapped_column(
+        String(8), default="pending"
+    )  # pending/sending/sent/failed
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # The delivery workers: pending messages whose time has come, oldest first.
+        Index("ix_outbox_ready", "status", "not_before", "id"),
+        Index("ix_outbox_chat", "chat_id", "status"),
+    )
+
+
+class Heartbeat(Base):
+    """When a periodic job last ran (feed poll, digest tick), for `newsdigest health`."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detail: Mapped[str | None] = mapped_column(Text)
