@@ -65,4 +65,5 @@ async def make_caller(
         user_id=user_id,
         language=language_for(language_code),
         zone=zone,
+        is_admin=user_id is not None and user_id in runtime.settings.admin_ids,
     )

@@ -36,3 +36,4 @@ class Caller:
     user_id: int | None = None
     language: str = "zh"  # "zh" or "en", see bot.messages.language_for
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    is_admin: bool = False  # the user is in ADMIN_IDS
