@@ -1,0 +1,182 @@
+"""RSS 2.0 / Atom feeds to ``ParsedArticle``s, one per item, with feedparser.
+
+Safety: feedparser's loose parser honours entity declarations, so a document type with an
+internal subset (the "billion laughs" attack) is refused before feedparser sees the bytes.
+Times: feedparser's ``*_parsed`` fields read a time without a zone as UTC; the raw strings
+are read here instead, a time without a zone being in the caller's ``default_tz``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.sax
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import feedparser
+from lxml import html as lxml_html
+from lxml.etree import ParserError
+
+from digest.article import ParsedArticle
+from digest.dates import parse_published_time
+from digest.encoding import decode_text
+from digest.errors import ParseError
+from digest.html_page import drop_boilerplate_lines
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
+_CLOSED_ENTRY = re.compile(r"</(?:\w+:)?(?:item|entry)\s*>")
+_READ_MORE = re.compile(
+    r"^(?:阅读全文|閱讀全文|查看全文|全文|阅读原文|阅读更多|查看更多|更多|点击查看|read more|"
+    r"continue reading|read the full story|more)\s*[»>›.…]*$",
+    re.IGNORECASE,
+)
+_FEED_FOOTER = re.compile(r"^The post .+ appeared first on .+\.$")
+_DROPPED_TAGS = ("script", "style", "img", "figure", "figcaption", "iframe", "video", "form")
+# fmt: off
+_BLOCK_TAGS = frozenset((
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section",
+    "article", "header", "footer", "tr", "dd", "dt",
+))
+# fmt: on
+_TITLE_CHARS = 60  # a title made from the text of an item that has none
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """What feed polling needs from the channel: its name, how often to poll, its site."""
+
+    title: str | None
+    ttl_seconds: int | None
+    link: str | None
+
+
+def parse_feed(
+    data: bytes, *, origin: str, default_tz: ZoneInfo, category: str | None = None
+) -> list[ParsedArticle]:
+    """One article per item/entry (none for an empty feed); ``ParseError`` for a broken feed.
+
+    ``category`` is the fallback for items that carry no ``<category>`` of their own.
+    A truncated feed keeps the items that were complete before the cut.
+    """
+    parsed, text = _parse(data, origin)
+    source = _plain(parsed.feed.get("title", "")) or None
+    entries = list(parsed.entries)
+    if parsed.bozo:
+        entries = entries[: len(_CLOSED_ENTRY.findall(text))]  # the last one was cut off
+    articles = []
+    for number, entry in enumerate(entries, start=1):
+        article = _article(entry, default_tz=default_tz, category=category)
+        if article is not None:
+            article.source = source
+            article.origin = f"{origin}#{number}"
+            articles.append(article)
+    return articles
+
+
+def feed_metadata(data: bytes, *, origin: str = "feed") -> FeedInfo:
+    """The channel's title, ``<ttl>`` (minutes, returned in seconds) and site link."""
+    feed = _parse(data, origin)[0].feed
+    ttl = str(feed.get("ttl", "")).strip()
+    return FeedInfo(
+        title=_plain(feed.get("title", "")) or None,
+        ttl_seconds=int(ttl) * 60 if ttl.isdigit() else None,
+        link=feed.get("link") or None,
+    )
+
+
+def xml_declared_encoding(head: bytes) -> str | None:
+    """The encoding an ``<?xml ... encoding="..."?>`` declaration names, if any."""
+    match = _XML_ENCODING.match(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def html_fragment_paragraphs(fragment: str) -> list[str]:
+    """The text paragraphs of an HTML fragment (a feed item's description or content).
+
+    Images, captions, scripts and "阅读全文 / Read more" links go; ``<br>`` and block
+    elements end paragraphs. Plain text (no markup) is split at its line breaks.
+    """
+    if "<" not in fragment:
+        lines = fragment.splitlines()
+    else:
+        try:
+            root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        except ParserError:  # only whitespace or comments
+            return []
+        for element in list(root.iter(*_DROPPED_TAGS)):
+            element.drop_tree()
+        for link in list(root.iter("a")):
+            if _READ_MORE.match(link.text_content().strip()):
+                link.drop_tree()
+        for element in root.iter():
+            if element.tag == "br" or element.tag in _BLOCK_TAGS:
+                element.tail = "\n" + (element.tail or "")
+        lines = root.text_content().splitlines()
+    paragraphs = [" ".join(line.split()) for line in lines]
+    kept = [text for text in paragraphs if text and not _FEED_FOOTER.match(text)]
+    return drop_boilerplate_lines(kept)
+
+
+def _parse(data: bytes, origin: str) -> tuple[Any, str]:
+    """feedparser's result and the decoded text; ``ParseError`` unless it is a feed."""
+    text = decode_text(data, origin=origin, declared=xml_declared_encoding(data[:200]))
+    # Anywhere, not just before the root: a comment can hide where the prolog ends.
+    if _INTERNAL_SUBSET.search(text):
+        raise ParseError(f"{origin}: refused: the feed declares entities (a DTD internal subset)")
+    # Hand feedparser UTF-8 bytes in a stream: a str could be taken for a URL or a path.
+    utf8 = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    parsed = feedparser.parse(
+        io.BytesIO(utf8),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+        resolve_relative_uris=False,
+    )
+    if parsed.bozo and not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        if isinstance(problem, xml.sax.SAXParseException):
+            detail = f"line {problem.getLineNumber()}: {problem.getMessage()}"
+            raise ParseError(f"{origin}: broken XML at {detail}")
+    if not parsed.version:
+        raise ParseError(f"{origin}: is not an RSS or Atom feed")
+    return parsed, text
+
+
+def _article(entry: Any, *, default_tz: ZoneInfo, category: str | None) -> ParsedArticle | None:
+    paragraphs = _entry_paragraphs(entry)
+    title = _plain(entry.get("title", ""))
+    if not title and paragraphs:
+        first = paragraphs[0]
+        title = first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1] + "…"
+    if not title:
+        return None
+    # dict.get: FeedParserDict.get("updated") falls back to "published" with a warning.
+    written = dict.get(entry, "published") or dict.get(entry, "updated") or ""
+    tags = [tag.get("term", "").strip() for tag in entry.get("tags", [])]
+    return ParsedArticle(
+        title=title,
+        paragraphs=paragraphs,
+        published_at=parse_published_time(written, default_tz=default_tz) if written else None,
+        category=next((tag for tag in tags if tag), None) or category,
+        url=entry.get("link") or None,
+    )
+
+
+def _entry_paragraphs(entry: Any) -> list[str]:
+    """The fullest text of the entry: its content when it has one, else its description."""
+    for detail in [*entry.get("content", []), entry.get("summary_detail")]:
+        if detail and detail.get("value", "").strip():
+            value = detail["value"]
+            if "html" in detail.get("type", ""):
+                return html_fragment_paragraphs(value)
+            return [" ".join(line.split()) for line in value.splitlines() if line.strip()]
+    return []
+
+
+def _plain(value: str) -> str:
+    """A title as one line of text, markup removed (Atom titles may be HTML)."""
+    if "<" in value:
+        value = " ".join(html_fragment_paragraphs(value))
+    return " ".join(value.split())

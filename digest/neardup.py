@@ -1,0 +1,126 @@
+"""Near-duplicate keys: MinHash over 5-character shingles, and LSH band keys to look them up.
+
+Text is reduced by ``digest.dedup.normalised_text`` (letters and digits only), so spacing
+and punctuation never matter. Each 5-character shingle is hashed in numpy (a polynomial of
+its code points, then the murmur3 finaliser), and rensa (Rust) takes the minimum of each of
+64 seeded permutations over those hashes. Nothing depends on Python's salted ``hash()``, so a
+signature is the same in every process; ``tests/test_neardup.py`` pins one.
+
+Measured on this machine (one core, Python 3.11): a Chinese text of 250 characters takes
+about 25 µs, 1,000 characters 52 µs and 2,000 characters 84 µs, of which ``normalised_text``
+takes about 50 µs and numpy and rensa the rest; ``band_keys`` adds 10 µs. datasketch 2.0
+(``MinHash(num_perm=64).update_batch``) took 325 µs, 915 µs and 1,610 µs for the same texts,
+too slow for 5,000 articles/s.
+
+``NEAR_DUPLICATE_THRESHOLD`` was tuned on ``tests/data/neardup``: copies (re-scraped with
+another view count and caption, an added editor line, light rewording, other punctuation,
+one wire story on two sites) have a true Jaccard similarity of 0.77 to 1.0 (estimated 0.81
+and up); different stories (a shared recommendation block or boilerplate, the same topic,
+a follow-up, template market reports) 0.34 and less. 0.55 sits between, 3.5 to 4 standard
+deviations of a 64-value estimate from either side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import rensa
+
+from digest.dedup import normalised_text
+
+NUM_PERM = 64
+SHINGLE = 5
+# LSH: a candidate when any 3-value band of 21 agrees (63 of the 64 values). Likelihood of
+# being a candidate at Jaccard s, 1 - (1 - s**3)**21: 0.44 at s = 0.3 (then rejected by
+# ``estimated_similarity``), 0.94 at 0.5, 0.978 at the threshold, 0.9999 at 0.7. 16 x 4 would
+# miss 1.2 % of pairs at s = 0.7 and 21 % at 0.55.
+BANDS, ROWS = 21, 3
+NEAR_DUPLICATE_THRESHOLD = 0.55
+SHORT_BODY = 200  # normalised characters below which the title joins the body
+
+_SEED = 20220721
+# rensa's permutations for a seed are fixed per algorithm version; a new version would make
+# stored signatures incomparable with new ones, so refuse to run rather than miss duplicates.
+if rensa.RMinHash.ALGORITHM_VERSION != 2:  # pragma: no cover
+    raise ImportError("rensa's MinHash algorithm changed: stored signatures need recomputing")
+
+_FNV_PRIME = 0x100000001B3
+_FNV = np.uint64(_FNV_PRIME)
+_POWERS = [np.uint64(pow(_FNV_PRIME, SHINGLE - 1 - k, 1 << 64)) for k in range(SHINGLE)]
+_MIX1, _MIX2, _SHIFT = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53), np.uint64(33)
+_EMPTY = b"\xff" * (4 * NUM_PERM)
+_BAND_SALT = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+_U64Array = npt.NDArray[np.uint64]
+
+
+def near_duplicate_text(title: str, body: str) -> str:
+    """The text whose signature stands for an article: the body, with the title if short."""
+    if len(normalised_text(body)) < SHORT_BODY:
+        return f"{title}\n{body}"
+    return body
+
+
+def minhash_signature(text: str) -> bytes:
+    """The MinHash signature of ``text``: 64 little-endian uint32 minima (256 bytes).
+
+    Text with no letters or digits has the empty signature, which matches nothing.
+    """
+    hashes = _shingle_hashes(normalised_text(text))
+    if hashes.size == 0:
+        return _EMPTY
+    offsets = np.array([0, hashes.size], dtype=np.uint64)
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, NUM_PERM, _SEED)
+    return np.asarray(matrix.to_rows()[0], dtype="<u4").tobytes()
+
+
+def band_keys(signature: bytes) -> list[int]:
+    """One signed 64-bit key per LSH band (``BANDS`` of ``ROWS`` values), for a BIGINT index.
+
+    Two signatures share a key when a whole band agrees. The band's number is mixed in,
+    so equal values in different bands do not collide. The empty signature has no keys.
+    """
+    if signature == _EMPTY:
+        return []
+    rows = np.frombuffer(signature, dtype="<u4", count=BANDS * ROWS).astype(np.uint64)
+    mixed = _BAND_SALT.copy()
+    for row in rows.reshape(BANDS, ROWS).T:  # a polynomial over the band's values
+        mixed *= _FNV
+        mixed += row
+    keys: list[int] = _mix(mixed).view(np.int64).tolist()
+    return keys
+
+
+def estimated_similarity(a: bytes, b: bytes) -> float:
+    """The Jaccard similarity of two texts' shingle sets, estimated from their signatures."""
+    if _EMPTY in (a, b):
+        return 0.0
+    left = np.frombuffer(a, dtype="<u4")
+    right = np.frombuffer(b, dtype="<u4")
+    return float(np.count_nonzero(left == right)) / NUM_PERM
+
+
+def is_near_duplicate(a: bytes, b: bytes) -> bool:
+    """Whether two signatures are of the same story (``NEAR_DUPLICATE_THRESHOLD``)."""
+    return estimated_similarity(a, b) >= NEAR_DUPLICATE_THRESHOLD
+
+
+def _shingle_hashes(key: str) -> _U64Array:
+    """A 64-bit hash per 5-character shingle (one for the whole key when it is shorter)."""
+    codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = max(codes.size - SHINGLE + 1, 1 if codes.size else 0)
+    if codes.size < SHINGLE:
+        codes = np.concatenate([codes, np.zeros(SHINGLE - codes.size, dtype=np.uint64)])
+    hashes = codes[:count] * _POWERS[0]
+    for k in range(1, SHINGLE):
+        hashes += codes[k : count + k] * _POWERS[k]
+    return _mix(hashes)
+
+
+def _mix(values: _U64Array) -> _U64Array:
+    """murmur3's 64-bit finaliser, in place: spreads a polynomial's structure over all bits."""
+    values ^= values >> _SHIFT
+    values *= _MIX1
+    values ^= values >> _SHIFT
+    values *= _MIX2
+    values ^= values >> _SHIFT
+    return values
