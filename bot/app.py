@@ -3,50 +3,101 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
-from telegram import BotCommand, BotCommandScopeDefault
+from telegram import BotCommand
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ExtBot,
     MessageHandler,
     filters,
 )
 
 from bot import handlers
+from bot.delivery import DeliveryWorker
 from bot.messages import menu_commands
 from bot.ordering import PerChatOrder
+from bot.ratelimit import PriorityRateLimiter
+from bot.scheduler import Job, build_scheduler
 from bot.services.context import Runtime
+from bot.services.digests import digest_tick
 
 logger = logging.getLogger(__name__)
+WORKER_KEY, SCHEDULER_KEY = "delivery_worker", "scheduler"
+DIGEST_TICK_SECONDS = 15
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def _register_menu(application: Application) -> None:  # type: ignore[type-arg]
-    """Publish the command menu: Chinese by default, English for English-speaking users."""
+def delivery_worker(application: BotApplication) -> DeliveryWorker:
+    worker: DeliveryWorker = application.bot_data[WORKER_KEY]
+    return worker
+
+
+async def run_digest_tick(application: BotApplication) -> int:
+    """The digest job: queue what is due, then wake this process's delivery worker."""
+    queued = await digest_tick(handlers.runtime_of_app(application))
+    if queued:
+        delivery_worker(application).wake()
+    return queued
+
+
+def periodic_jobs(application: BotApplication) -> dict[str, tuple[Job, float]]:
+    async def tick() -> int:
+        return await run_digest_tick(application)
+
+    return {"digest_tick": (tick, DIGEST_TICK_SECONDS)}
+
+
+async def _start(application: BotApplication) -> None:
+    """After the bot is initialised: the command menu, the delivery worker, the jobs."""
     for language, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, text) for name, text in menu_commands(language)]
-        await application.bot.set_my_commands(
-            commands, scope=BotCommandScopeDefault(), language_code=code
-        )
+        await application.bot.set_my_commands(commands, language_code=code)
+    runtime = handlers.runtime_of_app(application)
+    worker = DeliveryWorker(runtime, cast(ExtBot[str], application.bot))
+    worker.start()
+    application.bot_data[WORKER_KEY] = worker
+    if application.bot_data.get("run_jobs", True):
+        scheduler = build_scheduler(runtime, periodic_jobs(application))
+        scheduler.start()
+        application.bot_data[SCHEDULER_KEY] = scheduler
 
 
-def build_application(runtime: Runtime, *, rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
-    """The bot for ``runtime``: long polling or webhook is the caller's choice."""
+async def _stop(application: BotApplication) -> None:
+    """Before the bot stops: no new jobs, and the messages in flight are finished."""
+    scheduler = application.bot_data.pop(SCHEDULER_KEY, None)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+    worker = application.bot_data.pop(WORKER_KEY, None)
+    if worker is not None:
+        await worker.stop()
+
+
+async def _shutdown(application: BotApplication) -> None:
+    await handlers.runtime_of_app(application).db.dispose()
+
+
+def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplication:
+    """The bot for ``runtime``; ``run_jobs=False`` leaves the periodic jobs to the caller
+    (tests run them with a controlled clock)."""
     token = runtime.settings.telegram_bot_token
     if token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
-    builder = (
+    application = (
         Application.builder()
         .token(token.get_secret_value())
         .base_url(runtime.settings.telegram_api_base_url)
-        .post_init(_register_menu)
-        .post_shutdown(lambda _application: runtime.db.dispose())
+        .rate_limiter(PriorityRateLimiter())
         .concurrent_updates(PerChatOrder())
+        .post_init(_start)
+        .post_stop(_stop)
+        .post_shutdown(_shutdown)
+        .build()
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
-    application = builder.build()
     application.bot_data[handlers.RUNTIME_KEY] = runtime
+    application.bot_data["run_jobs"] = run_jobs
     application.add_handler(
         MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.on_command)
     )

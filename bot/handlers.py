@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.messages import language_for, raw
 from bot.sending import send_reply
 from bot.services import browse
-from bot.services.commands import make_caller, run_command, split_command
+from bot.services.commands import MANAGING_COMMANDS, make_caller, run_command, split_command
 from bot.services.context import Caller, Runtime
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,27 @@ def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return runtime
 
 
-async def _caller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller | None:
+def runtime_of_app(application: Application[Any, Any, Any, Any, Any, Any]) -> Runtime:
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    return runtime
+
+
+async def _is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender may change this chat's settings (asked of Telegram for groups)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type not in {ChatType.GROUP, ChatType.SUPERGROUP}:
+        return True  # private chats, and channels (only their admins can post)
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # an anonymous admin posts as the group
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+
+async def _caller(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, can_manage: bool = True
+) -> Caller | None:
     chat = update.effective_chat
     if chat is None:
         return None
@@ -35,6 +57,7 @@ async def _caller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller 
         chat_type=chat.type,
         user_id=user.id if user else None,
         language_code=user.language_code if user else None,
+        can_manage=can_manage,
     )
 
 
@@ -47,7 +70,8 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     name, target, args = parsed
     if target is not None and target.lower() != (context.bot.username or "").lower():
         return  # addressed to another bot in the same group
-    caller = await _caller(update, context)
+    can_manage = await _is_chat_admin(update, context) if name in MANAGING_COMMANDS else True
+    caller = await _caller(update, context, can_manage=can_manage)
     if caller is None:
         return
     reply = await run_command(runtime_of(context), caller, name, args)

@@ -30,6 +30,54 @@ ZH: dict[str, str] = {
     "unknown_command": "不认识这个命令。发送 /help 查看全部命令。",
     "error": "抱歉，处理时出错了，请稍后再试。",
     "button.expired": "这个按钮已失效，请重新发送命令。",
+    "digest.header": "<b>每日摘要</b> · {date} · {count} 条新文章",
+    "digest.more": "还有 {count} 条未列出，可用 /latest 或 /category 查看。",
+    "digest.nothing": "自上次摘要以来没有新文章。",
+    "subscribe.done": "已订阅每日摘要（{categories}），每天 {time}（{zone}）推送。下一次：{next}。",
+    "subscribe.all": "全部分类",
+    "subscribe.unknown": "没有「{names}」这个分类。现有分类：{known}",
+    "unsubscribe.done": "已取消每日摘要。随时可以用 /subscribe 重新订阅。",
+    "unsubscribe.some": "已取消这些分类：{removed}。仍然订阅：{categories}。",
+    "unsubscribe.none": "本聊天还没有订阅。用 /subscribe 订阅每日摘要。",
+    "time.usage": "用法：<code>/time 08:00</code>（24 小时制，本聊天时区 {zone}）",
+    "time.done": "摘要时间改为每天 {time}（{zone}）。下一次：{next}。",
+    "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code> 或 <code>/timezone UTC</code>",
+    "timezone.unknown": "不认识时区「{name}」。{suggestion}",
+    "timezone.suggest": "是不是 <code>{names}</code>？",
+    "timezone.done": "时区改为 {zone}。下一次摘要：{next}。",
+    "settings": (
+        "<b>本聊天的设置</b>\n订阅：{state}\n分类：{categories}\n"
+        "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}"
+    ),
+    "settings.on": "已订阅",
+    "settings.off": "未订阅",
+    "settings.paused": "已暂停（{reason}），发送任意命令即可恢复",
+    "settings.never": "—",
+    "admins_only": "只有群管理员可以修改本群的设置。",
+    "admin.refused": "抱歉，这个命令只有机器人的管理员可以使用。",
+    "admin.help": "<b>管理员命令</b>",
+    "addfeed.usage": "用法：<code>/addfeed 网址 [分类]</code>，例如 <code>/addfeed https://example.com/rss.xml 国际</code>",
+    "addfeed.done": "已添加订阅源 #{id}「{title}」（{category}）：找到 {items} 条，新增 {new} 条。",
+    "addfeed.duplicate": "这个订阅源已经添加过了，编号 #{id}。用 /feeds 查看。",
+    "addfeed.failed": "没有添加：抓取失败。{reason}",
+    "feeds.empty": "还没有订阅源。用 <code>/addfeed 网址</code> 添加。",
+    "feeds.header": "<b>订阅源</b> · {count} 个",
+    "feeds.item": "<b>#{id}</b> {title} · {category}\n{url}\n状态：{state}\n上次成功：{success} · 上次条目 {items} · 累计新增 {added}",
+    "feeds.error": "上次错误（{when}）：{error}",
+    "feeds.ok": "正常，下次抓取 {next}",
+    "feeds.pending": "等待首次抓取",
+    "feeds.failing": "连续失败 {failures} 次，{next} 重试",
+    "feeds.broken": "已失效（连续失败 {failures} 次），{next} 再试",
+    "feeds.never": "从未",
+    "feeds.any_category": "按条目分类",
+    "removefeed.usage": "用法：<code>/removefeed 编号</code>，编号见 /feeds",
+    "removefeed.done": "已删除订阅源 #{id}（{url}）。它带来的文章仍然保留。",
+    "removefeed.missing": "没有编号为 #{id} 的订阅源。用 /feeds 查看。",
+    "stats": "<b>统计</b>\n文章：{articles}\n订阅源：{feeds}（失效 {broken}）\n订阅者：{subscribers}\n今天（UTC）已发送摘要：{digests}",
+    "stats.errors": "<b>最近的错误</b>",
+    "stats.error": "#{id} {when}：{error}",
+    "stats.no_errors": "订阅源最近没有出错。",
+    "feed.broken_notice": "⚠️ 订阅源 #{id}「{title}」自 {since} 起连续失败 {failures} 次，已标记为失效。最后的错误：{error}\n它仍会每隔几小时重试；用 /feeds 查看，或用 <code>/removefeed {id}</code> 删除。",
 }
 
 EN: dict[str, str] = {
@@ -54,6 +102,54 @@ EN: dict[str, str] = {
     "unknown_command": "I don't know that command. Send /help to see them all.",
     "error": "Sorry, something went wrong. Please try again later.",
     "button.expired": "This button has expired; send the command again.",
+    "digest.header": "<b>Daily digest</b> · {date} · {count} new",
+    "digest.more": "{count} more not listed: see /latest or /category.",
+    "digest.nothing": "Nothing new since the last digest.",
+    "subscribe.done": "Subscribed to the daily digest ({categories}), every day at {time} ({zone}). Next: {next}.",
+    "subscribe.all": "all categories",
+    "subscribe.unknown": "There is no category “{names}”. Categories: {known}",
+    "unsubscribe.done": "Daily digest stopped. /subscribe brings it back any time.",
+    "unsubscribe.some": "Removed: {removed}. Still subscribed to: {categories}.",
+    "unsubscribe.none": "This chat has no subscription. /subscribe starts the daily digest.",
+    "time.usage": "Usage: <code>/time 08:00</code> (24-hour clock, in this chat's zone {zone})",
+    "time.done": "Digest time set to {time} ({zone}) every day. Next: {next}.",
+    "timezone.usage": "Usage: <code>/timezone Europe/London</code> or <code>/timezone UTC</code>",
+    "timezone.unknown": "Unknown time zone “{name}”. {suggestion}",
+    "timezone.suggest": "Did you mean <code>{names}</code>?",
+    "timezone.done": "Time zone set to {zone}. Next digest: {next}.",
+    "settings": (
+        "<b>This chat's settings</b>\nDigest: {state}\nCategories: {categories}\n"
+        "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}"
+    ),
+    "settings.on": "on",
+    "settings.off": "off",
+    "settings.paused": "paused ({reason}); send any command to resume",
+    "settings.never": "—",
+    "admins_only": "Only the group's admins can change its settings.",
+    "admin.refused": "Sorry, only the bot's admins can use this command.",
+    "admin.help": "<b>Admin commands</b>",
+    "addfeed.usage": "Usage: <code>/addfeed URL [CATEGORY]</code>, for example <code>/addfeed https://example.com/rss.xml World</code>",
+    "addfeed.done": "Added feed #{id} “{title}” ({category}): {items} items found, {new} new.",
+    "addfeed.duplicate": "That feed is already there as #{id}. See /feeds.",
+    "addfeed.failed": "Not added: the fetch failed. {reason}",
+    "feeds.empty": "No feeds yet. Add one with <code>/addfeed URL</code>.",
+    "feeds.header": "<b>Feeds</b> · {count}",
+    "feeds.item": "<b>#{id}</b> {title} · {category}\n{url}\nState: {state}\nLast success: {success} · items last time {items} · added in all {added}",
+    "feeds.error": "Last error ({when}): {error}",
+    "feeds.ok": "OK, next poll {next}",
+    "feeds.pending": "waiting for its first poll",
+    "feeds.failing": "failed {failures} times in a row, retry {next}",
+    "feeds.broken": "broken ({failures} failures in a row), next try {next}",
+    "feeds.never": "never",
+    "feeds.any_category": "items' own categories",
+    "removefeed.usage": "Usage: <code>/removefeed ID</code>, the ID as /feeds shows it",
+    "removefeed.done": "Removed feed #{id} ({url}). The articles it brought stay.",
+    "removefeed.missing": "There is no feed #{id}. See /feeds.",
+    "stats": "<b>Statistics</b>\nArticles: {articles}\nFeeds: {feeds} ({broken} broken)\nSubscribers: {subscribers}\nDigests sent today (UTC): {digests}",
+    "stats.errors": "<b>Latest errors</b>",
+    "stats.error": "#{id} {when}: {error}",
+    "stats.no_errors": "No feed errors lately.",
+    "feed.broken_notice": "⚠️ Feed #{id} “{title}” has failed {failures} times in a row since {since} and is marked broken. Last error: {error}\nIt is still retried every few hours; see /feeds, or remove it with <code>/removefeed {id}</code>.",
 }
 
 # (command, argument example, Chinese description, English description), in /help order.
@@ -71,7 +167,51 @@ COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
         "the categories, or one category's newest",
     ),
     ("search", "/search 央行 降准", "搜索标题和正文", "search titles and text"),
+    (
+        "subscribe",
+        "/subscribe 国际 财经",
+        "订阅每日摘要（不写分类即全部）",
+        "daily digest (all categories when none named)",
+    ),
+    (
+        "unsubscribe",
+        "/unsubscribe 财经",
+        "取消订阅（全部或部分分类）",
+        "stop the digest, or some categories",
+    ),
+    ("time", "/time 08:00", "每天推送摘要的时间", "when the digest comes each day"),
+    ("timezone", "/timezone Asia/Shanghai", "本聊天的时区", "this chat's time zone"),
+    (
+        "settings",
+        "/settings",
+        "查看订阅、分类、时间和时区",
+        "subscription, categories, time and zone",
+    ),
+    (
+        "digest",
+        "/digest",
+        "立即获取上次摘要以来的新文章",
+        "what is new since the last digest, now",
+    ),
     ("help", "/help", "显示这份说明", "show this help"),
+)
+
+# The same, for commands only admins (ADMIN_IDS) may use: listed in /help for them alone.
+ADMIN_COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "addfeed",
+        "/addfeed https://example.com/rss.xml 国际",
+        "添加订阅源（立即抓取一次）",
+        "add a feed (fetched once right away)",
+    ),
+    ("feeds", "/feeds", "订阅源及其状态", "the feeds and how they are doing"),
+    ("removefeed", "/removefeed 3", "删除订阅源", "remove a feed"),
+    (
+        "stats",
+        "/stats",
+        "文章、订阅源、订阅者、今天的摘要",
+        "articles, feeds, subscribers, digests",
+    ),
 )
 
 CATALOGUES = {"zh": ZH, "en": EN}
@@ -82,11 +222,20 @@ def language_for(language_code: str | None) -> str:
     return "en" if language_code and language_code.lower().startswith("en") else "zh"
 
 
+class Html(str):
+    """Text that is already HTML (a catalogue text, a rendered fragment): not escaped again."""
+
+    __slots__ = ()
+
+
 def say(language: str, key: str, **values: object) -> str:
-    """The catalogue text, with every value HTML-escaped."""
+    """The catalogue text, with every value HTML-escaped unless it is ``Html``."""
     template = CATALOGUES.get(language, ZH)[key]
     return template.format(
-        **{name: escape(str(value), quote=False) for name, value in values.items()}
+        **{
+            name: value if isinstance(value, Html) else escape(str(value), quote=False)
+            for name, value in values.items()
+        }
     )
 
 
@@ -101,6 +250,16 @@ def command_list(language: str) -> str:
         f"<code>{escape(example)}</code> — {escape(en if english else zh)}"
         for _name, example, zh, en in COMMAND_HELP
     )
+
+
+def admin_command_list(language: str) -> str:
+    """The admin commands with examples, under their heading (for admins' /help)."""
+    english = language == "en"
+    lines = (
+        f"<code>{escape(example)}</code> — {escape(en if english else zh)}"
+        for _name, example, zh, en in ADMIN_COMMAND_HELP
+    )
+    return "\n".join([raw(language, "admin.help"), *lines])
 
 
 def menu_commands(language: str) -> list[tuple[str, str]]:

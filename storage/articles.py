@@ -38,7 +38,7 @@ ListedColumns = tuple[
 ListedSelect = Select[*ListedColumns]
 ListedRow = Row[*ListedColumns]
 
-_LISTED = (
+LISTED_COLUMNS = (
     Article.id,
     Article.title,
     Article.url,
@@ -120,7 +120,7 @@ async def _add_category_counts(session: AsyncSession, counts: Counter[str]) -> N
     await session.execute(statement)
 
 
-def _to_stored(row: ListedRow) -> StoredArticle:
+def to_stored(row: ListedRow) -> StoredArticle:
     return StoredArticle(
         id=row.id,
         title=row.title,
@@ -157,21 +157,23 @@ async def _page(
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = Cursor(rows[-1].sort_at, rows[-1].id) if more and rows else None
-    return Page([_to_stored(row) for row in rows], cursor)
+    return Page([to_stored(row) for row in rows], cursor)
 
 
 async def latest_articles(
     session: AsyncSession, *, limit: int, after: Cursor | None = None
 ) -> Page:
     """The newest articles by publish time (undated last), continuing after ``after``."""
-    return await _page(session, select(*_LISTED), after, limit)
+    return await _page(session, select(*LISTED_COLUMNS), after, limit)
 
 
 async def category_articles(
     session: AsyncSession, *, category: str, limit: int, after: Cursor | None = None
 ) -> Page:
     """The newest articles of one (canonical) category."""
-    return await _page(session, select(*_LISTED).where(Article.category == category), after, limit)
+    return await _page(
+        session, select(*LISTED_COLUMNS).where(Article.category == category), after, limit
+    )
 
 
 async def category_counts(session: AsyncSession) -> list[tuple[str, int]]:
@@ -189,11 +191,11 @@ async def articles_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Sto
     if not ids:
         return []
     rows = await session.execute(
-        select(*_LISTED)
+        select(*LISTED_COLUMNS)
         .where(Article.id.in_(list(ids)))
         .order_by(Article.sort_at.desc(), Article.id.desc())
     )
-    return [_to_stored(row) for row in rows]
+    return [to_stored(row) for row in rows]
 
 
 __all__ = [

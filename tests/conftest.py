@@ -14,9 +14,8 @@ import asyncpg
 import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
-from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import BotApplication, build_application
 from bot.services.context import Runtime
 from bot.settings import Settings
 from storage.db import Database
@@ -135,27 +134,35 @@ async def fake_api() -> AsyncIterator[FakeBotApi]:
 
 
 @asynccontextmanager
-async def running_bot(runtime: Runtime, api: FakeBotApi) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """The real Application, long polling the fake server, until the block ends."""
+async def running_bot(runtime: Runtime, api: FakeBotApi) -> AsyncIterator[BotApplication]:
+    """The real Application, long polling the fake server, until the block ends.
+
+    Started and stopped in the order ``run_polling`` uses, hooks included; the periodic
+    jobs are left to the test, which runs them with its own clock.
+    """
     runtime.settings = runtime.settings.model_copy(
         update={"telegram_api_base_url": api.base_url, "telegram_bot_token": SecretStr(api.token)}
     )
-    application = build_application(runtime)
+    application = build_application(runtime, run_jobs=False)
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.updater.start_polling(poll_interval=0, timeout=timedelta(seconds=1))
     try:
         yield application
     finally:
         await application.updater.stop()
         await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
         await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 @pytest.fixture
-async def bot(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def bot(runtime: Runtime, fake_api: FakeBotApi) -> AsyncIterator[BotApplication]:
     async with running_bot(runtime, fake_api) as application:
         yield application

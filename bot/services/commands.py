@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.messages import command_list, language_for, raw, say
-from bot.services import browse
+from bot.services import browse, digests, subscriptions
 from bot.services.context import Caller, Runtime
+from bot.services.zones import zone_or_default
 from digest.reply import Reply
 from storage.chats import chat_timezone
+from storage.subscriptions import resume_paused_subscription
 
 CommandService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
 
@@ -24,7 +25,15 @@ COMMANDS: dict[str, CommandService] = {
     "latest": browse.latest,
     "category": browse.category,
     "search": browse.search,
+    "subscribe": subscriptions.subscribe,
+    "unsubscribe": subscriptions.unsubscribe,
+    "time": subscriptions.set_time,
+    "timezone": subscriptions.set_timezone,
+    "settings": subscriptions.show_settings,
+    "digest": digests.digest_now,
 }
+# Commands that change a chat's settings: in groups, only the group's admins may use them.
+MANAGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "time", "timezone"})
 
 
 def split_command(text: str) -> tuple[str, str | None, list[str]] | None:
@@ -41,6 +50,8 @@ async def run_command(runtime: Runtime, caller: Caller, name: str, args: list[st
     service = COMMANDS.get(name)
     if service is None:
         return Reply([raw(caller.language, "unknown_command")])
+    if name in MANAGING_COMMANDS and not caller.can_manage:
+        return Reply([raw(caller.language, "admins_only")])
     return await service(runtime, caller, args)
 
 
@@ -51,19 +62,22 @@ async def make_caller(
     chat_type: str = "private",
     user_id: int | None = None,
     language_code: str | None = None,
+    can_manage: bool = True,
 ) -> Caller:
-    """The caller with the chat's own time zone (the default zone for chats not yet known)."""
+    """The caller with the chat's own time zone (the default zone for chats not yet known).
+
+    A chat whose digest was paused because Telegram refused it talks to the bot again
+    here, so its digest resumes.
+    """
     async with runtime.db.transaction() as session:
         zone_name = await chat_timezone(session, chat_id)
-    try:
-        zone = ZoneInfo(zone_name) if zone_name else runtime.settings.zone
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = runtime.settings.zone
+        await resume_paused_subscription(session, chat_id)
     return Caller(
         chat_id=chat_id,
         chat_type=chat_type,
         user_id=user_id,
         language=language_for(language_code),
-        zone=zone,
+        zone=zone_or_default(zone_name, runtime.settings.zone),
         is_admin=user_id is not None and user_id in runtime.settings.admin_ids,
+        can_manage=can_manage,
     )

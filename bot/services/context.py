@@ -37,3 +37,4 @@ class Caller:
     language: str = "zh"  # "zh" or "en", see bot.messages.language_for
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     is_admin: bool = False  # the user is in ADMIN_IDS
+    can_manage: bool = True  # may change the chat's settings (in groups: a group admin)

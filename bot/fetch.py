@@ -1,0 +1,229 @@
+"""Fetching untrusted URLs: http(s) only, public addresses only, bounded in time and size.
+
+Every connection goes through ``bot.address_guard`` (so every redirect hop is checked where
+it connects). Redirects are followed here, one hop at a time, to check each target's
+scheme and name it in errors. Conditional GET: pass the last answer's validators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from bot.address_guard import (
+    AddressGuard,
+    GuardedTransport,
+    Resolver,
+    UnresolvableHostError,
+    UnsafeAddressError,
+    system_resolver,
+)
+from digest.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
+DEFAULT_TIMEOUT = 20.0  # seconds for each connect, read and write
+DEFAULT_DEADLINE = 60.0  # seconds for the whole fetch, redirects included
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
+    "text/html;q=0.8, */*;q=0.5"
+)
+
+
+class FetchError(InputError):
+    """A URL that could not be fetched; the message names the URL and what went wrong."""
+
+
+def user_agent() -> str:
+    try:
+        release = version("newsdigest")
+    except PackageNotFoundError:
+        release = "0"
+    return f"newsdigest/{release} (+https://github.com/)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int  # 200, or 304 when the conditional GET found nothing new
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    max_age: int | None  # Cache-Control max-age, in seconds
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def _max_age(cache_control: str | None) -> int | None:
+    if not cache_control or "no-store" in cache_control.lower():
+        return None
+    match = _MAX_AGE.search(cache_control)
+    return int(match.group(1)) if match else None
+
+
+def _checked_url(url: str, *, shown: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise FetchError(f"{shown}: is not a valid URL") from None
+    if parsed.scheme not in {"http", "https"}:
+        raise FetchError(f"{shown}: only http:// and https:// URLs can be fetched")
+    if not parsed.host:
+        raise FetchError(f"{shown}: has no host")
+    return parsed
+
+
+def checked_url(url: str) -> str:
+    """The URL in normal form (scheme and host lower case, no fragment), or ``FetchError``."""
+    return str(_checked_url(url.strip(), shown=url.strip()).copy_with(fragment=None))
+
+
+class Fetcher:
+    """An HTTP client for untrusted URLs; use one for many fetches, in ``async with``."""
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        resolver: Resolver = system_resolver,
+        timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = MAX_BODY_BYTES,
+        max_redirects: int = MAX_REDIRECTS,
+    ) -> None:
+        self.guard = AddressGuard(allow_private=allow_private, resolver=resolver)
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self._client = httpx.AsyncClient(
+            transport=GuardedTransport(self.guard),
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": user_agent(), "Accept": _ACCEPT},
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET ``url`` (conditionally when validators are given); ``FetchError`` otherwise.
+
+        A 304 answer is a result (``not_modified``); any other status but 200 is an error.
+        """
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._follow(url, etag=etag, last_modified=last_modified)
+        except TimeoutError:
+            raise FetchError(f"{url}: timed out after {self.deadline:g} s") from None
+        except httpx.TimeoutException:
+            raise FetchError(f"{url}: timed out (no answer in time)") from None
+        except httpx.RequestError as exc:
+            raise FetchError(f"{url}: cannot fetch it ({_describe(exc)})") from None
+
+    async def _follow(
+        self, url: str, *, etag: str | None, last_modified: str | None
+    ) -> FetchResult:
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        target = _checked_url(url, shown=url)
+        for hop in range(self.max_redirects + 1):
+            via = f" (redirected to {target})" if hop else ""
+            request = self._client.build_request("GET", target, headers=headers)
+            try:
+                response = await self._client.send(request, stream=True)
+            except UnsafeAddressError as exc:
+                allow = "ALLOW_PRIVATE_FEED_URLS=1 allows it"
+                raise FetchError(f"{url}: refused{via}: {exc} ({allow})") from None
+            except UnresolvableHostError as exc:
+                raise FetchError(f"{url}{via}: {exc}") from None
+            try:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    location = str(target.join(response.headers["location"]))
+                    logger.debug("%s redirects to %s", target, location)
+                    target = _checked_url(location, shown=f"{url} (redirected to {location})")
+                    continue
+                return await self._result(url, target, response, redirected=hop > 0)
+            finally:
+                await response.aclose()
+        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+
+    async def _result(
+        self, url: str, target: httpx.URL, response: httpx.Response, *, redirected: bool
+    ) -> FetchResult:
+        status = response.status_code
+        if status not in {200, 304}:
+            phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
+            where = f" (redirected to {target})" if redirected else ""
+            raise FetchError(f"{url}: the server answered {status}{phrase}{where}")
+        body = b"" if status == 304 else await self._read_body(url, response)
+        return FetchResult(
+            url=str(target),
+            status=status,
+            body=body,
+            content_type=response.headers.get("content-type"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            max_age=_max_age(response.headers.get("cache-control")),
+        )
+
+    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
+        too_big = FetchError(f"{url}: the answer is larger than {self.max_bytes:,} bytes")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise too_big
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():  # decoded: a gzip bomb stops at the cap
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _describe(exc: httpx.RequestError) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text and text[-1] else type(exc).__name__
+
+
+async def fetch_url(
+    url: str,
+    *,
+    allow_private: bool,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """One safe GET (see ``Fetcher``); for many URLs, share a ``Fetcher``."""
+    async with Fetcher(allow_private=allow_private) as fetcher:
+        return await fetcher.fetch(url, etag=etag, last_modified=last_modified)

@@ -1,0 +1,235 @@
+"""/subscribe, /unsubscribe, /time, /timezone, /settings: a chat's digest settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Html, raw, say
+from bot.services.context import Caller, Runtime
+from bot.services.zones import find_zone, suggest_zones
+from bot.settings import parse_hhmm
+from digest.categories import english_label, known_category
+from digest.render import format_time
+from digest.reply import Reply
+from digest.schedule import next_digest_at
+from storage.articles import category_counts
+from storage.models import Chat, Subscription
+from storage.subscriptions import (
+    ensure_chat,
+    get_subscription,
+    join_categories,
+    split_categories,
+)
+
+
+async def _chat(session: AsyncSession, runtime: Runtime, caller: Caller) -> Chat:
+    return await ensure_chat(
+        session,
+        chat_id=caller.chat_id,
+        chat_type=caller.chat_type,
+        title=None,
+        language=caller.language,
+        timezone=caller.zone.key,
+        now=runtime.now(),
+    )
+
+
+def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subscription:
+    now = runtime.now()
+    digest_time = runtime.settings.digest_time
+    return Subscription(
+        chat_id=caller.chat_id,
+        active=active,
+        categories="",
+        digest_time=digest_time.strftime("%H:%M"),
+        next_digest_at=next_digest_at(now, digest_time, caller.zone),
+        last_digest_at=None,
+        paused_reason=None,
+        created_at=now,
+    )
+
+
+def _labels(caller: Caller, names: list[str]) -> str:
+    if not names:
+        return raw(caller.language, "subscribe.all")
+    shown = (english_label(n) if caller.language == "en" else n for n in names)
+    return "、".join(shown)
+
+
+def _when(caller: Caller, moment: datetime) -> str:
+    return format_time(moment, caller.zone)
+
+
+async def _resolve_categories(
+    session: AsyncSession, names: list[str]
+) -> tuple[list[str], list[str]]:
+    """(canonical names, unknown names): a name is known from the table or from the store."""
+    stored = {name for name, _count in await category_counts(session)}
+    resolved, unknown = [], []
+    for name in names:
+        found = known_category(name)
+        if found is not None:
+            resolved.append(found.name)
+        elif name in stored:
+            resolved.append(name)
+        else:
+            unknown.append(name)
+    return resolved, unknown
+
+
+async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    async with runtime.db.transaction() as session:
+        categories, unknown = await _resolve_categories(session, args)
+        if unknown:
+            known = "、".join(name for name, _ in await category_counts(session))
+            return Reply(
+                [say(caller.language, "subscribe.unknown", names="、".join(unknown), known=known)]
+            )
+        await _chat(session, runtime, caller)
+        subscription = await get_subscription(session, caller.chat_id)
+        if subscription is None:
+            subscription = _new_subscription(runtime, caller, active=True)
+            session.add(subscription)
+        subscription.active = True
+        subscription.paused_reason = None
+        subscription.categories = join_categories(categories)
+        digest_time = time.fromisoformat(subscription.digest_time)
+        subscription.next_digest_at = next_digest_at(runtime.now(), digest_time, caller.zone)
+        text = say(
+            caller.language,
+            "subscribe.done",
+            categories=_labels(caller, categories),
+            time=subscription.digest_time,
+            zone=caller.zone.key,
+            next=_when(caller, subscription.next_digest_at),
+        )
+    return Reply([text])
+
+
+async def unsubscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    async with runtime.db.transaction() as session:
+        subscription = await get_subscription(session, caller.chat_id)
+        if subscription is None or not subscription.active:
+            return Reply([say(caller.language, "unsubscribe.none")])
+        if not args:
+            subscription.active = False
+            subscription.paused_reason = None
+            return Reply([say(caller.language, "unsubscribe.done")])
+        removed, _unknown = await _resolve_categories(session, args)
+        current = split_categories(subscription.categories)
+        if not current:  # "all": keep every other category the store has
+            current = [name for name, _count in await category_counts(session)]
+        remaining = [name for name in current if name not in removed]
+        if not remaining:
+            subscription.active = False
+            return Reply([say(caller.language, "unsubscribe.done")])
+        subscription.categories = join_categories(remaining)
+        return Reply(
+            [
+                say(
+                    caller.language,
+                    "unsubscribe.some",
+                    removed=_labels(caller, removed or args),
+                    categories=_labels(caller, remaining),
+                )
+            ]
+        )
+
+
+async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    try:
+        digest_time = parse_hhmm(args[0]) if len(args) == 1 else None
+    except ValueError:
+        digest_time = None
+    if digest_time is None:
+        return Reply([say(caller.language, "time.usage", zone=caller.zone.key)])
+    async with runtime.db.transaction() as session:
+        await _chat(session, runtime, caller)
+        subscription = await get_subscription(session, caller.chat_id)
+        if subscription is None:
+            subscription = _new_subscription(runtime, caller, active=False)
+            session.add(subscription)
+        subscription.digest_time = digest_time.strftime("%H:%M")
+        subscription.next_digest_at = next_digest_at(runtime.now(), digest_time, caller.zone)
+        return Reply(
+            [
+                say(
+                    caller.language,
+                    "time.done",
+                    time=subscription.digest_time,
+                    zone=caller.zone.key,
+                    next=_when(caller, subscription.next_digest_at),
+                )
+            ]
+        )
+
+
+async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    if len(args) != 1:
+        return Reply([say(caller.language, "timezone.usage")])
+    zone = find_zone(args[0])
+    if zone is None:
+        suggestions = suggest_zones(args[0])
+        hint = (
+            say(caller.language, "timezone.suggest", names=" / ".join(suggestions))
+            if suggestions
+            else ""
+        )
+        text = say(caller.language, "timezone.unknown", name=args[0], suggestion="")
+        return Reply([text + hint + "\n" + say(caller.language, "timezone.usage")])
+    async with runtime.db.transaction() as session:
+        chat = await _chat(session, runtime, caller)
+        chat.timezone = zone.key
+        subscription = await get_subscription(session, caller.chat_id)
+        moved = Caller(
+            chat_id=caller.chat_id,
+            chat_type=caller.chat_type,
+            user_id=caller.user_id,
+            language=caller.language,
+            zone=zone,
+        )
+        next_text = raw(caller.language, "settings.never")
+        if subscription is not None:
+            digest_time = time.fromisoformat(subscription.digest_time)
+            subscription.next_digest_at = next_digest_at(runtime.now(), digest_time, zone)
+            next_text = _when(moved, subscription.next_digest_at)
+    return Reply([say(caller.language, "timezone.done", zone=zone.key, next=next_text)])
+
+
+async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
+    async with runtime.db.transaction() as session:
+        subscription = await get_subscription(session, caller.chat_id)
+    language = caller.language
+    never = raw(language, "settings.never")
+    if subscription is None:
+        state, categories, digest_time, next_text = (
+            raw(language, "settings.off"),
+            never,
+            runtime.settings.default_digest_time,
+            never,
+        )
+    else:
+        if subscription.active:
+            state = raw(language, "settings.on")
+        elif subscription.paused_reason:
+            state = say(language, "settings.paused", reason=subscription.paused_reason)
+        else:
+            state = raw(language, "settings.off")
+        categories = _labels(caller, split_categories(subscription.categories))
+        digest_time = subscription.digest_time
+        next_text = _when(caller, subscription.next_digest_at) if subscription.active else never
+    return Reply(
+        [
+            say(
+                language,
+                "settings",
+                state=Html(state),
+                categories=categories,
+                time=digest_time,
+                zone=caller.zone.key,
+                next=next_text,
+            )
+        ]
+    )

@@ -1,0 +1,53 @@
+"""A digest: what is new for a chat, grouped by category, newest first, with summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from zoneinfo import ZoneInfo
+
+from digest.article import StoredArticle
+from digest.render import pack_messages, render_article
+
+
+@dataclass(frozen=True, slots=True)
+class DigestTexts:
+    """The words a digest needs, in the chat's language (HTML, already escaped)."""
+
+    header: str  # e.g. "<b>每日摘要</b> · 2026-11-25 · 12 条"
+    more: str | None  # e.g. "还有 8 条未列出…", None when nothing was left out
+
+
+def group_by_category(articles: list[StoredArticle]) -> list[tuple[str, list[StoredArticle]]]:
+    """Categories in the order of their newest article; articles newest first within each.
+
+    ``articles`` must already be newest first (as storage returns them).
+    """
+    groups: dict[str, list[StoredArticle]] = {}
+    for article in articles:
+        groups.setdefault(article.category, []).append(article)
+    return list(groups.items())
+
+
+def compose_digest(
+    articles: list[StoredArticle],
+    *,
+    zone: ZoneInfo,
+    texts: DigestTexts,
+    category_label: Callable[[str], str] = lambda name: name,
+) -> list[str]:
+    """The digest's messages (each at most 4096 characters, split between articles)."""
+    blocks: list[str] = []
+    number = 0
+    for category, members in group_by_category(articles):
+        heading = f"<b>【{escape(category_label(category), quote=False)}】</b>"
+        for index, article in enumerate(members):
+            number += 1
+            block = render_article(
+                article, zone=zone, category_label=category_label(category), number=number
+            )
+            blocks.append(f"{heading}\n\n{block}" if index == 0 else block)
+    if texts.more:
+        blocks.append(texts.more)
+    return pack_messages(blocks, header=texts.header)

@@ -1,0 +1,195 @@
+"""Polled feeds: adding, listing, claiming the due ones, recording each poll's outcome.
+
+Functions take the session and never commit: the caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Chat, Feed
+
+
+@dataclass(frozen=True, slots=True)
+class NewFeed:
+    url: str
+    category: str | None = None
+    title: str | None = None
+
+
+async def insert_feeds(
+    session: AsyncSession,
+    feeds: Sequence[NewFeed],
+    *,
+    now: datetime,
+    next_poll_at: datetime | None = None,
+) -> list[int]:
+    """Add the feeds whose URL is not stored yet (due at ``next_poll_at``, by default at
+    once); the new ids, in order. A URL already stored (or added concurrently) is skipped:
+    the unique constraint decides."""
+    if not feeds:
+        return []
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "url": feed.url,
+            "title": feed.title,
+            "category": feed.category,
+            "next_poll_at": next_poll_at or now,
+            "consecutive_failures": 0,
+            "broken": False,
+            "item_count": 0,
+            "articles_added": 0,
+            "created_at": now,
+        }
+        for feed in feeds
+    ]
+    statement = insert(Feed).on_conflict_do_nothing().returning(Feed.id, Feed.url)
+    inserted = {url: feed_id for feed_id, url in (await session.execute(statement, rows)).all()}
+    return [inserted[feed.url] for feed in feeds if feed.url in inserted]
+
+
+async def feed_by_url(session: AsyncSession, url: str) -> Feed | None:
+    return await session.scalar(select(Feed).where(Feed.url == url))
+
+
+async def feed_by_id(session: AsyncSession, feed_id: int) -> Feed | None:
+    return await session.get(Feed, feed_id)
+
+
+async def all_feeds(session: AsyncSession) -> list[Feed]:
+    """Every feed, oldest first."""
+    return list((await session.scalars(select(Feed).order_by(Feed.id))).all())
+
+
+async def delete_feed(session: AsyncSession, feed_id: int) -> str | None:
+    """Remove a feed (its articles stay); its URL, or ``None`` when there is no such feed."""
+    statement = delete(Feed).where(Feed.id == feed_id).returning(Feed.url)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def claim_due_feeds(
+    session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
+) -> list[Feed]:
+    """The feeds due at ``now``, most overdue first, leased until ``lease_until``.
+
+    The lease (``next_poll_at`` pushed forward) keeps other pollers away while this one
+    fetches; if the process dies, the feed is due again when the lease runs out. PostgreSQL
+    rows being claimed by another process are skipped (``FOR UPDATE SKIP LOCKED``); SQLite
+    has a single writer, and the claim's UPDATE takes the write lock before it reads.
+    """
+    due = select(Feed.id).where(Feed.next_poll_at <= now).order_by(Feed.next_poll_at)
+    due = due.limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        update(Feed)
+        .where(Feed.id.in_(due.scalar_subquery()))
+        .values(next_poll_at=lease_until)
+        .returning(Feed)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = list((await session.scalars(statement)).all())
+    return sorted(claimed, key=lambda feed: feed.id)
+
+
+async def record_success(
+    session: AsyncSession,
+    feed_id: int,
+    *,
+    now: datetime,
+    next_poll_at: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None,
+    item_count: int | None,
+    ttl_seconds: int | None,
+    added: int,
+) -> None:
+    """A poll that worked: validators for the next conditional GET, counters, next poll.
+
+    ``title``, ``item_count`` and ``ttl_seconds`` stay as they were when ``None`` (a 304
+    Not Modified answer has no document to read them from).
+    """
+    values: dict[str, object] = {
+        "etag": etag,
+        "last_modified": last_modified,
+        "next_poll_at": next_poll_at,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "failing_since": None,
+        "broken": False,
+        "articles_added": Feed.articles_added + added,
+    }
+    if title is not None:
+        values["title"] = title
+    if item_count is not None:
+        values["item_count"] = item_count
+    if ttl_seconds is not None:
+        values["ttl_seconds"] = ttl_seconds
+    await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+
+
+async def record_failure(
+    session: AsyncSession,
+    feed_id: int,
+    *,
+    now: datetime,
+    error: str,
+    failures: int,
+    failing_since: datetime,
+    next_poll_at: datetime,
+    broken: bool,
+) -> bool:
+    """A poll that failed. True when this call marked the feed broken (it was not before),
+    so the caller tells the admins exactly once."""
+    values: dict[str, object] = {
+        "last_error": error,
+        "last_error_at": now,
+        "consecutive_failures": failures,
+        "failing_since": failing_since,
+        "next_poll_at": next_poll_at,
+    }
+    await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+    if not broken:
+        return False
+    newly = await session.execute(
+        update(Feed)
+        .where(Feed.id == feed_id, Feed.broken.is_(False))
+        .values(broken=True)
+        .returning(Feed.id)
+    )
+    return newly.first() is not None
+
+
+async def feed_counts(session: AsyncSession) -> tuple[int, int]:
+    """(feeds, broken feeds)."""
+    query = select(func.count(), func.count().filter(Feed.broken.is_(True)))
+    total, broken = (await session.execute(query)).one()
+    return int(total), int(broken)
+
+
+async def latest_errors(session: AsyncSession, *, limit: int) -> list[Feed]:
+    """The feeds that failed most recently (whether or not they recovered since)."""
+    query = (
+        select(Feed)
+        .where(Feed.last_error_at.is_not(None))
+        .order_by(Feed.last_error_at.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def chat_languages(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, str]:
+    """The language of each of these chats the bot knows (admins' private chats)."""
+    if not chat_ids:
+        return {}
+    query = select(Chat.id, Chat.language).where(Chat.id.in_(list(chat_ids)))
+    return dict((await session.execute(query)).tuples().all())

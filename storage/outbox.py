@@ -1,0 +1,119 @@
+"""The outbox: messages the bot sends unprompted, written in the transaction that decided
+them and delivered by the workers. A claimed message carries a lease: if its process dies,
+the lease runs out and another worker sends it, so nothing is lost."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.claims import begin_claim
+from storage.models import OutboxMessage
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+async def enqueue_messages(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: str,
+    texts: Sequence[str],
+    now: datetime,
+    buttons: str | None = None,
+    not_before: datetime | None = None,
+) -> str:
+    """Queue a batch of messages for one chat, in order; buttons go under the last one."""
+    batch = uuid.uuid4().hex
+    last = len(texts) - 1
+    session.add_all(
+        OutboxMessage(
+            chat_id=chat_id,
+            kind=kind,
+            batch=batch,
+            sequence=index,
+            text=text,
+            buttons=buttons if index == last else None,
+            status=PENDING,
+            not_before=not_before or now,
+            attempts=0,
+            created_at=now,
+        )
+        for index, text in enumerate(texts)
+    )
+    await session.flush()
+    return batch
+
+
+async def claim_ready(
+    session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
+) -> list[OutboxMessage]:
+    """Messages due now (or whose claim expired), oldest first, claimed until ``lease_until``."""
+    ready = or_(
+        and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+    )
+    query = select(OutboxMessage).where(ready).order_by(OutboxMessage.id).limit(limit)
+    if await begin_claim(session, table="outbox"):
+        query = query.with_for_update(skip_locked=True)
+    messages = list((await session.scalars(query)).all())
+    for message in messages:
+        message.status = SENDING
+        message.claimed_until = lease_until
+    return messages
+
+
+async def mark_sent(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:
+    if ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)))
+            .values(status=SENT, sent_at=now, claimed_until=None)
+        )
+
+
+async def release(
+    session: AsyncSession,
+    ids: Sequence[int],
+    *,
+    not_before: datetime,
+    error: str | None = None,
+    count_attempt: bool = False,
+) -> None:
+    """Hand messages back to the queue, to be tried again at ``not_before``."""
+    if not ids:
+        return
+    values: dict[str, object] = {
+        "status": PENDING,
+        "not_before": not_before,
+        "claimed_until": None,
+    }
+    if error is not None:
+        values["last_error"] = error
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(list(ids))).values(**values)
+    )
+
+
+async def mark_failed(session: AsyncSession, ids: Sequence[int], *, error: str) -> None:
+    if ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)))
+            .values(status=FAILED, last_error=error, claimed_until=None)
+        )
+
+
+async def fail_pending_for_chat(session: AsyncSession, chat_id: int, *, error: str) -> None:
+    """Give up every queued message to a chat that refuses the bot."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_([PENDING, SENDING]))
+        .values(status=FAILED, last_error=error, claimed_until=None)
+    )

@@ -1,0 +1,301 @@
+"""Subscriptions and daily digests end to end: the real PTB Application, the fake Bot API,
+and a clock the test moves instead of waiting."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.app import BotApplication, delivery_worker, run_digest_tick
+from bot.delivery import DeliveryWorker
+from bot.services.context import Runtime
+from bot.services.digests import digest_tick
+from digest.pipeline import ArticleRecord
+from storage.articles import insert_articles
+from storage.db import Database
+from storage.models import OutboxMessage, Subscription
+from storage.outbox import claim_ready
+from storage.subscriptions import ensure_chat
+from tests.conftest import Clock, running_bot
+from tests.factories import article_record
+from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
+
+OTHER_USER = 2002
+
+
+async def _ingest(runtime: Runtime, records: list[ArticleRecord], at: datetime) -> None:
+    async with runtime.db.transaction() as session:
+        await insert_articles(session, records, now=at)
+
+
+async def _say(
+    api: FakeBotApi, text: str, *, user_id: int = DEFAULT_USER_ID, **kwargs: object
+) -> str:
+    api.mark()
+    api.send_text(text, user_id=user_id, **kwargs)  # type: ignore[arg-type]
+    chat_id = kwargs.get("chat_id", user_id)
+    [reply] = await api.wait_for_messages(chat_id=chat_id)  # type: ignore[arg-type]
+    return reply.plain_text
+
+
+async def _outbox_count(runtime: Runtime, **where: object) -> int:
+    async with runtime.db.transaction() as session:
+        query = select(func.count()).select_from(OutboxMessage).filter_by(**where)
+        return int(await session.scalar(query) or 0)
+
+
+async def test_a_chat_gets_exactly_one_digest_at_its_local_time(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    # 2026-11-24 12:00 UTC is 20:00 in Shanghai and 12:00 in London.
+    assert "Europe/London" in await _say(fake_api, "/timezone Europe/London")
+    assert "13:30" in await _say(fake_api, "/time 13:30")
+    assert "2026-11-24 13:30" in await _say(fake_api, "/subscribe 国际")
+    await _ingest(
+        runtime,
+        [article_record("联合国气候大会闭幕"), article_record("球赛", category="体育")],
+        clock(),
+    )
+
+    clock.advance(minutes=89)
+    assert await run_digest_tick(bot) == 0
+    clock.advance(minutes=1)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "联合国气候大会闭幕" in digest.plain_text
+    assert "球赛" not in digest.plain_text  # not a subscribed category
+    assert "【国际】" in digest.plain_text
+
+    clock.advance(minutes=5)
+    assert await run_digest_tick(bot) == 0
+    settings = await _say(fake_api, "/settings")
+    assert "2026-11-25 13:30" in settings
+    assert len([m for m in fake_api.messages(DEFAULT_USER_ID) if "【国际】" in m.plain_text]) == 1
+
+
+async def test_next_digest_lists_only_what_is_new_and_never_repeats(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    old = article_record("三十小时前的旧闻")
+    await _ingest(runtime, [old], clock() - timedelta(hours=30))
+    first = article_record("昨天的新闻")
+    await _ingest(runtime, [first], clock() - timedelta(hours=1))
+    await _say(fake_api, "/subscribe")
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+    fake_api.mark()
+    await run_digest_tick(bot)
+    [day_one] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "昨天的新闻" in day_one.plain_text
+    assert "三十小时前的旧闻" not in day_one.plain_text  # the first digest covers 24 hours
+
+    second = article_record("今天的新闻")
+    await _ingest(runtime, [first, second], clock() + timedelta(hours=3))
+    clock.advance(days=1)
+    fake_api.mark()
+    await run_digest_tick(bot)
+    [day_two] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "今天的新闻" in day_two.plain_text
+    assert "昨天的新闻" not in day_two.plain_text
+
+
+async def test_a_digest_with_nothing_new_sends_nothing(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    clock.moment = datetime(2026, 11, 25, 0, 1, tzinfo=UTC)
+    assert await run_digest_tick(bot) == 0
+    async with runtime.db.transaction() as session:
+        subscription = await session.get(Subscription, DEFAULT_USER_ID)
+    assert subscription is not None
+    assert subscription.next_digest_at == datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
+    assert await _outbox_count(runtime) == 0
+
+
+async def test_a_digest_missed_while_down_comes_once_the_same_day_only(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi
+) -> None:
+    async with running_bot(runtime, fake_api):
+        await _say(fake_api, "/subscribe")
+        await _ingest(runtime, [article_record("停机期间的新闻")], clock())
+    # The bot is down at 08:00 and comes back at 10:00, the same local day.
+    clock.moment = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    async with running_bot(runtime, fake_api) as application:
+        fake_api.mark()
+        assert await run_digest_tick(application) == 1
+        [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+        assert "停机期间的新闻" in digest.plain_text
+        assert await run_digest_tick(application) == 0
+    # Down again for the whole of the next day: that digest is skipped, not sent late.
+    await _ingest(runtime, [article_record("第二天的新闻")], clock())
+    clock.moment = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # 01:00 on the 27th locally
+    assert await digest_tick(runtime) == 0
+    async with runtime.db.transaction() as session:
+        subscription = await session.get(Subscription, DEFAULT_USER_ID)
+    assert subscription is not None
+    assert subscription.next_digest_at == datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+
+
+async def test_two_chats_in_different_zones_each_get_theirs_at_their_time(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")  # Asia/Shanghai, 08:00 = 00:00 UTC
+    await _say(fake_api, "/timezone UTC", user_id=OTHER_USER, language_code="en")
+    await _say(fake_api, "/subscribe", user_id=OTHER_USER, language_code="en")  # 08:00 UTC
+    await _ingest(runtime, [article_record("全球新闻")], clock())
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    assert await run_digest_tick(bot) == 1
+    await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    clock.moment = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [english] = await fake_api.wait_for_messages(chat_id=OTHER_USER)
+    assert "Daily digest" in english.plain_text
+    assert "World" in english.plain_text
+
+
+async def test_digest_now_marks_what_it_sent(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _ingest(runtime, [article_record("刚刚发生的事")], clock())
+    assert "刚刚发生的事" in await _say(fake_api, "/digest")
+    assert "没有新文章" in await _say(fake_api, "/digest")
+
+
+async def test_a_long_digest_is_capped_with_a_line_saying_how_many_more(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    start = clock() - timedelta(hours=5)
+    records = [article_record(published_at=start + timedelta(minutes=i)) for i in range(35)]
+    await _ingest(runtime, records, clock())
+    fake_api.send_text("/digest")
+    sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    while "还有" not in sent[-1].plain_text:
+        sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID, count=len(sent) + 1)
+    assert "还有 5 条未列出" in sent[-1].plain_text
+    assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in sent)
+
+
+async def test_group_settings_are_for_group_admins_only(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    fake_api.set_chat_admins(DEFAULT_GROUP_ID, [OTHER_USER])
+    refused = await _say(fake_api, "/subscribe", chat_type="group", chat_id=DEFAULT_GROUP_ID)
+    assert "管理员" in refused
+    accepted = await _say(
+        fake_api, "/subscribe", user_id=OTHER_USER, chat_type="group", chat_id=DEFAULT_GROUP_ID
+    )
+    assert "已订阅" in accepted
+    # Reading the settings is for everyone.
+    assert "已订阅" in await _say(
+        fake_api, "/settings", chat_type="group", chat_id=DEFAULT_GROUP_ID
+    )
+
+
+async def test_bad_time_and_zone_get_an_example(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    assert "/time 08:00" in await _say(fake_api, "/time 25:00")
+    reply = await _say(fake_api, "/timezone Asia/Shangai")
+    assert "Asia/Shanghai" in reply
+    assert (
+        "8:05" in await _say(fake_api, "/time 8:05")
+        or "08:05" in fake_api.messages()[-1].plain_text
+    )
+
+
+async def test_a_blocked_chat_is_paused_and_others_still_get_theirs(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _say(fake_api, "/subscribe", user_id=OTHER_USER)
+    await _ingest(runtime, [article_record("大家都该收到的新闻")], clock())
+    fake_api.block_chat(DEFAULT_USER_ID)
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 2
+    [other] = await fake_api.wait_for_messages(chat_id=OTHER_USER)
+    assert "大家都该收到的新闻" in other.plain_text
+    # Stopping the worker waits for its round in flight, the 403 included, to be recorded.
+    await delivery_worker(bot).stop()
+    assert await _outbox_count(runtime, status="failed") == 1
+    async with runtime.db.transaction() as session:
+        paused = await session.get(Subscription, DEFAULT_USER_ID)
+    assert paused is not None
+    assert not paused.active
+    assert paused.paused_reason
+    # Talking to the bot again resumes the digest.
+    fake_api.unblock_chat(DEFAULT_USER_ID)
+    assert "已订阅" in await _say(fake_api, "/settings")
+
+
+async def test_a_digest_claimed_by_a_process_that_died_is_sent_once_after_its_lease(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _ingest(runtime, [article_record("崩溃前排队的新闻")], clock())
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    worker = delivery_worker(bot)
+    await worker.stop()  # this process "dies" between queueing and sending
+    assert await digest_tick(runtime) == 1
+    async with runtime.db.transaction() as session:
+        claimed = await claim_ready(
+            session, now=clock(), lease_until=clock() + timedelta(minutes=2), limit=10
+        )
+    assert len(claimed) == 1
+    fake_api.mark()
+    # Another process starts while the lease holds: it must not send; after it, it sends once.
+    successor = DeliveryWorker(runtime, worker.bot)
+    assert await successor.deliver_once() == 0
+    clock.advance(minutes=3)
+    assert await successor.deliver_once() == 1
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "崩溃前排队的新闻" in digest.plain_text
+    assert await successor.deliver_once() == 0
+    assert await _outbox_count(runtime, status="sent") == 1
+
+
+async def test_two_processes_share_due_digests_without_double_sends(
+    runtime: Runtime, clock: Clock
+) -> None:
+    async with runtime.db.transaction() as session:
+        for chat_id in range(1, 41):
+            await ensure_chat(
+                session,
+                chat_id=chat_id,
+                chat_type="private",
+                title=None,
+                language="zh",
+                timezone="Asia/Shanghai",
+                now=clock(),
+            )
+            session.add(
+                Subscription(
+                    chat_id=chat_id,
+                    active=True,
+                    categories="",
+                    digest_time="08:00",
+                    next_digest_at=datetime(2026, 11, 25, 0, 0, tzinfo=UTC),
+                    last_digest_at=None,
+                    created_at=clock(),
+                )
+            )
+    await _ingest(runtime, [article_record("四十个聊天都要的新闻")], clock())
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    second = Runtime(
+        settings=runtime.settings,
+        db=Database(runtime.settings.database_url.get_secret_value()),
+        clock=clock,
+    )
+    try:
+        counts = await asyncio.gather(digest_tick(runtime), digest_tick(second))
+    finally:
+        await second.db.dispose()
+    assert sum(counts) == 40
+    async with runtime.db.transaction() as session:
+        batches = await session.scalar(select(func.count(func.distinct(OutboxMessage.chat_id))))
+        rows = await session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert batches == 40
+    assert rows == 40
