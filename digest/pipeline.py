@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from digest.article import ParsedArticle
 from digest.categories import normalise_category
 from digest.dedup import canonical_url, content_hash
+from digest.neardup import band_keys, minhash_signature, near_duplicate_text
 from digest.search_terms import index_text
 from digest.summary import summarise_lead
 
@@ -30,6 +31,8 @@ class ArticleRecord:
     content_hash: str
     search_text: str
     origin: str
+    signature: bytes  # MinHash, digest.neardup
+    band_keys: list[int]
 
 
 def to_utc(moment: datetime | None, default_tz: ZoneInfo) -> datetime | None:
@@ -47,6 +50,7 @@ def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRe
     paragraphs = [p.strip() for p in parsed.paragraphs if p.strip()]
     content = "\n\n".join(paragraphs)
     summary = (parsed.summary or "").strip() or summarise_lead(paragraphs, title=title)
+    signature = minhash_signature(near_duplicate_text(title, content))
     return ArticleRecord(
         title=title,
         url=parsed.url,
@@ -59,4 +63,6 @@ def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRe
         content_hash=content_hash(title, content),
         search_text=index_text(f"{title}\n{content}"),
         origin=parsed.origin,
+        signature=signature,
+        band_keys=band_keys(signature),
     )

@@ -7,15 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoredArticle
+from digest.batch import better_copy, unique_in_batch
 from digest.pipeline import ArticleRecord
 from storage.models import UNDATED_SORT_AT, Article, CategoryCount
-from storage.search import index_articles
+from storage.neardup import find_near_duplicates, store_bands
+from storage.search import index_articles, reindex_article
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +62,20 @@ def _insert_statement(session: AsyncSession):  # type: ignore[no-untyped-def]
 async def insert_articles(
     session: AsyncSession, records: Sequence[ArticleRecord], *, now: datetime
 ) -> InsertOutcome:
-    """Insert the records that are not already stored, in one statement; index them.
+    """Store the records that are new stories, in one statement; index them.
 
-    A record whose canonical URL or content hash is already stored (or repeats one earlier
-    in the same batch) is a duplicate. Concurrent writers are safe: the unique constraints
+    A record is a duplicate when a stored article (or another record of the batch) has its
+    canonical URL, its content hash, or is its near-duplicate (``storage.neardup``). A
+    duplicate that is the better copy (``digest.batch.better_copy``) replaces the stored
+    text, keeping the article's id. Concurrent writers are safe: the unique constraints
     decide, through ``ON CONFLICT DO NOTHING``.
     """
-    unique: dict[str, ArticleRecord] = {}
-    seen_urls: set[str] = set()
-    for record in records:
-        if record.content_hash in unique or (record.canonical_url in seen_urls):
-            continue
-        unique[record.content_hash] = record
-        if record.canonical_url:
-            seen_urls.add(record.canonical_url)
-    if not unique:
+    unique = unique_in_batch(records)
+    near = await find_near_duplicates(session, unique, now=now)
+    if near:
+        await _keep_better_copies(session, [(near[i], unique[i]) for i in near])
+    fresh = [record for index, record in enumerate(unique) if index not in near]
+    if not fresh:
         return InsertOutcome(new_ids=[], duplicates=len(records))
     rows = [
         {
@@ -88,8 +90,9 @@ async def insert_articles(
             "sort_at": r.published_at or UNDATED_SORT_AT,
             "ingested_at": now,
             "content_hash": r.content_hash,
+            "minhash": r.signature,
         }
-        for r in unique.values()
+        for r in fresh
     ]
     statement = (
         _insert_statement(session)
@@ -97,12 +100,48 @@ async def insert_articles(
         .returning(Article.id, Article.content_hash, Article.category)
     )
     inserted = (await session.execute(statement, rows)).all()
-    by_hash = {row.content_hash: row.id for row in inserted}
-    await index_articles(session, [(by_hash[h], unique[h].search_text) for h in by_hash])
+    by_hash = {record.content_hash: record for record in fresh}
+    stored = [(row.id, by_hash[row.content_hash]) for row in inserted]
+    await index_articles(session, [(article_id, r.search_text) for article_id, r in stored])
+    await store_bands(session, stored)
     await _add_category_counts(session, Counter(row.category for row in inserted))
     return InsertOutcome(
         new_ids=[row.id for row in inserted], duplicates=len(records) - len(inserted)
     )
+
+
+async def _keep_better_copies(
+    session: AsyncSession, pairs: Sequence[tuple[int, ArticleRecord]]
+) -> None:
+    """Replace stored text with a more complete copy of the same story (rare: row by row)."""
+    rows = await session.execute(
+        select(Article.id, Article.content, Article.url).where(
+            Article.id.in_([article_id for article_id, _ in pairs])
+        )
+    )
+    stored = {row.id: row for row in rows}
+    for article_id, record in pairs:
+        row = stored.get(article_id)
+        if row is None:
+            continue
+        if not better_copy(record, row.content, row.url):
+            continue
+        values: dict[str, object] = {
+            "title": record.title,
+            "content": record.content,
+            "summary": record.summary,
+            "minhash": record.signature,
+        }
+        if record.url is not None:
+            values |= {"url": record.url}
+        try:
+            async with session.begin_nested():
+                await session.execute(
+                    update(Article).where(Article.id == article_id).values(**values)
+                )
+        except IntegrityError:
+            continue  # another stored article already has this text or URL
+        await reindex_article(session, article_id, record.search_text)
 
 
 async def _add_category_counts(session: AsyncSession, counts: Counter[str]) -> None:

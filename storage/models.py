@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -70,6 +71,7 @@ class Article(Base):
     sort_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(32), unique=True)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # digest.neardup signature
 
     __table_args__ = (
         # /latest: newest first, keyset on (sort_at, id).
@@ -214,3 +216,17 @@ class Feed(Base):
 
 # /stats: digests sent today (kind "digest", status "sent", sent_at in the day).
 Index("ix_outbox_sent", OutboxMessage.kind, OutboxMessage.status, OutboxMessage.sent_at)
+
+
+class ArticleBand(Base):
+    """LSH band keys of recent articles: articles sharing a key are near-duplicate candidates.
+
+    Only the dedup window's articles need them; older rows are deleted (``forget_old_bands``).
+    """
+
+    __tablename__ = "article_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -85,3 +85,16 @@ async def search_article_ids(
         params,
     )
     return [row[0] for row in rows]
+
+
+async def reindex_article(session: AsyncSession, article_id: int, terms: str) -> None:
+    """Replace one article's index entry (its text changed)."""
+    if _dialect(session) == "sqlite":
+        await session.execute(
+            text("DELETE FROM article_fts WHERE rowid = :id"), {"id": article_id}
+        )
+    else:
+        await session.execute(
+            text("DELETE FROM article_terms WHERE article_id = :id"), {"id": article_id}
+        )
+    await index_articles(session, [(article_id, terms)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,18 @@ from digest.pipeline import ArticleRecord, prepare_article
 
 _counter = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_WORDS = (
+    "经济 市场 政府 发展 企业 国际 会议 科技 研究 数据 城市 交通 教育 医疗 环境 能源 农业 "
+    "银行 投资 消费 出口 合作 协议 比赛 球队 电影 演员 军队 演习 法院 警方 气候 天气 人口 "
+    "工厂 产品 价格 增长 下降 报告 专家 学校 学生 医院 病人 道路 铁路 机场 港口 网络 手机"
+).split()
+
+
+def distinct_body(number: int) -> str:
+    """A body no other number's body resembles (near-duplicate detection must not merge them)."""
+    rng = random.Random(number)
+    sentences = ["".join(rng.choice(_WORDS) for _ in range(8)) + "。" for _ in range(4)]
+    return f"第{number}号新闻。" + "".join(sentences)
 
 
 def parsed_article(
@@ -25,9 +38,7 @@ def parsed_article(
     number = next(_counter)
     return ParsedArticle(
         title=title or f"测试新闻标题第{number}号",
-        paragraphs=[
-            body or f"这是第{number}号测试新闻的正文。它讲述了一件与众不同的事情{number}。"
-        ],
+        paragraphs=[body or distinct_body(number)],
         published_at=published_at,
         category=category,
         source=source,

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot.services.context import Runtime
 from storage.articles import insert_articles
-from tests.factories import article_record, hourly_records
+from tests.factories import article_record, distinct_body, hourly_records
 from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -182,7 +182,7 @@ async def test_twenty_long_articles_are_split_between_articles(
     records = [
         article_record(
             f"第{i}条很长的标题" + "很长的标题" * 55,
-            body=f"第{i}条新闻" + "很长的第一句话" * 60 + "。",
+            body="很长的第一句话" * 60 + "。" + distinct_body(1000 + i),
             published_at=start + timedelta(hours=i),
             url=f"https://example.com/{i}/" + "x" * 400,
         )

@@ -1,0 +1,54 @@
+"""Dedup within one batch of records, before storage compares them with what is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from digest.neardup import is_near_duplicate
+from digest.pipeline import ArticleRecord
+
+
+def better_copy(candidate: ArticleRecord, kept_content: str, kept_url: str | None) -> bool:
+    """Which copy of a story wins: the most complete text, then the one with a URL."""
+    longer = len(candidate.content) > len(kept_content) * 1.1
+    adds_url = kept_url is None and candidate.url is not None
+    return longer or (adds_url and len(candidate.content) >= len(kept_content))
+
+
+def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
+    """One record per story: the same hash, canonical URL or a near-duplicate (same
+    category) count as one, and the better copy (``better_copy``) is the one kept."""
+    kept: list[ArticleRecord] = []
+    by_hash: dict[str, int] = {}
+    by_url: dict[str, int] = {}
+    by_band: dict[int, list[int]] = {}
+    for record in records:
+        twin = by_hash.get(record.content_hash)
+        if twin is None and record.canonical_url:
+            twin = by_url.get(record.canonical_url)
+        if twin is None:
+            for key in record.band_keys:
+                for index in by_band.get(key, ()):
+                    other = kept[index]
+                    if other.category == record.category and is_near_duplicate(
+                        record.signature, other.signature
+                    ):
+                        twin = index
+                        break
+                if twin is not None:
+                    break
+        if twin is not None:
+            if better_copy(record, kept[twin].content, kept[twin].url):
+                kept[twin] = record
+                by_hash[record.content_hash] = twin
+                if record.canonical_url:
+                    by_url[record.canonical_url] = twin
+            continue
+        position = len(kept)
+        kept.append(record)
+        by_hash[record.content_hash] = position
+        if record.canonical_url:
+            by_url[record.canonical_url] = position
+        for key in record.band_keys:
+            by_band.setdefault(key, []).append(position)
+    return kept

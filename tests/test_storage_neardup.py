@@ -1,0 +1,93 @@
+"""One story listed once: near-duplicates across batches and sources, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.services.context import Runtime
+from digest.pipeline import ArticleRecord
+from storage.articles import insert_articles, latest_articles
+from storage.neardup import forget_old_bands
+from tests.factories import article_record
+
+PAIRS = Path(__file__).parent / "data" / "neardup"
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+PUBLISHED = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def _record(path: Path, **changes: object) -> ArticleRecord:
+    # The pair files are the text of each copy; the stem stands in for a title.
+    body = path.read_text(encoding="utf-8").strip()
+    defaults: dict[str, object] = {"body": body, "published_at": PUBLISHED, "source": None}
+    return article_record(path.stem, **{**defaults, **changes})  # type: ignore[arg-type]
+
+
+def _second(first: Path) -> Path:
+    return first.with_name(first.name.removesuffix("_a.txt") + "_b.txt")
+
+
+async def _insert(runtime: Runtime, records: list[ArticleRecord], now: datetime = NOW) -> int:
+    async with runtime.db.transaction() as session:
+        outcome = await insert_articles(session, records, now=now)
+    return len(outcome.new_ids)
+
+
+@pytest.mark.parametrize("first", sorted(PAIRS.glob("dup_*_a.txt")), ids=lambda p: p.stem)
+async def test_a_copy_ingested_later_is_a_duplicate(runtime: Runtime, first: Path) -> None:
+    assert await _insert(runtime, [_record(first)]) == 1
+    assert await _insert(runtime, [_record(_second(first))], NOW + timedelta(hours=5)) == 0
+
+
+@pytest.mark.parametrize("first", sorted(PAIRS.glob("nondup_*_a.txt")), ids=lambda p: p.stem)
+async def test_different_stories_are_both_kept(runtime: Runtime, first: Path) -> None:
+    assert await _insert(runtime, [_record(first)]) == 1
+    assert await _insert(runtime, [_record(_second(first))]) == 1
+
+
+async def test_copies_in_one_batch_are_one_story(runtime: Runtime) -> None:
+    first = PAIRS / "dup_05_wire_two_sites_a.txt"
+    assert await _insert(runtime, [_record(first), _record(_second(first))]) == 1
+
+
+async def test_a_copy_in_another_category_is_another_story(runtime: Runtime) -> None:
+    first = PAIRS / "dup_03_reworded_a.txt"
+    assert await _insert(runtime, [_record(first)]) == 1
+    assert await _insert(runtime, [_record(_second(first), category="财经")]) == 1
+
+
+async def test_a_copy_published_days_apart_is_another_story(runtime: Runtime) -> None:
+    first = PAIRS / "dup_03_reworded_a.txt"
+    assert await _insert(runtime, [_record(first)]) == 1
+    later = PUBLISHED + timedelta(days=10)
+    assert await _insert(runtime, [_record(_second(first), published_at=later)]) == 1
+
+
+async def test_the_more_complete_copy_with_a_url_wins(runtime: Runtime) -> None:
+    first = PAIRS / "dup_01_rescraped_views_a.txt"
+    short = _record(first)
+    assert await _insert(runtime, [short]) == 1
+    fuller = _record(
+        _second(first),
+        body=_second(first).read_text(encoding="utf-8") + "\n\n补充报道：双方还将举行联合演习。",
+        url="https://news.example.com/belarus",
+    )
+    assert await _insert(runtime, [fuller]) == 0
+    async with runtime.db.transaction() as session:
+        page = await latest_articles(session, limit=5)
+    [kept] = page.articles
+    assert kept.url == "https://news.example.com/belarus"
+
+
+async def test_old_band_keys_are_forgotten_but_articles_stay(runtime: Runtime) -> None:
+    first = PAIRS / "dup_02_editor_line_a.txt"
+    assert await _insert(runtime, [_record(first)], NOW - timedelta(days=30)) == 1
+    async with runtime.db.transaction() as session:
+        await forget_old_bands(session, now=NOW)
+    # Without its band keys the old article is no longer a candidate, so the copy is new.
+    assert await _insert(runtime, [_record(_second(first), published_at=None)]) == 1
+    async with runtime.db.transaction() as session:
+        page = await latest_articles(session, limit=5)
+    assert len(page.articles) == 2
