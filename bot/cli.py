@@ -12,11 +12,12 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bot.cli_feeds import feeds_app
 from bot.console import chat_loop
 from bot.logs import configure_logging
 from bot.runner import run_polling
 from bot.services.context import Runtime
-from bot.services.ingest import IngestReport, expand_inputs, ingest_paths
+from bot.services.ingest import IngestReport, expand_inputs, ingest_inputs
 from bot.settings import Settings
 from digest.errors import NewsdigestError
 from storage.articles import article_count
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(feeds_app, name="feeds")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 T = TypeVar("T")
@@ -101,24 +103,32 @@ def db_upgrade() -> None:
     out.print("database is up to date")
 
 
-def _print_report(report: IngestReport) -> None:
+def _print_report(report: IngestReport, *, dry_run: bool) -> None:
     for _name, reason in report.failed:
-        err.print(f"[red]failed[/]: {reason}", markup=True, soft_wrap=True)
-    out.print(
+        err.print(f"[red]failed[/]: {reason}", soft_wrap=True, markup=True, highlight=False)
+    summary = (
         f"new {report.new:,} · duplicate {report.duplicate:,} · failed {len(report.failed):,}"
     )
+    out.print(f"dry run, nothing written: {summary}" if dry_run else summary)
 
 
 @app.command()
 def ingest(
     inputs: Annotated[
-        list[str], typer.Argument(help="Files and folders (recursively) to ingest.")
+        list[str], typer.Argument(help="Files, folders (recursively) and http(s) URLs.")
     ],
+    category: Annotated[
+        str | None,
+        typer.Option("--category", "-c", help="Category for articles that name none."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be ingested; write nothing.")
+    ] = False,
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Only when the database has no articles yet.")
     ] = False,
 ) -> None:
-    """Ingest articles from files and folders; exit 1 if any input failed."""
+    """Ingest articles (text dumps, HTML, RSS/Atom, JSON Lines); exit 1 if any input failed."""
     settings = load_settings()
     total = sum(1 for _ in expand_inputs(inputs))
 
@@ -128,19 +138,23 @@ def ingest(
                 if await article_count(session) > 0:
                     return None
         if not out.is_terminal:
-            return await ingest_paths(runtime, inputs)
+            return await ingest_inputs(runtime, inputs, category=category, dry_run=dry_run)
         with Progress(
             TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), console=out, transient=True
         ) as progress:
             task = progress.add_task("ingest", total=total)
-            return await ingest_paths(
-                runtime, inputs, on_input_done=lambda _name: progress.advance(task)
+            return await ingest_inputs(
+                runtime,
+                inputs,
+                category=category,
+                dry_run=dry_run,
+                on_input_done=lambda _name: progress.advance(task),
             )
 
     report = run_with_runtime(settings, work)
     if report is None:
         return
-    _print_report(report)
+    _print_report(report, dry_run=dry_run)
     if not report.ok:
         raise typer.Exit(1)
 

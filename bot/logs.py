@@ -55,5 +55,7 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # trafilatura warns about every page without an article; ingest reports those itself.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     for chatty in ("apscheduler", "alembic"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

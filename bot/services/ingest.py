@@ -1,18 +1,27 @@
-"""Ingesting files and folders: read, parse, normalise, store in batches, report per input."""
+"""Ingesting files, folders and URLs: read, parse, normalise, store in batches, report each
+failed input. Parsing runs in a worker thread, so the event loop is never blocked."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.fetch import Fetcher
 from bot.services.context import Runtime
+from digest.article import ParsedArticle
 from digest.errors import InputError
-from digest.formats import parse_document
+from digest.formats import SNIFF_BYTES, parse_document, sniff_format
+from digest.jsonl import iter_json_lines
 from digest.pipeline import ArticleRecord, prepare_article
 from storage.articles import insert_articles
+from storage.neardup import forget_old_bands
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
@@ -31,30 +40,95 @@ class IngestReport:
         return not self.failed
 
 
-def expand_inputs(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """Each input as (name, file); folders recursively, in a stable order.
+def is_url(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
 
-    A missing path yields ``(name, None)`` so it is reported, not silently skipped.
-    """
+
+def expand_inputs(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
+    """Each input as (name, file); folders recursively, in a stable order, hidden files
+    skipped. A URL or a missing path yields ``(name, None)``."""
     for name in inputs:
         path = Path(name)
-        if path.is_dir():
+        if not is_url(name) and path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(
-                    part.startswith(".") for part in child.parts[len(path.parts) :]
-                ):
+                hidden = any(part.startswith(".") for part in child.parts[len(path.parts) :])
+                if child.is_file() and not hidden:
                     yield str(child), child
-        elif path.is_file():
+        elif not is_url(name) and path.is_file():
             yield name, path
         else:
             yield name, None
 
 
-class Ingestor:
-    """Collects records and writes them in batches of ``BATCH_SIZE``."""
+@dataclass(slots=True)
+class _Options:
+    zone: ZoneInfo
+    category: str | None
 
-    def __init__(self, runtime: Runtime) -> None:
+
+def _prepare(articles: list[ParsedArticle], options: _Options) -> list[ArticleRecord]:
+    if options.category:
+        for article in articles:
+            article.category = article.category or options.category
+    return [prepare_article(article, default_tz=options.zone) for article in articles]
+
+
+def _parse_bytes(
+    data: bytes, origin: str, options: _Options, content_type: str | None = None
+) -> list[ArticleRecord]:
+    articles = parse_document(
+        data,
+        origin=origin,
+        default_tz=options.zone,
+        content_type=content_type,
+        category=options.category,
+    )
+    return _prepare(articles, options)
+
+
+def _read_file(path: Path, origin: str) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"{origin}: is {size // (1024 * 1024)} MB, more than the 50 MB a file may have"
+        )
+    return path.read_bytes()
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(SNIFF_BYTES)
+
+
+def _json_lines_batches(
+    path: Path, origin: str, options: _Options
+) -> Iterator[tuple[list[ArticleRecord], list[InputError]]]:
+    """A JSON Lines file in batches, streamed: a file of any size is never all in memory."""
+    with path.open("rb") as stream:
+        records: list[ArticleRecord] = []
+        errors: list[InputError] = []
+        for item in iter_json_lines(stream, origin=origin, default_tz=options.zone):
+            if isinstance(item, InputError):
+                errors.append(item)
+            else:
+                records.extend(_prepare([item], options))
+            if len(records) >= BATCH_SIZE:
+                yield records, errors
+                records, errors = [], []
+        yield records, errors
+
+
+class Ingestor:
+    """Collects records and writes them in batches, in one session for the whole run.
+
+    Each batch commits on its own; a dry run rolls everything back at the end, so its
+    counts (duplicates within the run included) are exactly what a real run would do.
+    """
+
+    def __init__(self, runtime: Runtime, session: AsyncSession, *, dry_run: bool) -> None:
         self.runtime = runtime
+        self.session = session
+        self.dry_run = dry_run
         self.report = IngestReport()
         self._pending: list[ArticleRecord] = []
 
@@ -70,43 +144,79 @@ class Ingestor:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        async with self.runtime.db.transaction() as session:
-            outcome = await insert_articles(session, batch, now=self.runtime.now())
+        outcome = await insert_articles(self.session, batch, now=self.runtime.now())
+        if not self.dry_run:
+            await self.session.commit()
         self.report.new += len(outcome.new_ids)
         self.report.duplicate += outcome.duplicates
         self.report.new_ids.extend(outcome.new_ids)
 
 
-def _read(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"{path}: is {size // (1024 * 1024)} MB, more than the 50 MB a file may have"
-        )
-    return path.read_bytes()
+@asynccontextmanager
+async def _ingestor(runtime: Runtime, *, dry_run: bool) -> AsyncIterator[Ingestor]:
+    async with runtime.db.sessions() as session:
+        ingestor = Ingestor(runtime, session, dry_run=dry_run)
+        try:
+            yield ingestor
+            await ingestor.flush()
+            if dry_run:
+                await session.rollback()
+            else:
+                await forget_old_bands(session, now=runtime.now())
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
 
 
-async def ingest_paths(
+async def _ingest_file(ingestor: Ingestor, name: str, path: Path, options: _Options) -> None:
+    head = await asyncio.to_thread(_head, path)
+    if head and sniff_format(head, None) == "jsonl":
+        batches = _json_lines_batches(path, name, options)
+        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+            records, errors = batch
+            for error in errors:
+                ingestor.fail(name, str(error))
+            await ingestor.add(records)
+        return
+    data = await asyncio.to_thread(_read_file, path, name)
+    await ingestor.add(await asyncio.to_thread(_parse_bytes, data, name, options))
+
+
+async def _ingest_url(ingestor: Ingestor, fetcher: Fetcher, url: str, options: _Options) -> None:
+    result = await fetcher.fetch(url)
+    records = await asyncio.to_thread(
+        _parse_bytes, result.body, result.url, options, result.content_type
+    )
+    await ingestor.add(records)
+
+
+async def ingest_inputs(
     runtime: Runtime,
     inputs: list[str],
     *,
+    category: str | None = None,
+    dry_run: bool = False,
     on_input_done: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every input; a failed one is reported and the others still go in."""
-    ingestor = Ingestor(runtime)
-    zone = runtime.settings.zone
-    for name, path in expand_inputs(inputs):
-        try:
-            if path is None:
-                raise InputError(f"{name}: no such file or folder")
-            data = await asyncio.to_thread(_read, path)
-            parsed = parse_document(data, origin=name, default_tz=zone)
-            await ingestor.add([prepare_article(article, default_tz=zone) for article in parsed])
-        except InputError as exc:
-            ingestor.fail(name, str(exc))
-        except OSError as exc:
-            ingestor.fail(name, f"{name}: cannot be read ({exc.strerror or exc})")
-        if on_input_done is not None:
-            on_input_done(name)
-    await ingestor.flush()
+    """Ingest every input; a failed one (or a bad line) is reported, the others go in."""
+    options = _Options(zone=runtime.settings.zone, category=category)
+    async with (
+        _ingestor(runtime, dry_run=dry_run) as ingestor,
+        Fetcher(allow_private=runtime.settings.allow_private_feed_urls) as fetcher,
+    ):
+        for name, path in expand_inputs(inputs):
+            try:
+                if path is not None:
+                    await _ingest_file(ingestor, name, path, options)
+                elif is_url(name):
+                    await _ingest_url(ingestor, fetcher, name, options)
+                else:
+                    raise InputError(f"{name}: no such file or folder")
+            except InputError as exc:
+                ingestor.fail(name, str(exc))
+            except OSError as exc:
+                ingestor.fail(name, f"{name}: cannot be read ({exc.strerror or exc})")
+            if on_input_done is not None:
+                on_input_done(name)
     return ingestor.report
