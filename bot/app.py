@@ -20,12 +20,16 @@ from bot.messages import menu_commands
 from bot.ordering import PerChatOrder
 from bot.ratelimit import PriorityRateLimiter
 from bot.scheduler import Job, build_scheduler
+from bot.services.alerts import AlertMatcher, alert_tick
 from bot.services.context import Runtime
 from bot.services.digests import digest_tick
+from bot.services.feed_polling import POLL_JOB_SECONDS
+from bot.services.feeds import poll_due_feeds
 
 logger = logging.getLogger(__name__)
-WORKER_KEY, SCHEDULER_KEY = "delivery_worker", "scheduler"
+WORKER_KEY, SCHEDULER_KEY, MATCHER_KEY = "delivery_worker", "scheduler", "alert_matcher"
 DIGEST_TICK_SECONDS = 15
+ALERT_TICK_SECONDS = 10
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -43,11 +47,33 @@ async def run_digest_tick(application: BotApplication) -> int:
     return queued
 
 
+async def run_alert_tick(application: BotApplication) -> int:
+    """The alert job: match new articles against the watches, queue what is due, send."""
+    matcher: AlertMatcher = application.bot_data[MATCHER_KEY]
+    queued = await alert_tick(handlers.runtime_of_app(application), matcher)
+    if queued:
+        delivery_worker(application).wake()
+    return queued
+
+
 def periodic_jobs(application: BotApplication) -> dict[str, tuple[Job, float]]:
-    async def tick() -> int:
+    async def digests() -> int:
         return await run_digest_tick(application)
 
-    return {"digest_tick": (tick, DIGEST_TICK_SECONDS)}
+    async def alerts() -> int:
+        return await run_alert_tick(application)
+
+    async def feeds() -> int:
+        report = await poll_due_feeds(handlers.runtime_of_app(application))
+        if report.notices:  # broken-feed notices to admins wait in the outbox
+            delivery_worker(application).wake()
+        return len(report.outcomes)
+
+    return {
+        "digest_tick": (digests, DIGEST_TICK_SECONDS),
+        "alert_tick": (alerts, ALERT_TICK_SECONDS),
+        "feed_poll": (feeds, POLL_JOB_SECONDS),
+    }
 
 
 async def _start(application: BotApplication) -> None:
@@ -98,6 +124,7 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     )
     application.bot_data[handlers.RUNTIME_KEY] = runtime
     application.bot_data["run_jobs"] = run_jobs
+    application.bot_data[MATCHER_KEY] = AlertMatcher()
     application.add_handler(
         MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.on_command)
     )

@@ -10,15 +10,19 @@ from typing import Annotated, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_feeds import feeds_app
 from bot.console import chat_loop
+from bot.health import check_health, health_table
 from bot.logs import configure_logging
-from bot.runner import run_polling
+from bot.runner import run_bot
 from bot.services.context import Runtime
 from bot.services.ingest import IngestReport, expand_inputs, ingest_inputs
+from bot.services.prune import PruneReport, parse_age, prune_old_articles
 from bot.settings import Settings
+from bot.webhook import webhook_config
 from digest.errors import NewsdigestError
 from storage.articles import article_count
 from storage.db import Database
@@ -28,6 +32,8 @@ app = typer.Typer(
     help="newsdigest: a Telegram bot that summarises news and sends daily digests.",
     no_args_is_help=True,
     add_completion=False,
+    # A crash's locals would include the settings; their secrets must not reach a terminal.
+    pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -179,8 +185,27 @@ def run(
             help="Without a token, open `newsdigest chat` instead of failing.",
         ),
     ] = False,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            metavar="URL",
+            help="Serve a webhook at this public https:// URL instead of long polling "
+            "(default: WEBHOOK_URL).",
+        ),
+    ] = None,
+    listen: Annotated[
+        str | None,
+        typer.Option("--listen", help="Webhook server address (default: WEBHOOK_LISTEN)."),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port", min=1, max=65535, help="Webhook server port (default: WEBHOOK_PORT)."
+        ),
+    ] = None,
 ) -> None:
-    """Run the Telegram bot (long polling). Migrates the database first."""
+    """Run the Telegram bot (long polling, or a webhook). Migrates the database first."""
     settings = load_settings()
     if settings.telegram_bot_token is None:
         if fallback_to_chat:
@@ -190,10 +215,63 @@ def run(
         err.print(f"[red]error[/]: {HOW_TO_CONNECT}")
         raise typer.Exit(2)
     try:
-        run_polling(settings)
+        run_bot(settings, webhook_config(settings, webhook, listen=listen, port=port))
     except NewsdigestError as exc:
         err.print(f"[red]error[/]: {exc}")
         raise typer.Exit(1) from None
+
+
+@app.command()
+def health() -> None:
+    """Database reachable, migrations current, last feed poll and digest tick; exit 1 if not."""
+    try:
+        settings = load_settings()
+    except typer.Exit:
+        raise typer.Exit(1) from None  # Docker reserves exit code 2 of a healthcheck
+    report = asyncio.run(check_health(settings))
+    if report.unreachable is not None:
+        err.print(f"[red]unhealthy[/]: {escape(report.unreachable)}", soft_wrap=True)
+        raise typer.Exit(1)
+    out.print(health_table(report))
+    if not report.healthy:
+        err.print(f"[red]unhealthy[/]: {escape('; '.join(report.problems))}", soft_wrap=True)
+        raise typer.Exit(1)
+    out.print("healthy")
+
+
+@app.command()
+def prune(
+    older_than: Annotated[
+        str,
+        typer.Option(
+            "--older-than", metavar="AGE", help="Age like 365d, 52w or 1y (a year is 365 days)."
+        ),
+    ],
+) -> None:
+    """Delete articles older than AGE, except those a digest still has to send."""
+    try:
+        age = parse_age(older_than)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--older-than") from None
+    settings = load_settings()
+    report: PruneReport = run_with_runtime(
+        settings, lambda runtime: prune_old_articles(runtime, age)
+    )
+    zone = settings.zone
+    out.print(
+        f"deleted {report.deleted:,} articles published before "
+        f"{report.cutoff.astimezone(zone):%Y-%m-%d %H:%M} "
+        f"(kept those ingested after {report.kept_ingested_after.astimezone(zone):%Y-%m-%d %H:%M},"
+        " which a digest may still list)"
+    )
+    if report.by_category:
+        out.print(
+            " · ".join(
+                f"{escape(name)} {count:,}" for name, count in report.by_category.most_common()
+            )
+        )
+    if report.deliveries:
+        out.print(f"and {report.deliveries:,} delivery records of those articles")
 
 
 def main() -> None:

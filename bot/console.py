@@ -14,8 +14,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from bot.services import browse
-from bot.services.commands import make_caller, run_command, split_command
+from bot.services.commands import make_caller, press_button, run_command, split_command
 from bot.services.context import Runtime
 from digest.reply import Reply
 
@@ -88,7 +87,7 @@ async def answer(
     caller = await make_caller(runtime, chat_id=CONSOLE_CHAT_ID, language_code=language_code)
     line = line.strip()
     if line.isdigit() and 0 < int(line) <= len(buttons):
-        return await browse.press(runtime, caller, buttons[int(line) - 1])
+        return await press_button(runtime, caller, buttons[int(line) - 1])
     parsed = split_command(line if line.startswith("/") else f"/{line}") if line else None
     if parsed is None:
         return None

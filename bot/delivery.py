@@ -13,12 +13,12 @@ the rest of the digest.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -79,6 +79,8 @@ class DeliveryWorker:
         self.lease = lease
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
@@ -89,6 +91,10 @@ class DeliveryWorker:
         """New messages were queued in this process: look now instead of at the next poll."""
         self._wake.set()
 
+    async def wait_idle(self) -> None:
+        """Until nothing is out for delivery (every claimed message sent and recorded)."""
+        await self._idle.wait()
+
     async def stop(self) -> None:
         """Take no new work; let the batch in flight finish so nothing is left half-sent."""
         self._stopping = True
@@ -97,19 +103,57 @@ class DeliveryWorker:
             await self._task
 
     async def run(self) -> None:
+        """Keep about ``batch_size`` chats' messages in flight: claim more as chats finish,
+        so the rate limiter, not the database round trips, sets the pace. After a claim that
+        found nothing, look again when woken or after ``idle_seconds``."""
+        in_flight: set[asyncio.Task[None]] = set()
+        loop = asyncio.get_running_loop()
+        next_claim_at = 0.0
         while not self._stopping:
-            try:
-                handled = await self.deliver_once()
-            except Exception:
-                logger.exception("delivery round failed; retrying")
-                handled = 0
-            if handled == 0 and not self._stopping:
+            if self._wake.is_set():
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                next_claim_at = 0.0
+            if len(in_flight) <= self.batch_size // 2 and loop.time() >= next_claim_at:
+                try:
+                    started = await self._claim_and_start()
+                except Exception:
+                    logger.exception("claiming outbox messages failed; retrying")
+                    started = set()
+                if not started:
+                    next_claim_at = loop.time() + self.idle_seconds
+                in_flight |= started
+            if in_flight:
+                self._idle.clear()
+            else:
+                self._idle.set()
+            waits: set[asyncio.Future[Any]] = {
+                *in_flight,
+                asyncio.ensure_future(self._wake.wait()),
+            }
+            # Wake for a finished chat, a wake-up, or the next look after an empty claim.
+            remaining = next_claim_at - loop.time()
+            timeout = remaining if remaining > 0 else None
+            done, _pending = await asyncio.wait(
+                waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in waits - in_flight:
+                waiter.cancel()
+            for task in done & in_flight:
+                if not task.cancelled() and task.exception() is not None:
+                    logger.error("delivery failed", exc_info=task.exception())
+            in_flight -= done
+        if in_flight:  # stopping: finish what was handed out, so nothing is left half-sent
+            await asyncio.wait(in_flight)
+        self._idle.set()
 
-    async def deliver_once(self) -> int:
-        """Claim a batch of due messages and send them; the number claimed."""
+    async def _claim_and_start(self) -> set[asyncio.Task[None]]:
+        claimed = await self._claim()
+        return {
+            asyncio.create_task(self._deliver_chat(chat, messages))
+            for chat, messages in claimed.items()
+        }
+
+    async def _claim(self) -> dict[int, list[OutboxMessage]]:
         now = self.runtime.now()
         async with self.runtime.db.transaction() as session:
             claimed = await claim_ready(
@@ -118,8 +162,13 @@ class DeliveryWorker:
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
         for message in claimed:
             by_chat[message.chat_id].append(message)
-        await asyncio.gather(*(self._deliver_chat(chat, msgs) for chat, msgs in by_chat.items()))
-        return len(claimed)
+        return by_chat
+
+    async def deliver_once(self) -> int:
+        """Claim one batch of due messages and send them all; the number claimed."""
+        claimed = await self._claim()
+        await asyncio.gather(*(self._deliver_chat(chat, msgs) for chat, msgs in claimed.items()))
+        return sum(len(messages) for messages in claimed.values())
 
     async def _deliver_chat(self, chat_id: int, messages: list[OutboxMessage]) -> None:
         outcome = ChatOutcome()

@@ -92,6 +92,24 @@ def checked_url(url: str) -> str:
     return str(_checked_url(url.strip(), shown=url.strip()).copy_with(fragment=None))
 
 
+async def vet_url(url: str, guard: AddressGuard) -> str:
+    """``checked_url``, with the host's addresses vetted now, before anything is stored.
+
+    A host that does not resolve at the moment is let through (the poll will report it);
+    every fetch checks the addresses again where it connects, since DNS answers change.
+    """
+    normal = checked_url(url)
+    parsed = httpx.URL(normal)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        await guard.addresses(parsed.host, port)
+    except UnsafeAddressError as exc:
+        raise FetchError(f"{url}: refused: {exc} (ALLOW_PRIVATE_FEED_URLS=1 allows it)") from None
+    except UnresolvableHostError:
+        pass
+    return normal
+
+
 class Fetcher:
     """An HTTP client for untrusted URLs; use one for many fetches, in ``async with``."""
 

@@ -13,8 +13,13 @@ from telegram.ext import Application, ContextTypes
 
 from bot.messages import language_for, raw
 from bot.sending import send_reply
-from bot.services import browse
-from bot.services.commands import MANAGING_COMMANDS, make_caller, run_command, split_command
+from bot.services.commands import (
+    MANAGING_COMMANDS,
+    make_caller,
+    press_button,
+    run_command,
+    split_command,
+)
 from bot.services.context import Caller, Runtime
 
 logger = logging.getLogger(__name__)
@@ -84,10 +89,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     await query.answer()
-    caller = await _caller(update, context)
-    if caller is None or not query.data:
+    if not query.data:
         return
-    reply = await browse.press(runtime_of(context), caller, query.data)
+    can_manage = await _is_chat_admin(update, context) if query.data.startswith("uw:") else True
+    caller = await _caller(update, context, can_manage=can_manage)
+    if caller is None:
+        return
+    reply = await press_button(runtime_of(context), caller, query.data)
     await send_reply(context.bot, caller.chat_id, reply)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsdigest.db"
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def parse_hhmm(value: str) -> time:
@@ -36,7 +37,14 @@ class Settings(BaseSettings):
     feed_poll_interval: int = Field(default=900, ge=30)
     allow_private_feed_urls: bool = False
     log_level: str = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret_token: SecretStr | None = None
     digest_max_articles: int = Field(default=30, ge=1, le=200)
+    # Days after which the daily job prunes articles no digest needs; 0 keeps everything.
+    prune_older_than_days: int = Field(default=0, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -61,6 +69,25 @@ class Settings(BaseSettings):
     def _valid_time(cls, value: str) -> str:
         parse_hhmm(value)
         return value
+
+    @field_validator("webhook_url", "webhook_secret_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `.env.example` lists these with empty values: copied as is, they mean "not set".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for setWebhook's secret_token; anything else is refused there.
+        if value is not None and not _SECRET_TOKEN_RE.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1-256 characters, only A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

@@ -6,12 +6,13 @@ the raw HTML is never less, so a message that fits here fits there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 from digest.article import StoredArticle
+from digest.watching import highlight_spans
 
 MESSAGE_LIMIT = 4096
 MAX_SUMMARY_CHARS = 400
@@ -35,15 +36,25 @@ def format_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
+def _escaped(text: str, highlight: Sequence[str]) -> str:
+    # Escape each segment on its own, so a highlighted word never lands inside an entity.
+    return "".join(
+        f"<u>{escape(part, quote=False)}</u>" if matched else escape(part, quote=False)
+        for part, matched in highlight_spans(text, highlight)
+    )
+
+
 def render_article(
     article: StoredArticle,
     *,
     zone: ZoneInfo,
     category_label: str | None = None,
     number: int | None = None,
+    highlight: Sequence[str] = (),
 ) -> str:
-    """One article: linked title, time in ``zone``, category, source, summary."""
-    title = escape(article.title, quote=False)
+    """One article: linked title, time in ``zone``, category, source, summary; the words in
+    ``highlight`` (watched words) underlined in the title and summary."""
+    title = _escaped(article.title, highlight)
     link = article.url if _is_web_url(article.url) else None
     if link is not None and len(link) <= MAX_LINK_CHARS:
         title = f'<a href="{escape(link, quote=True)}">{title}</a>'
@@ -54,7 +65,7 @@ def render_article(
         meta.append(escape(article.source, quote=False))
     lines = [f"{prefix}<b>{title}</b>", f"<i>{' · '.join(meta)}</i>"]
     if article.summary:
-        lines.append(escape(_clip(article.summary, MAX_SUMMARY_CHARS), quote=False))
+        lines.append(_escaped(_clip(article.summary, MAX_SUMMARY_CHARS), highlight))
     return "\n".join(lines)
 
 

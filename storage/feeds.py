@@ -64,6 +64,11 @@ async def feed_by_id(session: AsyncSession, feed_id: int) -> Feed | None:
     return await session.get(Feed, feed_id)
 
 
+async def existing_feed(session: AsyncSession, feed_id: int) -> Feed:
+    """The feed with this id, which the caller knows exists (``NoResultFound`` otherwise)."""
+    return await session.get_one(Feed, feed_id)
+
+
 async def all_feeds(session: AsyncSession) -> list[Feed]:
     """Every feed, oldest first."""
     return list((await session.scalars(select(Feed).order_by(Feed.id))).all())
@@ -192,4 +197,4 @@ async def chat_languages(session: AsyncSession, chat_ids: Sequence[int]) -> dict
     if not chat_ids:
         return {}
     query = select(Chat.id, Chat.language).where(Chat.id.in_(list(chat_ids)))
-    return dict((await session.execute(query)).tuples().all())
+    return dict((await session.execute(query)).all())

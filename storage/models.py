@@ -103,6 +103,9 @@ class Chat(Base):
     language: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Alerts wait out quiet hours ("HH:MM", the chat's zone); None: no quiet hours.
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
     # Who may change a group's settings is Telegram's to say; this only remembers the chat.
 
 
@@ -230,3 +233,44 @@ class ArticleBand(Base):
     article_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class WatchRow(Base):
+    """A chat's keyword watch: a new matching article is sent at once as an alert."""
+
+    __tablename__ = "watches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    phrase: Mapped[str] = mapped_column(String(100))  # digest.watching.normalise_phrase
+    category: Mapped[str | None] = mapped_column(String(64))
+    match_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # /watches and /unwatch, and the one-phrase-once rule per chat.
+        Index("ix_watches_chat_phrase", "chat_id", "phrase", "category", unique=True),
+    )
+
+
+class PendingAlert(Base):
+    """An article matched for a chat, waiting until ``due_at`` (quiet hours) to be sent."""
+
+    __tablename__ = "pending_alerts"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    phrases: Mapped[str] = mapped_column(Text)  # the matched phrases, "\n"-separated
+    watch_id: Mapped[int] = mapped_column(BigInteger)  # one watch to offer to unwatch
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_pending_alerts_due", "due_at"),)
+
+
+class JobCursor(Base):
+    """How far a job has read a growing table (the alert job: the last article id matched)."""
+
+    __tablename__ = "job_cursors"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)

@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.claims import begin_claim
 from storage.models import OutboxMessage
@@ -50,16 +51,30 @@ async def enqueue_messages(
 
 
 async def claim_ready(
-    session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int
+    session: AsyncSession,
+    *,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
 ) -> list[OutboxMessage]:
-    """Messages due now (or whose claim expired), oldest first, claimed until ``lease_until``."""
+    """Messages due now (or whose claim expired), oldest first, claimed until ``lease_until``.
+
+    A chat with a message out for delivery (a live claim, here or in another process) is
+    skipped, so a chat's messages always go out one after the other, in order.
+    """
+    other = aliased(OutboxMessage)
+    in_flight = exists().where(
+        other.chat_id == OutboxMessage.chat_id,
+        other.status == SENDING,
+        other.claimed_until >= now,
+    )
     ready = or_(
-        and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now, ~in_flight),
         and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
     )
     query = select(OutboxMessage).where(ready).order_by(OutboxMessage.id).limit(limit)
     if await begin_claim(session, table="outbox"):
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
     messages = list((await session.scalars(query)).all())
     for message in messages:
         message.status = SENDING

@@ -12,11 +12,12 @@ from digest.pipeline import ArticleRecord, prepare_article
 
 _counter = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-_WORDS = (
-    "经济 市场 政府 发展 企业 国际 会议 科技 研究 数据 城市 交通 教育 医疗 环境 能源 农业 "
-    "银行 投资 消费 出口 合作 协议 比赛 球队 电影 演员 军队 演习 法院 警方 气候 天气 人口 "
-    "工厂 产品 价格 增长 下降 报告 专家 学校 学生 医院 病人 道路 铁路 机场 港口 网络 手机"
-).split()
+_WORD_PAIRS = (
+    "经济市场政府发展企业国际会议科技研究数据城市交通教育医疗环境能源农业"
+    "银行投资消费出口合作协议比赛球队电影演员军队演习法院警方气候天气人口"
+    "工厂产品价格增长下降报告专家学校学生医院病人道路铁路机场港口网络手机"
+)
+_WORDS = [_WORD_PAIRS[i : i + 2] for i in range(0, len(_WORD_PAIRS), 2)]
 
 
 def distinct_body(number: int) -> str:

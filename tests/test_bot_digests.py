@@ -90,6 +90,7 @@ async def test_next_digest_lists_only_what_is_new_and_never_repeats(
     [day_one] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "昨天的新闻" in day_one.plain_text
     assert "三十小时前的旧闻" not in day_one.plain_text  # the first digest covers 24 hours
+    await delivery_worker(bot).wait_idle()  # recorded as sent before the clock jumps
 
     second = article_record("今天的新闻")
     await _ingest(runtime, [first, second], clock() + timedelta(hours=3))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.messages import command_list, language_for, raw, say
-from bot.services import browse, digests, subscriptions
+from bot.messages import admin_command_list, command_list, language_for, raw, say
+from bot.services import admin, browse, digests, subscriptions, watches
 from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
 from digest.reply import Reply
@@ -16,7 +16,10 @@ CommandService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
 
 
 async def help_reply(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
-    return Reply([say(caller.language, "help", commands="") + command_list(caller.language)])
+    text = say(caller.language, "help", commands="") + command_list(caller.language)
+    if caller.is_admin:
+        text += "\n\n" + admin_command_list(caller.language)
+    return Reply([text])
 
 
 COMMANDS: dict[str, CommandService] = {
@@ -31,9 +34,19 @@ COMMANDS: dict[str, CommandService] = {
     "timezone": subscriptions.set_timezone,
     "settings": subscriptions.show_settings,
     "digest": digests.digest_now,
+    "watch": watches.watch,
+    "watches": watches.list_watches,
+    "unwatch": watches.unwatch,
+    "quiet": watches.quiet,
+    "addfeed": admin.add_feed,
+    "feeds": admin.list_feeds,
+    "removefeed": admin.remove_feed,
+    "stats": admin.stats,
 }
 # Commands that change a chat's settings: in groups, only the group's admins may use them.
-MANAGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "time", "timezone"})
+MANAGING_COMMANDS = frozenset(
+    {"subscribe", "unsubscribe", "time", "timezone", "watch", "unwatch", "quiet"}
+)
 
 
 def split_command(text: str) -> tuple[str, str | None, list[str]] | None:
@@ -53,6 +66,15 @@ async def run_command(runtime: Runtime, caller: Caller, name: str, args: list[st
     if name in MANAGING_COMMANDS and not caller.can_manage:
         return Reply([raw(caller.language, "admins_only")])
     return await service(runtime, caller, args)
+
+
+async def press_button(runtime: Runtime, caller: Caller, data: str) -> Reply:
+    """The reply to an inline button, from its callback data."""
+    if data.startswith("uw:"):
+        if not caller.can_manage:
+            return Reply([raw(caller.language, "admins_only")])
+        return await watches.press_unwatch(runtime, caller, data)
+    return await browse.press(runtime, caller, data)
 
 
 async def make_caller(

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Html, raw, say
+from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
 from bot.services.zones import find_zone, suggest_zones
 from bot.settings import parse_hhmm
@@ -15,25 +16,12 @@ from digest.render import format_time
 from digest.reply import Reply
 from digest.schedule import next_digest_at
 from storage.articles import category_counts
-from storage.models import Chat, Subscription
+from storage.models import Subscription
 from storage.subscriptions import (
-    ensure_chat,
     get_subscription,
     join_categories,
     split_categories,
 )
-
-
-async def _chat(session: AsyncSession, runtime: Runtime, caller: Caller) -> Chat:
-    return await ensure_chat(
-        session,
-        chat_id=caller.chat_id,
-        chat_type=caller.chat_type,
-        title=None,
-        language=caller.language,
-        timezone=caller.zone.key,
-        now=runtime.now(),
-    )
 
 
 def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subscription:
@@ -87,7 +75,7 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             return Reply(
                 [say(caller.language, "subscribe.unknown", names="、".join(unknown), known=known)]
             )
-        await _chat(session, runtime, caller)
+        await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
         if subscription is None:
             subscription = _new_subscription(runtime, caller, active=True)
@@ -146,7 +134,7 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     if digest_time is None:
         return Reply([say(caller.language, "time.usage", zone=caller.zone.key)])
     async with runtime.db.transaction() as session:
-        await _chat(session, runtime, caller)
+        await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
         if subscription is None:
             subscription = _new_subscription(runtime, caller, active=False)
@@ -180,7 +168,7 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
         text = say(caller.language, "timezone.unknown", name=args[0], suggestion="")
         return Reply([text + hint + "\n" + say(caller.language, "timezone.usage")])
     async with runtime.db.transaction() as session:
-        chat = await _chat(session, runtime, caller)
+        chat = await caller_chat(session, runtime, caller)
         chat.timezone = zone.key
         subscription = await get_subscription(session, caller.chat_id)
         moved = Caller(

@@ -1,0 +1,168 @@
+"""Digest fan-out against a rate-limited fake Bot API: messages/s as a share of the limit,
+the share of sends answered 429, and peak memory.
+
+    python bench/fanout.py --chats 1000 [--db sqlite|postgres]
+
+N subscribed chats whose digest falls due at once; the fake server enforces 30 messages/s
+overall and 1/s per chat (strict sliding windows). The same code paths as production run:
+the digest tick writes the outbox, the delivery worker drains it through the rate limiter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import asyncpg
+from pydantic import SecretStr
+from sqlalchemy import insert
+
+from bot.app import build_application, run_digest_tick
+from bot.services.context import Runtime
+from bot.settings import Settings
+from storage.articles import insert_articles
+from storage.db import Database
+from storage.migrate import upgrade_database
+from storage.models import Chat, Subscription
+from tests.factories import article_record
+from tests.fakebot import FakeBotApi
+
+POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/"
+DUE = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+
+
+async def _database_url(kind: str, folder: Path) -> tuple[str, str | None]:
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{folder / 'fanout.db'}", None
+    name = f"bench_fanout_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(POSTGRES.replace("+asyncpg", "") + "postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    return POSTGRES + name, name
+
+
+async def _drop(name: str | None) -> None:
+    if name is not None:
+        admin = await asyncpg.connect(POSTGRES.replace("+asyncpg", "") + "postgres")
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _seed(runtime: Runtime, chats: int) -> None:
+    async with runtime.db.transaction() as session:
+        await insert_articles(
+            session, [article_record() for _ in range(5)], now=DUE - timedelta(hours=1)
+        )
+        for start in range(0, chats, 5_000):
+            ids = range(start + 1, min(chats, start + 5_000) + 1)
+            await session.execute(
+                insert(Chat),
+                [
+                    {
+                        "id": i,
+                        "type": "private",
+                        "title": None,
+                        "language": "zh",
+                        "timezone": "Asia/Shanghai",
+                        "created_at": DUE,
+                    }
+                    for i in ids
+                ],
+            )
+            await session.execute(
+                insert(Subscription),
+                [
+                    {
+                        "chat_id": i,
+                        "active": True,
+                        "categories": "",
+                        "digest_time": "08:00",
+                        "next_digest_at": DUE,
+                        "last_digest_at": None,
+                        "paused_reason": None,
+                        "created_at": DUE,
+                    }
+                    for i in ids
+                ],
+            )
+
+
+async def run(chats: int, kind: str) -> None:
+    tracemalloc.start()
+    with tempfile.TemporaryDirectory() as folder:
+        url, created = await _database_url(kind, Path(folder))
+        database = Database(url)
+        try:
+            await upgrade_database(database)
+            async with FakeBotApi() as api:
+                api.set_limits(global_per_second=30, per_chat_per_second=1.0)
+                settings = Settings(
+                    _env_file=None,  # type: ignore[call-arg]
+                    database_url=url,
+                    telegram_bot_token=SecretStr(api.token),
+                    telegram_api_base_url=api.base_url,
+                )
+                started = time.monotonic()
+                # Real time, starting at the moment the digests fall due.
+                runtime = Runtime(
+                    settings=settings,
+                    db=database,
+                    clock=lambda: DUE + timedelta(seconds=time.monotonic() - started),
+                )
+                await _seed(runtime, chats)
+                application = build_application(runtime, run_jobs=False)
+                await application.initialize()
+                assert application.post_init is not None
+                await application.post_init(application)
+                tick_started = time.perf_counter()
+                queued = await run_digest_tick(application)
+                tick_seconds = time.perf_counter() - tick_started
+                sent = await api.wait_for_messages(count=queued, timeout=chats / 10 + 120)
+                first, last = sent[0].sent_at, sent[-1].sent_at
+                if application.post_stop is not None:
+                    await application.post_stop(application)
+                await application.shutdown()
+                stats = api.stats
+        finally:
+            await database.dispose()
+            await _drop(created)
+    _current, peak = tracemalloc.get_traced_memory()
+    rate = (len(sent) - 1) / (last - first) if last > first else float("nan")
+    attempts = stats.accepted + stats.rejected_429
+    print(f"database           {kind}")
+    print(f"chats              {chats:,}")
+    print(
+        f"digest tick        {tick_seconds:.2f} s ({queued / tick_seconds:,.0f} digests/s queued)"
+    )
+    print(f"messages delivered {len(sent):,} in {last - first:.1f} s")
+    print(f"rate               {rate:.2f} messages/s = {rate / 30:.3f} of the 30/s limit")
+    share = stats.rejected_429 / attempts
+    print(f"answered 429       {stats.rejected_429} of {attempts} sends ({share:.2%})")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    print(f"peak traced memory {peak / 1e6:.1f} MB; max RSS {rss:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--chats", type=int, default=1_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    arguments = parser.parse_args()
+    asyncio.run(run(arguments.chats, arguments.db))
+
+
+if __name__ == "__main__":
+    main()

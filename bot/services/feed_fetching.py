@@ -1,0 +1,65 @@
+"""One feed's document: fetched (conditionally) and parsed into records ready to store.
+
+Parsing is CPU work and runs in a worker thread, so the event loop never waits for it.
+Shared by polling and by /addfeed's first fetch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.fetch import Fetcher, FetchResult
+from digest.feed import feed_metadata
+from digest.formats import SNIFF_BYTES, parse_document, sniff_format
+from digest.pipeline import ArticleRecord, prepare_article
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFeed:
+    """A fetch's answer, parsed: ``records`` is empty when the feed was not modified."""
+
+    result: FetchResult
+    records: list[ArticleRecord]
+    title: str | None = None
+    ttl_seconds: int | None = None
+
+
+def _parse(
+    result: FetchResult, *, origin: str, category: str | None, zone: ZoneInfo
+) -> FetchedFeed:
+    """CPU work, for a worker thread: the document's articles, ready to store."""
+    articles = parse_document(
+        result.body,
+        origin=origin,
+        default_tz=zone,
+        content_type=result.content_type,
+        category=category,
+    )
+    if category is not None:
+        # An admin's category for the feed wins over items' own tags, which are free-form
+        # keywords far more often than sections.
+        for article in articles:
+            article.category = category
+    records = [prepare_article(article, default_tz=zone) for article in articles]
+    if sniff_format(result.body[:SNIFF_BYTES], result.content_type) != "feed":
+        return FetchedFeed(result, records)
+    info = feed_metadata(result.body, origin=origin)
+    return FetchedFeed(result, records, title=info.title, ttl_seconds=info.ttl_seconds)
+
+
+async def fetch_feed(
+    fetcher: Fetcher,
+    url: str,
+    *,
+    category: str | None,
+    zone: ZoneInfo,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchedFeed:
+    """Fetch (conditionally) and parse; ``InputError`` naming the URL when either fails."""
+    result = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
+    if result.not_modified:
+        return FetchedFeed(result, [])
+    return await asyncio.to_thread(_parse, result, origin=url, category=category, zone=zone)

@@ -1,0 +1,111 @@
+"""Retention: `newsdigest prune --older-than 365d` and the daily job behind
+``PRUNE_OLDER_THAN_DAYS``.
+
+What is deleted: articles published before the cutoff (undated ones: ingested before it)
+that no digest still to come can list. A digest lists what was ingested after its chat's
+previous digest, and a chat's first digest what was ingested in the last 24 hours, so an
+article is kept while it was ingested after the earliest ``last_digest_at`` of the active
+subscriptions, or within the last 24 hours. Articles an alert is waiting to send (quiet
+hours) are kept too. Paused subscriptions (Telegram refused the chat) hold nothing back.
+
+Deleting goes in batches of ``PRUNE_BATCH`` articles, each its own transaction, so the bot
+keeps answering (and SQLite keeps accepting other writers) while a large prune runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.services.context import Runtime
+from bot.services.digests import FIRST_DIGEST_WINDOW
+from storage.prune import (
+    PruneCursor,
+    delete_articles,
+    forget_orphan_deliveries,
+    oldest_digest_start,
+    prunable_articles,
+)
+
+logger = logging.getLogger(__name__)
+PRUNE_BATCH = 5_000
+_AGE = re.compile(r"^\s*(\d+)\s*([dwy])\s*$", re.IGNORECASE)
+_DAYS_PER_UNIT = {"d": 1, "w": 7, "y": 365}
+
+
+def parse_age(text: str) -> timedelta:
+    """``"365d"``, ``"52w"`` or ``"1y"`` (a year is 365 days) as a timedelta.
+
+    ``ValueError`` with a sentence for people when it is anything else or under a day.
+    """
+    match = _AGE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not an age like 365d, 52w or 1y")
+    days = int(match.group(1)) * _DAYS_PER_UNIT[match.group(2).lower()]
+    if days < 1:
+        raise ValueError("the age must be at least one day")
+    return timedelta(days=days)
+
+
+@dataclass(slots=True)
+class PruneReport:
+    cutoff: datetime  # articles published before this were candidates
+    kept_ingested_after: datetime  # ... unless ingested after this (a digest may list them)
+    deleted: int = 0
+    by_category: Counter[str] = field(default_factory=Counter)
+    deliveries: int = 0  # delivery records of deleted articles, removed with them
+
+
+async def prune_old_articles(
+    runtime: Runtime, older_than: timedelta, *, batch_size: int = PRUNE_BATCH
+) -> PruneReport:
+    """Delete articles older than ``older_than`` that no digest still needs (see the
+    module's docstring); what was deleted."""
+    now = runtime.now()
+    async with runtime.db.transaction() as session:
+        oldest_digest = await oldest_digest_start(session)
+    horizon = now - FIRST_DIGEST_WINDOW
+    if oldest_digest is not None:
+        horizon = min(horizon, oldest_digest)
+    report = PruneReport(cutoff=now - older_than, kept_ingested_after=horizon)
+    cursor: PruneCursor | None = None
+    largest_id = 0
+    while True:
+        async with runtime.db.transaction() as session:
+            batch = await prunable_articles(
+                session,
+                published_before=report.cutoff,
+                ingested_before=horizon,
+                after=cursor,
+                limit=batch_size,
+            )
+            deleted = await delete_articles(session, batch.ids)
+        report.deleted += deleted.total()
+        report.by_category.update(deleted)
+        largest_id = max([largest_id, *batch.ids])
+        if batch.next_cursor is None:
+            break
+        cursor = batch.next_cursor
+    if report.deleted:
+        async with runtime.db.transaction() as session:
+            report.deliveries = await forget_orphan_deliveries(session, up_to_id=largest_id)
+    logger.info(
+        "pruned %d articles published before %s (kept those ingested after %s), "
+        "%d delivery records",
+        report.deleted,
+        report.cutoff.isoformat(),
+        horizon.isoformat(),
+        report.deliveries,
+    )
+    return report
+
+
+async def prune_if_configured(runtime: Runtime) -> PruneReport | None:
+    """The daily job: prune by ``PRUNE_OLDER_THAN_DAYS``; nothing when it is 0 (off)."""
+    days = runtime.settings.prune_older_than_days
+    if days <= 0:
+        return None
+    return await prune_old_articles(runtime, timedelta(days=days))

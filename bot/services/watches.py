@@ -1,0 +1,129 @@
+"""/watch, /watches, /unwatch, /quiet: keyword alerts and when they may come."""
+
+from __future__ import annotations
+
+import re
+
+from bot.messages import Html, raw, say
+from bot.services.chats import caller_chat
+from bot.services.context import Caller, Runtime
+from bot.settings import parse_hhmm
+from digest.categories import english_label, known_category
+from digest.reply import Reply
+from digest.watching import normalise_phrase, parse_watch_request
+from storage.articles import category_counts
+from storage.watches import add_watches, chat_watches, remove_watches
+
+MAX_WATCHES_PER_CHAT = 20
+_QUIET = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~到至]\s*(\d{1,2}:\d{2})$")
+
+
+def _category_note(caller: Caller, category: str | None) -> str:
+    if category is None:
+        return ""
+    label = english_label(category) if caller.language == "en" else category
+    return say(caller.language, "watch.in_category", category=label)
+
+
+async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    request = parse_watch_request(" ".join(args))
+    language = caller.language
+    if request.too_short:
+        return Reply([say(language, "watch.too_short", words="、".join(request.too_short))])
+    if not request.phrases:
+        return Reply([raw(language, "watch.usage")])
+    async with runtime.db.transaction() as session:
+        category = None
+        if request.category is not None:
+            found = known_category(request.category)
+            stored = {name for name, _ in await category_counts(session)}
+            if found is None and request.category not in stored:
+                return Reply([say(language, "watch.unknown_category", name=request.category)])
+            category = found.name if found is not None else request.category
+        await caller_chat(session, runtime, caller)
+        current = await chat_watches(session, caller.chat_id)
+        wanted = [
+            p
+            for p in request.phrases
+            if (p, category) not in {(w.phrase, w.category) for w in current}
+        ]
+        if not wanted:
+            return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
+        if len(current) + len(wanted) > MAX_WATCHES_PER_CHAT:
+            return Reply([say(language, "watch.limit", limit=MAX_WATCHES_PER_CHAT)])
+        await add_watches(
+            session, chat_id=caller.chat_id, phrases=wanted, category=category, now=runtime.now()
+        )
+    note = Html(_category_note(caller, category))
+    return Reply([say(language, "watch.added", phrases="、".join(wanted), category=note)])
+
+
+async def list_watches(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
+    async with runtime.db.transaction() as session:
+        rows = await chat_watches(session, caller.chat_id)
+    if not rows:
+        return Reply([raw(caller.language, "watches.empty")])
+    lines = [raw(caller.language, "watches.header")]
+    lines.extend(
+        say(
+            caller.language,
+            "watches.line",
+            id=row.id,
+            phrase=row.phrase,
+            category=Html(_category_note(caller, row.category)),
+            count=row.match_count,
+        )
+        for row in rows
+    )
+    return Reply(["\n".join(lines)])
+
+
+async def unwatch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    what = " ".join(args).strip().lstrip("#")
+    if not what:
+        return Reply([raw(caller.language, "unwatch.usage")])
+    async with runtime.db.transaction() as session:
+        if what.isdigit():
+            removed = await remove_watches(session, chat_id=caller.chat_id, watch_id=int(what))
+        else:
+            phrase = normalise_phrase(what.strip('"“”「」'))
+            removed = await remove_watches(session, chat_id=caller.chat_id, phrase=phrase)
+    if not removed:
+        return Reply([say(caller.language, "unwatch.unknown", what=what)])
+    return Reply([say(caller.language, "unwatch.done", phrases="、".join(sorted(set(removed))))])
+
+
+async def quiet(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    text = " ".join(args).strip()
+    async with runtime.db.transaction() as session:
+        if text.lower() in {"off", "关", "关闭", "0"}:
+            chat = await caller_chat(session, runtime, caller)
+            chat.quiet_start = chat.quiet_end = None
+            return Reply([raw(caller.language, "quiet.off")])
+        match = _QUIET.match(text)
+        try:
+            start, end = (
+                (parse_hhmm(match.group(1)), parse_hhmm(match.group(2))) if match else (None, None)
+            )
+        except ValueError:
+            start = end = None
+        if start is None or end is None or start == end:
+            return Reply([raw(caller.language, "quiet.usage")])
+        chat = await caller_chat(session, runtime, caller)
+        chat.quiet_start, chat.quiet_end = start.strftime("%H:%M"), end.strftime("%H:%M")
+        return Reply(
+            [
+                say(
+                    caller.language,
+                    "quiet.done",
+                    start=chat.quiet_start,
+                    end=chat.quiet_end,
+                    zone=caller.zone.key,
+                )
+            ]
+        )
+
+
+async def press_unwatch(runtime: Runtime, caller: Caller, data: str) -> Reply:
+    """The "unwatch" button under an alert: ``uw:<watch id>``."""
+    return await unwatch(runtime, caller, [data.removeprefix("uw:")])

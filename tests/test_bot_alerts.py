@@ -1,0 +1,164 @@
+"""Keyword alerts end to end: /watch, an ingest (here or in another process), the alert
+through the outbox and the delivery worker, quiet hours, restarts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
+from bot.services.alerts import COMMIT_GRACE
+from bot.services.context import Runtime
+from digest.pipeline import ArticleRecord
+from storage.articles import insert_articles
+from storage.db import Database
+from tests.conftest import Clock, running_bot
+from tests.factories import article_record
+from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
+
+OTHER_USER = 2002
+RATE_CUT = "中国人民银行宣布下调金融机构存款准备金率0.5个百分点，这是今年第二次降准。"
+
+
+async def _say(api: FakeBotApi, text: str, *, user_id: int = DEFAULT_USER_ID) -> str:
+    api.mark()
+    api.send_text(text, user_id=user_id)
+    [reply] = await api.wait_for_messages(chat_id=user_id)
+    return reply.plain_text
+
+
+async def _ingest_elsewhere(runtime: Runtime, records: list[ArticleRecord], at: datetime) -> int:
+    """Ingest through another engine, as the CLI or another bot process would."""
+    other = Database(runtime.settings.database_url.get_secret_value())
+    try:
+        async with other.transaction() as session:
+            outcome = await insert_articles(session, records, now=at)
+    finally:
+        await other.dispose()
+    return len(outcome.new_ids)
+
+
+async def test_a_matching_article_is_alerted_at_once_with_the_words_marked(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    assert "降准" in await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)  # the cursor starts here: older articles never alert
+    await _ingest_elsewhere(
+        runtime, [article_record("央行宣布降准 & 释放流动性", body=RATE_CUT)], clock()
+    )
+    await _ingest_elsewhere(runtime, [article_record("球队夺冠", category="体育")], clock())
+    clock.advance(seconds=COMMIT_GRACE.total_seconds() + 1)
+    fake_api.mark()
+    assert await run_alert_tick(bot) == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "央行宣布降准 & 释放流动性" in alert.plain_text
+    assert "<u>降准</u>" in alert.text
+    assert "&amp;" in alert.text
+    assert "球队夺冠" not in alert.plain_text
+    [unwatch] = alert.callback_data
+    assert unwatch.startswith("uw:")
+    assert await run_alert_tick(bot) == 0  # once only
+
+    fake_api.mark()
+    fake_api.press_button(alert, unwatch)
+    [done] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "降准" in done.plain_text
+    assert "还没有关注" in await _say(fake_api, "/watches")
+
+
+async def test_one_alert_per_article_even_when_several_watches_match_and_none_for_copies(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/watch 降准 央行")
+    await run_alert_tick(bot)
+    record = article_record("央行降准", body=RATE_CUT)
+    assert await _ingest_elsewhere(runtime, [record], clock()) == 1
+    assert await _ingest_elsewhere(runtime, [record], clock()) == 0  # a duplicate: no new article
+    clock.advance(seconds=10)
+    fake_api.mark()
+    assert await run_alert_tick(bot) == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "降准" in alert.plain_text
+    assert "央行" in alert.plain_text
+    clock.advance(seconds=10)
+    assert await run_alert_tick(bot) == 0
+    listing = await _say(fake_api, "/watches")
+    assert listing.count("已匹配 1 篇") == 2
+
+
+async def test_an_alerted_article_is_not_repeated_in_the_digest(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)
+    await _ingest_elsewhere(
+        runtime, [article_record("央行降准", body=RATE_CUT), article_record("别的新闻")], clock()
+    )
+    clock.advance(seconds=10)
+    fake_api.mark()
+    await run_alert_tick(bot)
+    await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    await delivery_worker(bot).wait_idle()  # recorded as sent before the clock jumps
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    fake_api.mark()
+    await run_digest_tick(bot)
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "别的新闻" in digest.plain_text
+    assert "央行降准" not in digest.plain_text
+
+
+async def test_quiet_hours_hold_alerts_and_send_them_as_one_message(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    assert "23:00" in await _say(fake_api, "/quiet 23:00-07:00")
+    await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)
+    await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
+    await _ingest_elsewhere(
+        runtime,
+        [
+            article_record(
+                "凌晨再谈降准", body="市场人士凌晨解读降准影响，认为流动性将保持合理充裕。"
+            )
+        ],
+        clock() + timedelta(hours=2),
+    )
+    clock.advance(hours=3)
+    fake_api.mark()
+    assert await run_alert_tick(bot) == 0
+    clock.moment = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # 07:00 in Shanghai
+    assert await run_alert_tick(bot) == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "深夜降准消息" in alert.plain_text
+    assert "凌晨再谈降准" in alert.plain_text
+
+
+async def test_an_article_ingested_before_a_crash_still_alerts_once_after(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi
+) -> None:
+    async with running_bot(runtime, fake_api) as application:
+        await _say(fake_api, "/watch 降准")
+        await run_alert_tick(application)
+        await _ingest_elsewhere(runtime, [article_record("重启前的降准", body=RATE_CUT)], clock())
+    clock.advance(minutes=1)
+    async with running_bot(runtime, fake_api) as application:
+        fake_api.mark()
+        assert await run_alert_tick(application) == 1
+        [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+        assert "重启前的降准" in alert.plain_text
+        assert await run_alert_tick(application) == 0
+
+
+async def test_watch_limits_and_mistakes_get_clear_replies(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    assert "/watch" in await _say(fake_api, "/watch")
+    assert "太短" in await _say(fake_api, "/watch 准")
+    assert "分类" in await _say(fake_api, "/watch 降准 in:火星")
+    words = " ".join(f"关键词{n:02d}" for n in range(20))
+    assert "关键词00" in await _say(fake_api, f"/watch {words}")
+    assert "20" in await _say(fake_api, "/watch 再多一个")
+    assert "已经在关注" in await _say(fake_api, "/watch 关键词01")
+    assert "没有找到" in await _say(fake_api, "/unwatch 99999")
+    assert "关键词01" in await _say(fake_api, "/unwatch 关键词01")

@@ -1,0 +1,123 @@
+"""`newsdigest feeds ...` as a subprocess, against a local feed server, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digest.opml import OpmlFeed, parse_opml, render_opml
+from tests.feedserver import FeedServer, news_items
+from tests.test_cli import newsdigest
+from tests.test_opml import CREATED
+
+pytest_plugins = ["tests.feeds_fixtures"]  # feed_server, feed_runtime
+
+PRIVATE_OK = {"ALLOW_PRIVATE_FEED_URLS": "1"}
+
+
+async def test_add_list_remove(database_url: str, tmp_path: Path, feed_server: FeedServer) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(3))
+    url = feed_server.url("/feed.xml")
+
+    async def run(*args: str) -> tuple[int, str, str]:
+        result = await newsdigest(*args, database_url=database_url, cwd=tmp_path, env=PRIVATE_OK)
+        assert "Traceback" not in result.err, result.err
+        return result.code, result.out, result.err
+
+    code, out, _ = await run("feeds", "add", url, "--category", "world")
+    assert code == 0
+    assert "added feed #1 测试新闻源 (国际): 3 items, 3 new" in out
+    code, _, err = await run("feeds", "add", url)
+    assert code == 1
+    assert "is feed #1" in err
+    code, out, _ = await run("feeds", "list")
+    assert code == 0
+    assert url in out
+    assert "测试新闻源" in out
+    assert "ok" in out
+    code, out, _ = await run("feeds", "remove", "1")
+    assert (code, out.strip()) == (0, f"removed feed #1 {url}")
+    code, _, err = await run("feeds", "remove", "1")
+    assert code == 1
+    assert "no feed #1" in err
+    code, out, _ = await run("feeds", "list")
+    assert "no feeds yet" in out
+
+
+async def test_add_refuses_loopback_unless_allowed(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    result = await newsdigest(
+        "feeds", "add", feed_server.url("/feed.xml"), database_url=database_url, cwd=tmp_path
+    )
+    assert result.code == 1
+    assert "loopback" in result.err
+    assert "Traceback" not in result.err
+    assert feed_server.requests() == []
+
+
+async def test_add_that_fails_names_the_reason(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.fail("/feed.xml", 500)
+    result = await newsdigest(
+        "feeds",
+        "add",
+        feed_server.url("/feed.xml"),
+        database_url=database_url,
+        cwd=tmp_path,
+        env=PRIVATE_OK,
+    )
+    assert result.code == 1
+    assert "answered 500" in result.err
+    listing = await newsdigest("feeds", "list", database_url=database_url, cwd=tmp_path)
+    assert "no feeds yet" in listing.out
+
+
+async def test_import_then_export_round_trips(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feeds = [
+        OpmlFeed(feed_server.url("/world.xml"), "World", "国际新闻"),
+        OpmlFeed(feed_server.url("/tech.xml"), "Tech", None),
+        OpmlFeed("file:///etc/passwd", "Sneaky", None),
+    ]
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(render_opml(feeds, created=CREATED))
+    imported = await newsdigest(
+        "feeds", "import", str(opml), database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+    )
+    assert imported.code == 1  # one input refused, the others imported
+    assert "added 2 · already there 0 · refused 1" in imported.out
+    [refused] = [line for line in imported.err.splitlines() if line.startswith("refused")]
+    assert "file:///etc/passwd" in refused
+    again = await newsdigest(
+        "feeds", "import", str(opml), database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+    )
+    assert "added 0 · already there 2" in again.out
+    exported = await newsdigest("feeds", "export", database_url=database_url, cwd=tmp_path)
+    assert exported.code == 0
+    assert parse_opml(exported.out.encode(), origin="export") == [
+        OpmlFeed(feed_server.url("/world.xml"), "World", "国际"),
+        OpmlFeed(feed_server.url("/tech.xml"), "Tech", None),
+    ]
+    assert feed_server.requests() == []  # importing only stores; the bot polls them
+
+
+async def test_import_of_a_broken_file_is_one_clear_line(
+    database_url: str, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.opml"
+    broken.write_text("<opml><body><outline", encoding="utf-8")
+    result = await newsdigest(
+        "feeds", "import", str(broken), database_url=database_url, cwd=tmp_path
+    )
+    assert result.code == 1
+    assert "broken.opml: broken XML" in result.err
+    assert "Traceback" not in result.err
+    missing = await newsdigest(
+        "feeds", "import", str(tmp_path / "nope.opml"), database_url=database_url, cwd=tmp_path
+    )
+    assert missing.code == 1
+    assert "nope.opml: cannot be read" in missing.err

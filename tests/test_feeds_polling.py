@@ -1,0 +1,289 @@
+"""Polling feeds: conditional GET, intervals and backoff on the test clock, broken feeds,
+bounded concurrency, and two pollers sharing the work. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.fetch import Fetcher
+from bot.services.context import Runtime
+from bot.services.feeds import feed_poll_job, poll_due_feeds
+from digest.feed_schedule import BACKOFF_CAP, BROKEN_AFTER_FAILURES, backoff_interval
+from storage.db import Database
+from storage.heartbeats import last_beats
+from storage.models import Article, OutboxMessage
+from tests.conftest import DATA, Clock
+from tests.feeds_helpers import (
+    ADMIN_ID,
+    add_due_feed,
+    article_titles,
+    eventually,
+    stored_feed,
+)
+from tests.feedserver import FeedServer, news_items
+
+pytest_plugins = ["tests.feeds_fixtures"]  # feed_server, feed_runtime
+
+INTERVAL = timedelta(seconds=900)
+
+
+async def test_a_due_feed_is_polled_and_its_items_stored(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(3))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    report = await poll_due_feeds(feed_runtime)
+    [outcome] = report.outcomes
+    assert (outcome.ok, outcome.items, outcome.new) == (True, 3, 3)
+    assert len(await article_titles(feed_runtime)) == 3
+    feed = await stored_feed(feed_runtime, feed_id)
+    assert feed.title == "测试新闻源"
+    assert feed.item_count == 3
+    assert feed.articles_added == 3
+    assert feed.last_success_at == feed_runtime.now()
+    assert feed.next_poll_at == feed_runtime.now() + INTERVAL
+
+
+async def test_unchanged_feed_answers_304_and_adds_nothing(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(3))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    clock.advance(seconds=900)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.not_modified
+    assert outcome.new == 0
+    first, second = feed_server.requests("/feed.xml")
+    assert "If-None-Match" not in first.headers
+    assert second.headers["If-None-Match"] == (await stored_feed(feed_runtime, feed_id)).etag
+    feed = await stored_feed(feed_runtime, feed_id)
+    assert feed.item_count == 3  # what the last full answer had
+    assert feed.articles_added == 3
+
+
+async def test_last_modified_is_sent_back_when_there_is_no_etag(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    changed = clock() - timedelta(hours=1)
+    feed_server.serve_feed("/feed.xml", news_items(2), etag=False, last_modified=changed)
+    await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    clock.advance(seconds=900)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.not_modified
+    assert "If-Modified-Since" in feed_server.requests("/feed.xml")[1].headers
+
+
+async def test_a_feed_is_not_polled_before_its_interval(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    clock.advance(seconds=899)
+    assert (await poll_due_feeds(feed_runtime)).outcomes == []
+    assert len(feed_server.requests()) == 1
+
+
+async def test_a_changing_feed_adds_only_its_new_items(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(3))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    feed_server.serve_feed("/feed.xml", news_items(4, start=2))  # 2, 3 again; 4, 5 new
+    clock.advance(seconds=900)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert (outcome.items, outcome.new) == (4, 2)
+    assert len(await article_titles(feed_runtime)) == 5
+    assert (await stored_feed(feed_runtime, feed_id)).articles_added == 5
+
+
+async def test_a_longer_ttl_or_max_age_is_honoured(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/ttl.xml", news_items(1, prefix="甲"), ttl=60)
+    feed_server.serve_feed("/cache.xml", news_items(1, prefix="乙"), cache_control="max-age=7200")
+    feed_server.serve_feed("/short.xml", news_items(1, prefix="丙"), cache_control="max-age=60")
+    ids = [
+        await add_due_feed(feed_runtime, feed_server.url(path))
+        for path in ("/ttl.xml", "/cache.xml", "/short.xml")
+    ]
+    await poll_due_feeds(feed_runtime)
+    now = feed_runtime.now()
+    delays = [(await stored_feed(feed_runtime, i)).next_poll_at - now for i in ids]
+    assert delays == [timedelta(hours=1), timedelta(hours=2), INTERVAL]
+
+
+async def test_failures_back_off_exponentially_up_to_a_cap_then_recover(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(2))
+    feed_server.fail("/feed.xml", 500)
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    delays = []
+    for failures in range(1, 8):
+        [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+        assert not outcome.ok
+        assert "500" in (outcome.error or "")
+        feed = await stored_feed(feed_runtime, feed_id)
+        assert feed.consecutive_failures == failures
+        assert feed.last_error == outcome.error
+        delay = feed.next_poll_at - clock()
+        full = backoff_interval(INTERVAL, failures, random=lambda: 0.0)
+        assert full * 0.8 <= delay <= full
+        delays.append(full)
+        clock.moment = feed.next_poll_at
+    assert delays[:4] == [INTERVAL, INTERVAL * 2, INTERVAL * 4, INTERVAL * 8]
+    assert delays[-1] == BACKOFF_CAP
+    feed_server.serve_feed("/feed.xml", news_items(2))
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.ok
+    feed = await stored_feed(feed_runtime, feed_id)
+    assert feed.consecutive_failures == 0
+    assert feed.next_poll_at == clock() + INTERVAL
+    assert "500" in (feed.last_error or "")  # still shown, with its time, in /feeds
+
+
+async def test_a_feed_failing_for_a_day_is_marked_broken_and_admins_told_once(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.fail("/feed.xml", 503)
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    start = clock()
+    notices = []
+    for _ in range(BROKEN_AFTER_FAILURES + 3):
+        report = await poll_due_feeds(feed_runtime)
+        notices.extend(report.notices)
+        feed = await stored_feed(feed_runtime, feed_id)
+        if feed.broken:
+            assert feed.consecutive_failures >= BROKEN_AFTER_FAILURES
+            assert clock() - start >= timedelta(days=1)
+        clock.moment = feed.next_poll_at
+    assert (await stored_feed(feed_runtime, feed_id)).broken
+    [(admin, text)] = notices
+    assert admin == ADMIN_ID
+    assert feed_server.url("/feed.xml") in text
+    assert "503" in text
+    async with feed_runtime.db.transaction() as session:
+        queued = (await session.scalars(select(OutboxMessage))).all()
+    assert [(m.chat_id, m.kind, m.status, m.text) for m in queued] == [
+        (ADMIN_ID, "notice", "pending", text)
+    ]
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    await poll_due_feeds(feed_runtime)
+    assert not (await stored_feed(feed_runtime, feed_id)).broken
+
+
+async def test_a_slow_feed_does_not_hold_up_the_others(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    release = feed_server.hold("/slow.xml")
+    feed_server.serve_feed("/slow.xml", news_items(1, prefix="慢"))
+    for name in "abc":
+        feed_server.serve_feed(f"/{name}.xml", news_items(2, prefix=name))
+    await add_due_feed(feed_runtime, feed_server.url("/slow.xml"))
+    for name in "abc":
+        await add_due_feed(feed_runtime, feed_server.url(f"/{name}.xml"))
+    polling = asyncio.create_task(poll_due_feeds(feed_runtime, concurrency=2))
+    await feed_server.wait_for_requests("/slow.xml")
+
+    async def others_stored() -> bool:
+        return len(await article_titles(feed_runtime)) == 6
+
+    await eventually(others_stored)
+    assert not polling.done()
+    release.set()
+    report = await polling
+    assert len(report.outcomes) == 4
+    assert all(outcome.ok for outcome in report.outcomes)
+    assert len(await article_titles(feed_runtime)) == 7
+
+
+async def test_parsing_problems_are_failures_naming_the_url(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/laughs.xml", (DATA / "feeds" / "billion_laughs.xml").read_bytes())
+    feed_server.serve("/other.xml", b'<?xml version="1.0"?><catalog><book/></catalog>')
+    laughs = await add_due_feed(feed_runtime, feed_server.url("/laughs.xml"))
+    other = await add_due_feed(feed_runtime, feed_server.url("/other.xml"))
+    report = await poll_due_feeds(feed_runtime)
+    assert report.failed == 2
+    laughs_error = (await stored_feed(feed_runtime, laughs)).last_error or ""
+    assert laughs_error.startswith(feed_server.url("/laughs.xml"))
+    assert "entities" in laughs_error
+    other_error = (await stored_feed(feed_runtime, other)).last_error or ""
+    assert other_error.startswith(feed_server.url("/other.xml"))
+
+
+async def test_a_feed_category_applies_to_all_its_items(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(2))
+    await add_due_feed(feed_runtime, feed_server.url("/feed.xml"), category="国际")
+    await poll_due_feeds(feed_runtime)
+    async with feed_runtime.db.transaction() as session:
+        categories = set((await session.scalars(select(Article.category))).all())
+    assert categories == {"国际"}
+
+
+async def test_private_addresses_are_refused_when_not_allowed(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_runtime.settings = feed_runtime.settings.model_copy(
+        update={"allow_private_feed_urls": False}
+    )
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    assert "loopback" in ((await stored_feed(feed_runtime, feed_id)).last_error or "")
+    assert feed_server.requests() == []
+
+
+async def test_two_pollers_never_poll_the_same_feed(
+    feed_runtime: Runtime, feed_server: FeedServer, database_url: str, clock: Clock
+) -> None:
+    for n in range(8):
+        feed_server.serve_feed(f"/{n}.xml", news_items(1, prefix=f"源{n}"))
+        await add_due_feed(feed_runtime, feed_server.url(f"/{n}.xml"))
+    other = Runtime(settings=feed_runtime.settings, db=Database(database_url), clock=clock)
+    try:
+        first, second = await asyncio.gather(
+            poll_due_feeds(feed_runtime, concurrency=3), poll_due_feeds(other, concurrency=3)
+        )
+    finally:
+        await other.db.dispose()
+    assert len(first.outcomes) + len(second.outcomes) == 8
+    assert sorted(r.path for r in feed_server.requests()) == sorted(f"/{n}.xml" for n in range(8))
+
+
+async def test_the_poll_job_beats_for_health_checks(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    job, seconds = feed_poll_job(feed_runtime)
+    assert seconds <= 60
+    report = await job()
+    assert report.new == 1
+    async with feed_runtime.db.transaction() as session:
+        beats = await last_beats(session)
+    at, detail = beats["feed_poll"]
+    assert at == feed_runtime.now()
+    assert detail == "polled 1, new 1, failed 0"
+
+
+async def test_a_timeout_is_a_failure_like_any_other(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    feed_server.hold("/feed.xml")
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    async with Fetcher(allow_private=True, timeout=0.2) as fetcher:
+        report = await poll_due_feeds(feed_runtime, fetcher=fetcher)
+    assert report.failed == 1
+    assert "timed out" in ((await stored_feed(feed_runtime, feed_id)).last_error or "")
