@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -33,6 +34,7 @@ from storage.subscriptions import pause_subscription
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+RECORD_ATTEMPTS = 6
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -80,6 +82,7 @@ class DeliveryWorker:
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
+        self._recording = asyncio.Lock()
         self._idle.set()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -202,6 +205,23 @@ class DeliveryWorker:
         await self._record(chat_id, messages, outcome)
 
     async def _record(
+        self, chat_id: int, messages: list[OutboxMessage], outcome: ChatOutcome
+    ) -> None:
+        """Record what happened. It must not be lost: a message sent but not recorded as
+        sent would be sent again when its lease runs out. One recording at a time from this
+        worker (SQLite has one writer), retried when the database is busy."""
+        async with self._recording:
+            for attempt in range(RECORD_ATTEMPTS):
+                try:
+                    await self._record_once(chat_id, messages, outcome)
+                    return
+                except OperationalError:
+                    if attempt == RECORD_ATTEMPTS - 1:
+                        raise
+                    logger.warning("database busy recording chat %s; retrying", chat_id)
+                    await asyncio.sleep(0.5 * 2**attempt)
+
+    async def _record_once(
         self, chat_id: int, messages: list[OutboxMessage], outcome: ChatOutcome
     ) -> None:
         now = self.runtime.now()

@@ -10,6 +10,8 @@ no per-private-chat limit and no priorities, hence this one.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextlib
 import heapq
 import itertools
 import logging
@@ -35,7 +37,7 @@ REPLY_PRIORITY, BACKGROUND_PRIORITY = 0, 1
 class Limits:
     global_per_second: int = 30
     # A little over a second: the server sees our sends shifted by network jitter.
-    global_window: float = 1.05
+    global_window: float = 1.02
     private_messages: int = 1
     private_window: float = 1.0
     group_messages: int = 20
@@ -61,9 +63,23 @@ class SlidingWindow:
     def record(self, now: float) -> None:
         self.stamps.append(now)
 
+    def restamp(self, granted: float, sent: float) -> None:
+        """Move a grant's stamp to when the send really began (the granted coroutine may
+        resume later on a busy event loop; the server counts what it receives)."""
+        with contextlib.suppress(ValueError):
+            self.stamps.remove(granted)
+        bisect.insort(self.stamps, sent)
+
 
 class PriorityGate:
-    """Grants slots of a sliding window one at a time, the highest priority first."""
+    """Grants slots of a sliding window one at a time, the highest priority first, paced
+    at least ``window / limit`` apart.
+
+    Pacing matters: a sliding window alone lets 30 sends go in a burst each second, and
+    network jitter then squeezes two bursts into one of the server's seconds (measured:
+    5-10 % of sends answered 429). Evenly spaced sends leave every jitter below the spacing
+    harmless.
+    """
 
     def __init__(
         self,
@@ -72,24 +88,31 @@ class PriorityGate:
         sleep: Callable[[float], Awaitable[None]],
     ) -> None:
         self.window = window
+        self.spacing = window.window / window.limit
+        self.last_grant = float("-inf")
         self.clock = clock
         self.sleep = sleep
         self.paused_until = 0.0
-        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._waiters: list[tuple[int, int, asyncio.Future[float]]] = []
         self._order = itertools.count()
         self._runner: asyncio.Task[None] | None = None
 
     async def acquire(self, priority: int) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (priority, next(self._order), future))
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._grant())
-        await future
+        granted = await future
+        self.window.restamp(granted, self.clock())
 
     async def _grant(self) -> None:
         while self._waiters:
             now = self.clock()
-            wait = max(self.window.delay(now), self.paused_until - now)
+            wait = max(
+                self.window.delay(now),
+                self.paused_until - now,
+                self.last_grant + self.spacing - now,
+            )
             if wait > 0:
                 await self.sleep(wait)
                 continue
@@ -97,7 +120,8 @@ class PriorityGate:
             if future.done():  # the waiter was cancelled
                 continue
             self.window.record(now)
-            future.set_result(None)
+            self.last_grant = now
+            future.set_result(now)
 
     async def close(self) -> None:
         if self._runner is not None:

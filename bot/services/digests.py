@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,8 @@ from storage.subscriptions import (
 
 logger = logging.getLogger(__name__)
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
-TICK_PAGE = 100
+RenderCache = dict[tuple[tuple[int, ...], int, str, str, date], list[str]]
+TICK_PAGE = 50
 
 
 async def _compose_for_chat(
@@ -41,14 +42,23 @@ async def _compose_for_chat(
     since: datetime,
     categories: list[str],
     now: datetime,
+    rendered: RenderCache | None = None,
 ) -> tuple[list[str], list[int]]:
-    """The digest's messages and the article ids they list (nothing new: empty lists)."""
+    """The digest's messages and the article ids they list (nothing new: empty lists).
+
+    Chats due together mostly get the same digest: ``rendered`` keeps each distinct one
+    (same articles, count, language, zone and day), so it is rendered once, not per chat.
+    """
     cap = runtime.settings.digest_max_articles
     articles, total = await new_articles_for_chat(
         session, chat_id=chat_id, since=since, categories=categories, limit=cap
     )
     if not articles:
         return [], []
+    ids = [article.id for article in articles]
+    key = (tuple(ids), total, language, zone.key, now.astimezone(zone).date())
+    if rendered is not None and key in rendered:
+        return rendered[key], ids
     texts = DigestTexts(
         header=say(
             language, "digest.header", date=now.astimezone(zone).date().isoformat(), count=total
@@ -57,7 +67,9 @@ async def _compose_for_chat(
     )
     label = english_label if language == "en" else (lambda name: name)
     messages = compose_digest(articles, zone=zone, texts=texts, category_label=label)
-    return messages, [article.id for article in articles]
+    if rendered is not None:
+        rendered[key] = messages
+    return messages, ids
 
 
 def _since(subscription: Subscription | None, now: datetime) -> datetime:
@@ -93,7 +105,13 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
 
 
 async def _run_due(
-    session: AsyncSession, runtime: Runtime, subscription: Subscription, chat: Chat, now: datetime
+    session: AsyncSession,
+    runtime: Runtime,
+    subscription: Subscription,
+    chat: Chat,
+    now: datetime,
+    *,
+    rendered: RenderCache,
 ) -> bool:
     """Queue one due digest (if it is still the same local day); schedule the next one."""
     zone = zone_or_default(chat.timezone, runtime.settings.zone)
@@ -109,6 +127,7 @@ async def _run_due(
             since=_since(subscription, now),
             categories=split_categories(subscription.categories),
             now=now,
+            rendered=rendered,
         )
         if messages:
             await enqueue_messages(
@@ -128,12 +147,15 @@ async def _run_due(
 async def digest_tick(runtime: Runtime) -> int:
     """Queue every digest that is due; the number queued. Safe to run in several processes."""
     queued = 0
+    rendered: RenderCache = {}
     while True:
         now = runtime.now()
         async with runtime.db.transaction() as session:
             due = await claim_due_subscriptions(session, now=now, limit=TICK_PAGE)
             for subscription, chat in due:
-                queued += await _run_due(session, runtime, subscription, chat, now)
+                queued += await _run_due(
+                    session, runtime, subscription, chat, now, rendered=rendered
+                )
             if len(due) < TICK_PAGE:
                 await beat(session, "digest_tick", now=now, detail=f"queued {queued}")
                 return queued
