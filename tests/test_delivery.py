@@ -1,0 +1,123 @@
+"""Delivery workers against Telegram's answers: 429, 5xx, a bad message, chat not found."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.app import BotApplication, delivery_worker
+from bot.services.context import Runtime
+from storage.models import OutboxMessage, Subscription
+from storage.outbox import enqueue_messages
+from storage.subscriptions import ensure_chat
+from tests.conftest import Clock
+from tests.fakebot import FakeBotApi
+
+CHAT, OTHER = 3001, 3002
+
+
+async def _queue(runtime: Runtime, chat_id: int, *texts: str) -> None:
+    async with runtime.db.transaction() as session:
+        await enqueue_messages(
+            session, chat_id=chat_id, kind="digest", texts=list(texts), now=runtime.now()
+        )
+
+
+async def _statuses(runtime: Runtime) -> list[tuple[int, str, int]]:
+    async with runtime.db.transaction() as session:
+        rows = await session.execute(
+            select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.attempts).order_by(
+                OutboxMessage.id
+            )
+        )
+        return [(c, s, a) for c, s, a in rows]
+
+
+async def _settle(bot: BotApplication) -> None:
+    """One delivery round, driven by the test: the background loop is stopped first so
+    that every round is this one."""
+    worker = delivery_worker(bot)
+    await worker.stop()
+    await worker.deliver_once()
+
+
+async def test_a_429_is_retried_after_its_wait_and_sent_once_in_order(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    fake_api.fail_next("sendMessage", status=429, retry_after=1, chat_id=CHAT)
+    await _queue(runtime, CHAT, "第一条", "第二条")
+    await _settle(bot)
+    assert fake_api.messages(CHAT) == []
+    assert [s for _, s, _ in await _statuses(runtime)] == ["pending", "pending"]
+    await _settle(bot)  # not yet: the 429 said to wait
+    assert fake_api.messages(CHAT) == []
+    clock.advance(seconds=2)
+    await _settle(bot)
+    first, second = fake_api.messages(CHAT)
+    assert (first.plain_text, second.plain_text) == ("第一条", "第二条")
+    await _settle(bot)
+    assert len(fake_api.messages(CHAT)) == 2
+    assert [s for _, s, _ in await _statuses(runtime)] == ["sent", "sent"]
+
+
+async def test_server_errors_are_retried_with_backoff_a_bounded_number_of_times(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    fake_api.fail_next("sendMessage", status=500, chat_id=CHAT, times=100)
+    await _queue(runtime, CHAT, "总是失败")
+    for _ in range(8):
+        await _settle(bot)
+        clock.advance(minutes=10)
+    [(chat, status, attempts)] = await _statuses(runtime)
+    assert (chat, status) == (CHAT, "failed")
+    assert attempts == 4  # the fifth failure gives up
+
+
+async def test_a_bad_message_is_skipped_and_the_rest_still_go(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    fake_api.fail_next(
+        "sendMessage", status=400, description="Bad Request: can't parse entities", chat_id=CHAT
+    )
+    await _queue(runtime, CHAT, "坏消息", "好消息")
+    await _queue(runtime, OTHER, "别人的消息")
+    await _settle(bot)
+    [good] = fake_api.messages(CHAT)
+    assert good.plain_text == "好消息"
+    assert [m.plain_text for m in fake_api.messages(OTHER)] == ["别人的消息"]
+    assert [s for _, s, _ in await _statuses(runtime)] == ["failed", "sent", "sent"]
+
+
+async def test_chat_not_found_pauses_the_subscription(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    async with runtime.db.transaction() as session:
+        await ensure_chat(
+            session,
+            chat_id=CHAT,
+            chat_type="private",
+            title=None,
+            language="zh",
+            timezone="UTC",
+            now=clock(),
+        )
+        session.add(
+            Subscription(
+                chat_id=CHAT,
+                active=True,
+                categories="",
+                digest_time="08:00",
+                next_digest_at=clock() + timedelta(days=1),
+                created_at=clock(),
+            )
+        )
+    fake_api.set_chat_not_found(CHAT)
+    await _queue(runtime, CHAT, "送不到", "也送不到")
+    await _settle(bot)
+    async with runtime.db.transaction() as session:
+        subscription = await session.get(Subscription, CHAT)
+    assert subscription is not None
+    assert not subscription.active
+    assert "not found" in (subscription.paused_reason or "").lower()
+    assert [s for _, s, _ in await _statuses(runtime)] == ["failed", "failed"]
