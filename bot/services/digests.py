@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 RenderCache = dict[tuple[tuple[int, ...], int, str, str, date], list[str]]
 TICK_PAGE = 50
+SQLITE_WRITER_PAUSE = 0.05
 
 
 async def _compose_for_chat(
@@ -159,3 +161,7 @@ async def digest_tick(runtime: Runtime) -> int:
             if len(due) < TICK_PAGE:
                 await beat(session, "digest_tick", now=now, detail=f"queued {queued}")
                 return queued
+        if runtime.db.dialect == "sqlite":
+            # SQLite's busy handler polls: without a pause the next page would take the
+            # write lock again before the delivery worker waiting for it wakes up.
+            await asyncio.sleep(SQLITE_WRITER_PAUSE)
