@@ -3,18 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install dev lint typecheck pytest bench clean
+.PHONY: run test install dev lint typecheck pytest bench clean lock docker-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[postgres]'
+# constraints.txt pins every package to the version the tests ran with (`make lock` renews it).
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e '.[postgres]'
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,postgres]'
+$(VENV)/.dev-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,postgres]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -42,6 +43,20 @@ test: lint typecheck pytest
 
 bench: dev
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/fanout.py
+
+## lock: after changing dependencies in pyproject.toml, pin what the dev install resolved.
+lock: dev
+	{ grep '^#' constraints.txt; $(BIN)/pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+## docker-build: build the image and run it once, where a Docker engine is reachable.
+docker-build:
+	@if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then \
+		docker build -t newsdigest:latest . && docker run --rm newsdigest:latest newsdigest --version; \
+	else \
+		echo "docker-build: no Docker engine reachable, skipped (tests/test_docker_files.py checks the files)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -95,7 +95,7 @@ async def _stop(application: BotApplication) -> None:
     """Before the bot stops: no new jobs, and the messages in flight are finished."""
     scheduler = application.bot_data.pop(SCHEDULER_KEY, None)
     if scheduler is not None:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()  # lets running jobs finish; APScheduler alone cancels them
     worker = application.bot_data.pop(WORKER_KEY, None)
     if worker is not None:
         await worker.stop()

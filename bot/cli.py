@@ -217,7 +217,8 @@ def run(
     try:
         run_bot(settings, webhook_config(settings, webhook, listen=listen, port=port))
     except NewsdigestError as exc:
-        err.print(f"[red]error[/]: {exc}")
+        # One line even at 80 columns: container logs read line by line.
+        err.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
 
 

@@ -50,10 +50,10 @@ def run_bot(settings: Settings, webhook: WebhookConfig | None = None) -> None:
     unreachable at start) are raised as NewsdigestError with no secret in the message.
     """
     asyncio.run(migrate(settings))
-    application = build_application(
-        Runtime(settings=settings, db=Database(settings.database_url.get_secret_value()))
-    )
     try:
+        application = build_application(
+            Runtime(settings=settings, db=Database(settings.database_url.get_secret_value()))
+        )
         if webhook is None:
             logger.info("serving Telegram by long polling")
             application.run_polling(allowed_updates=Update.ALL_TYPES)

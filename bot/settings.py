@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         parse_hhmm(value)
         return value
 
-    @field_validator("webhook_url", "webhook_secret_token", mode="before")
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `.env.example` lists these with empty values: copied as is, they mean "not set".

@@ -74,13 +74,14 @@ def webhook_config(
     url = url or settings.webhook_url
     if not url:
         return None
+    url = check_webhook_url(url)
     if settings.webhook_secret_token is not None:
         secret = settings.webhook_secret_token.get_secret_value()
     else:
         secret = secrets.token_urlsafe(32)  # 43 characters of A-Z a-z 0-9 _ -
         logger.info("WEBHOOK_SECRET_TOKEN is not set: using a random secret for this run")
     return WebhookConfig(
-        url=check_webhook_url(url),
+        url=url,
         listen=listen or settings.webhook_listen,
         port=port or settings.webhook_port,
         secret_token=secret,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import typer
 from sqlalchemy import inspect, text
 
+from bot.cli import app
 from bot.health import DIGEST_TICK_STALE_AFTER, check_health
 from bot.services.context import Runtime
 from storage.db import Database
@@ -131,3 +133,13 @@ async def test_a_stale_feed_poll_is_unhealthy(runtime: Runtime, clock: Clock) ->
     assert not report.healthy
     [problem] = report.problems
     assert problem.startswith("feed poll: stale")
+
+
+async def test_help_lists_every_command_on_one_line_each(tmp_path: Path) -> None:
+    names = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert "health" in names
+    result = await newsdigest("--help", database_url=UNREACHABLE, cwd=tmp_path)
+    assert result.code == 0, result
+    for name in names:
+        [line] = [line for line in result.out.splitlines() if line.strip("│ ").startswith(name)]
+        assert len(line.strip("│ ")) > len(name) + 10, line  # the name and its one-line help

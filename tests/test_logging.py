@@ -95,9 +95,7 @@ def test_level_comes_from_the_setting() -> None:
     logger = logging.getLogger("newsdigest.test")
     logger.info("routine")
     logger.warning("unusual")
-    assert [json.loads(line)["message"] for line in stream.getvalue().splitlines()] == [
-        "unusual"
-    ]
+    assert [json.loads(line)["message"] for line in stream.getvalue().splitlines()] == ["unusual"]
 
 
 @pytest.mark.parametrize("stream_type", [io.StringIO, Terminal])
