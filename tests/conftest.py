@@ -28,7 +28,8 @@ TEST_POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parent.parent / "examples"
-SAMPLE = Path(__file__).parent.parent.parent / "shared" / "samples"
+# The design's sample page (../shared/samples/000_*.txt), kept here so the tests stand alone.
+SAMPLE_PAGE = DATA / "textdump" / "sample_world.txt"
 
 
 class Clock:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE_PAGE
 
-SAMPLE_FILE = next(SAMPLE.glob("000_*.txt"))
+SAMPLE_FILE = SAMPLE_PAGE
 
 
 @dataclass

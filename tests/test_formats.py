@@ -13,7 +13,7 @@ from digest.errors import InputError, ParseError
 from digest.formats import declared_encoding, parse_document, sniff_format
 
 DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).parent.parent.parent / "shared" / "samples" / "000_84a234db16deef6e.txt"
+SAMPLE = Path(__file__).parent / "data" / "textdump" / "sample_world.txt"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
