@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import resource
 import sys
 import tempfile
-import multiprocessing
 import time
 import tracemalloc
 import uuid
-from multiprocessing.connection import Connection
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -135,8 +135,8 @@ class ServerProcess:
         result: tuple[int, int, float, float] = await asyncio.to_thread(self.control.recv)
         return result
 
-    async def wait_for_accepted(self, count: int, timeout: float) -> tuple[int, int, float, float]:
-        deadline = time.monotonic() + timeout
+    async def wait_for_accepted(self, count: int, within: float) -> tuple[int, int, float, float]:
+        deadline = time.monotonic() + within
         while (stats := await self.stats())[0] < count:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"only {stats[0]} of {count} messages arrived")
@@ -179,7 +179,7 @@ async def run(chats: int, kind: str) -> None:
                 queued = await run_digest_tick(application)
                 tick_seconds = time.perf_counter() - tick_started
                 accepted, rejected, first, last = await server.wait_for_accepted(
-                    queued, timeout=chats / 10 + 120
+                    queued, within=chats / 10 + 120
                 )
                 if application.post_stop is not None:
                     await application.post_stop(application)
