@@ -112,19 +112,24 @@ async def new_articles_for_chat(
 async def record_deliveries(
     session: AsyncSession, *, chat_id: int, article_ids: Sequence[int], kind: str, now: datetime
 ) -> None:
-    """Write the ledger in one statement; an article already recorded stays as it was."""
-    if not article_ids:
+    """Write the ledger for one chat; see ``record_many_deliveries``."""
+    await record_many_deliveries(session, [(chat_id, a) for a in article_ids], kind=kind, now=now)
+
+
+async def record_many_deliveries(
+    session: AsyncSession, pairs: Sequence[tuple[int, int]], *, kind: str, now: datetime
+) -> None:
+    """Write (chat id, article id) pairs to the ledger in one executemany statement (compiled
+    once, whatever the count); a pair already recorded stays as it was."""
+    if not pairs:
         return
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(Delivery)
-        .values(
-            [
-                {"chat_id": chat_id, "article_id": article_id, "kind": kind, "recorded_at": now}
-                for article_id in article_ids
-            ]
-        )
-        .on_conflict_do_nothing()
+        insert(Delivery).on_conflict_do_nothing(),
+        [
+            {"chat_id": chat_id, "article_id": article_id, "kind": kind, "recorded_at": now}
+            for chat_id, article_id in pairs
+        ],
     )
 
 

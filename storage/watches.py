@@ -151,20 +151,17 @@ async def queue_alerts(session: AsyncSession, alerts: Sequence[PendingAlert]) ->
         return
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(PendingAlert)
-        .values(
-            [
-                {
-                    "chat_id": a.chat_id,
-                    "article_id": a.article_id,
-                    "phrases": a.phrases,
-                    "watch_id": a.watch_id,
-                    "due_at": a.due_at,
-                }
-                for a in alerts
-            ]
-        )
-        .on_conflict_do_nothing()
+        insert(PendingAlert).on_conflict_do_nothing(),
+        [
+            {
+                "chat_id": a.chat_id,
+                "article_id": a.article_id,
+                "phrases": a.phrases,
+                "watch_id": a.watch_id,
+                "due_at": a.due_at,
+            }
+            for a in alerts
+        ],
     )
 
 

@@ -27,7 +27,7 @@ from storage.articles import articles_by_ids
 from storage.heartbeats import beat
 from storage.models import Chat, PendingAlert
 from storage.outbox import enqueue_messages
-from storage.subscriptions import record_deliveries
+from storage.subscriptions import record_many_deliveries
 from storage.watches import (
     all_watches,
     already_delivered,
@@ -90,12 +90,13 @@ async def _match_new_articles(
     if position is None:
         return  # another process is matching right now
     index = await matcher.refresh(session)
+    per_chat: Counter[int] = Counter()
     while True:
         articles = await _articles_page(session, position, now)
         if not articles:
             break
         if index.size:
-            await _alert_page(session, runtime, index, articles, now)
+            await _alert_page(session, runtime, index, articles, now, per_chat=per_chat)
         position = articles[-1][0]
         await move_cursor(session, CURSOR, position)
         if len(articles) < PAGE:
@@ -116,7 +117,12 @@ async def _alert_page(
     index: WatchIndex,
     articles: list[tuple[int, str, str, str]],
     now: datetime,
+    *,
+    per_chat: Counter[int],
 ) -> None:
+    """Queue the alerts of one page of articles. A chat gets at most
+    ``MAX_ALERTS_PER_MESSAGE`` per run: a watch that matches a flood of articles alerts the
+    first ones, and the rest wait for the chat's digest instead of flooding it."""
     found: dict[tuple[int, int], _Match] = {}
     counts: Counter[int] = Counter()
     for article_id, title, content, category in articles:
@@ -132,6 +138,9 @@ async def _alert_page(
         chat = chats.get(chat_id)
         if (chat_id, article_id) in sent or chat is None:
             continue
+        if per_chat[chat_id] >= MAX_ALERTS_PER_MESSAGE:
+            continue
+        per_chat[chat_id] += 1
         due = in_quiet_hours(chat, now, runtime.settings.zone) or now
         alerts.append(
             PendingAlert(
@@ -168,6 +177,7 @@ async def _send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetim
     articles = {a.id: a for a in await articles_by_ids(session, [a.article_id for a in due])}
     chats = await chats_by_id(session, list(by_chat))
     queued = 0
+    delivered: list[tuple[int, int]] = []
     for chat_id, alerts in by_chat.items():
         chat = chats.get(chat_id)
         listed = [a for a in alerts if a.article_id in articles][:MAX_ALERTS_PER_MESSAGE]
@@ -203,14 +213,9 @@ async def _send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetim
             buttons=json.dumps([button], ensure_ascii=False),
             now=now,
         )
-        await record_deliveries(
-            session,
-            chat_id=chat_id,
-            article_ids=[a.article_id for a in listed],
-            kind="alert",
-            now=now,
-        )
+        delivered.extend((chat_id, a.article_id) for a in listed)
         queued += 1
+    await record_many_deliveries(session, delivered, kind="alert", now=now)
     return queued
 
 
