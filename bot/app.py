@@ -25,11 +25,13 @@ from bot.services.context import Runtime
 from bot.services.digests import digest_tick
 from bot.services.feed_polling import POLL_JOB_SECONDS
 from bot.services.feeds import poll_due_feeds
+from bot.services.prune import prune_if_configured
 
 logger = logging.getLogger(__name__)
 WORKER_KEY, SCHEDULER_KEY, MATCHER_KEY = "delivery_worker", "scheduler", "alert_matcher"
 DIGEST_TICK_SECONDS = 15
 ALERT_TICK_SECONDS = 10
+PRUNE_JOB_SECONDS = 24 * 3600  # PRUNE_OLDER_THAN_DAYS; does nothing when it is 0
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -69,10 +71,14 @@ def periodic_jobs(application: BotApplication) -> dict[str, tuple[Job, float]]:
             delivery_worker(application).wake()
         return len(report.outcomes)
 
+    async def prune() -> object:
+        return await prune_if_configured(handlers.runtime_of_app(application))
+
     return {
         "digest_tick": (digests, DIGEST_TICK_SECONDS),
         "alert_tick": (alerts, ALERT_TICK_SECONDS),
         "feed_poll": (feeds, POLL_JOB_SECONDS),
+        "prune": (prune, PRUNE_JOB_SECONDS),
     }
 
 
