@@ -92,14 +92,20 @@ async def run(args: argparse.Namespace, parts: list[Path], workdir: Path) -> Non
         ingest_service.forget_old_bands = database.wrap(originals[1])
         done: list[str] = []
         start = time.perf_counter()
+        last = [0.0, 0.0]  # elapsed and database seconds at the previous file
 
         def progress(_name: str) -> None:
             done.append(_name)
             elapsed = time.perf_counter() - start
             articles = min(len(done) * args.n // len(parts), args.n)
+            step, step_database = elapsed - last[0], database.seconds - last[1]
+            last[:] = [elapsed, database.seconds]
+            per_file = args.n / len(parts)
             print(
                 f"  {articles:>9,} articles after {elapsed:6.1f} s: {articles / elapsed:6,.0f}/s "
-                f"overall, database {database.seconds / elapsed:4.0%} of the time",
+                f"overall; this file {per_file / step:6,.0f}/s, of which database "
+                f"{step_database / per_file * 1e6:5.0f} µs/article, the rest "
+                f"{(step - step_database) / per_file * 1e6:5.0f} µs/article",
                 flush=True,
             )
 

@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -269,6 +270,12 @@ async def database_size(runtime: Runtime, workdir: Path, name: str, count: int) 
             )
 
 
+def _padded(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - columns, 0)
+
+
 def print_table(results: dict[str, Result], samples: int) -> None:
     print(
         f"\nmilliseconds, {samples} samples each: end to end (update queued → first message "
@@ -285,7 +292,7 @@ def print_table(results: dict[str, Result], samples: int) -> None:
         query = percentiles(result.query)
         whole = percentiles(result.complete) if len(result.complete) else (math.nan,) * 3
         print(
-            f"{result.command:<22} {e2e[0]:8.1f} {e2e[1]:7.1f} {e2e[2]:7.1f} │ "
+            f"{_padded(result.command, 22)} {e2e[0]:8.1f} {e2e[1]:7.1f} {e2e[2]:7.1f} │ "
             f"{query[0]:9.2f} {query[1]:7.2f} {query[2]:7.2f} │ {result.messages:4d} "
             f"{whole[1]:8.1f}"
         )
