@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from digest.folding import fold
 
 # Query parameters that track the reader, not select the page.
 _TRACKING_PARAMS = frozenset(
@@ -67,7 +68,12 @@ def canonical_url(url: str | None) -> str | None:
 
 def normalised_text(text: str) -> str:
     """Text reduced to its letters and digits, width-folded and lower-cased."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return text_key(fold(text))
+
+
+def text_key(folded: str) -> str:
+    """``normalised_text`` of text already folded by ``digest.folding.fold``."""
+    return _NOT_WORD.sub("", folded.casefold())
 
 
 def content_hash(title: str, body: str) -> str:
@@ -76,7 +82,10 @@ def content_hash(title: str, body: str) -> str:
     The body decides when there is enough of it, so a re-titled copy is still the same
     story; very short items (a feed entry with a one-line description) include the title.
     """
-    key = normalised_text(body)
-    if len(key) < 40:
-        key = normalised_text(title) + "\x00" + key
+    return hash_of_keys(normalised_text(title), normalised_text(body))
+
+
+def hash_of_keys(title_key: str, body_key: str) -> str:
+    """``content_hash`` from the title's and body's ``normalised_text``."""
+    key = body_key if len(body_key) >= 40 else f"{title_key}\x00{body_key}"
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()

@@ -60,12 +60,22 @@ def near_duplicate_text(title: str, body: str) -> str:
     return body
 
 
+def signature_text_key(title_key: str, body_key: str) -> str:
+    """``normalised_text(near_duplicate_text(title, body))`` from the two keys."""
+    return body_key if len(body_key) >= SHORT_BODY else title_key + body_key
+
+
 def minhash_signature(text: str) -> bytes:
     """The MinHash signature of ``text``: 64 little-endian uint32 minima (256 bytes).
 
     Text with no letters or digits has the empty signature, which matches nothing.
     """
-    hashes = _shingle_hashes(normalised_text(text))
+    return minhash_of_key(normalised_text(text))
+
+
+def minhash_of_key(key: str) -> bytes:
+    """``minhash_signature`` of text already reduced by ``normalised_text``."""
+    hashes = _shingle_hashes(key)
     if hashes.size == 0:
         return _EMPTY
     offsets = np.array([0, hashes.size], dtype=np.uint64)

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from digest.article import ParsedArticle
 from digest.categories import normalise_category
-from digest.dedup import canonical_url, content_hash
-from digest.neardup import band_keys, minhash_signature, near_duplicate_text
-from digest.search_terms import index_text
+from digest.dedup import canonical_url, hash_of_keys, text_key
+from digest.folding import fold
+from digest.neardup import band_keys, minhash_of_key, signature_text_key
+from digest.search_terms import index_folded
 from digest.summary import summarise_lead
 
 MAX_TITLE_CHARS = 300
@@ -50,7 +51,10 @@ def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRe
     paragraphs = [p.strip() for p in parsed.paragraphs if p.strip()]
     content = "\n\n".join(paragraphs)
     summary = (parsed.summary or "").strip() or summarise_lead(paragraphs, title=title)
-    signature = minhash_signature(near_duplicate_text(title, content))
+    # Folded once, for every key below (folding is most of their cost).
+    folded_title, folded_content = fold(title), fold(content)
+    title_key, content_key = text_key(folded_title), text_key(folded_content)
+    signature = minhash_of_key(signature_text_key(title_key, content_key))
     return ArticleRecord(
         title=title,
         url=parsed.url,
@@ -60,8 +64,8 @@ def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRe
         category=normalise_category(parsed.category),
         source=parsed.source,
         published_at=to_utc(parsed.published_at, default_tz),
-        content_hash=content_hash(title, content),
-        search_text=index_text(f"{title}\n{content}"),
+        content_hash=hash_of_keys(title_key, content_key),
+        search_text=index_folded(f"{folded_title}\n{folded_content}"),
         origin=parsed.origin,
         signature=signature,
         band_keys=band_keys(signature),

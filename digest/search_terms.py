@@ -7,30 +7,36 @@ bigrams (``降准率`` → ``降准 准率``). Latin words and numbers are index
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from digest.folding import fold
 
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
+# A run of CJK characters (group 1) or a word of other letters and digits (group 2).
+_RUNS = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
 MAX_INDEXED_CHARS = 20_000
 
 
-def _run_tokens(run: str) -> list[str]:
-    if _CJK_RUN.fullmatch(run):
-        if len(run) == 1:
-            return [run]
-        return [run[i : i + 2] for i in range(len(run) - 1)]
-    return [run.lower()]
+def _tokens(folded: str) -> list[str]:
+    tokens: list[str] = []
+    for cjk, word in _RUNS.findall(folded):
+        if not cjk:
+            tokens.append(word.lower())
+        elif len(cjk) == 1:
+            tokens.append(cjk)
+        else:
+            tokens.extend(map(str.__add__, cjk, cjk[1:]))  # the bigrams
+    return tokens
 
 
 def index_text(text: str) -> str:
     """The space-separated tokens stored in the index for ``text`` (capped for huge bodies)."""
-    folded = unicodedata.normalize("NFKC", text[:MAX_INDEXED_CHARS])
-    tokens: list[str] = []
-    for match in _TOKEN_RE.finditer(folded):
-        tokens.extend(_run_tokens(match.group()))
-    return " ".join(tokens)
+    return index_folded(fold(text[:MAX_INDEXED_CHARS]))
+
+
+def index_folded(folded: str) -> str:
+    """``index_text`` of text already folded by ``digest.folding.fold``."""
+    return " ".join(_tokens(folded[:MAX_INDEXED_CHARS]))
 
 
 def query_phrases(words: str) -> list[list[str]]:
@@ -39,5 +45,4 @@ def query_phrases(words: str) -> list[list[str]]:
     ``"央行 降准"`` → ``[["央行"], ["降准"]]``; ``"interest rates"`` → ``[["interest"],
     ["rates"]]``. Punctuation is dropped; an empty list means nothing searchable was given.
     """
-    folded = unicodedata.normalize("NFKC", words)
-    return [_run_tokens(match.group()) for match in _TOKEN_RE.finditer(folded)]
+    return [_tokens(match.group()) for match in _RUNS.finditer(fold(words))]

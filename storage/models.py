@@ -228,11 +228,12 @@ class ArticleBand(Base):
     """
 
     __tablename__ = "article_bands"
+    # No foreign key: 21 rows per article are written at ingest, and rows of deleted articles
+    # are deleted with them explicitly (``storage.prune``, ``forget_old_bands``).
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's convention
 
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
-    )
+    article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
 
 
 class WatchRow(Base):

@@ -7,10 +7,24 @@ ingested) within ``NEAR_DUPLICATE_WINDOW`` of each other.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Table,
+    any_,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.neardup import is_near_duplicate
@@ -20,7 +34,7 @@ from storage.models import Article, ArticleBand
 NEAR_DUPLICATE_WINDOW = timedelta(days=3)
 # Band keys are kept a little longer than the window so that a late copy still finds its twin.
 BAND_RETENTION = timedelta(days=7)
-_KEYS_PER_QUERY = 2_000
+BAND_TABLE = cast(Table, ArticleBand.__table__)
 
 
 def _close_in_time(
@@ -31,12 +45,22 @@ def _close_in_time(
     return now - ingested_at <= NEAR_DUPLICATE_WINDOW
 
 
+def _band_key_in(session: AsyncSession, keys: list[int]) -> ColumnElement[bool]:
+    """``band_key IN keys`` with the keys as one parameter (an array on PostgreSQL, a JSON
+    array on SQLite): ten thousand keys a batch would otherwise be ten thousand bound
+    parameters to render and send."""
+    if session.get_bind().dialect.name == "postgresql":
+        return ArticleBand.band_key == any_(bindparam("keys", keys, type_=ARRAY(BigInteger)))
+    json_keys = func.json_each(bindparam("keys", json.dumps(keys)))
+    return ArticleBand.band_key.in_(select(column("value")).select_from(json_keys))
+
+
 async def find_near_duplicates(
     session: AsyncSession, records: Sequence[ArticleRecord], *, now: datetime
 ) -> dict[int, int]:
     """For each record that is a near-duplicate of a stored article: record index → its id.
 
-    Two queries for the whole batch: the band keys, then the candidates' signatures.
+    One query for the whole batch: the stored articles sharing a band key with any record.
     """
     wanted: dict[int, list[int]] = {}
     for index, record in enumerate(records):
@@ -44,47 +68,33 @@ async def find_near_duplicates(
             wanted.setdefault(key, []).append(index)
     if not wanted:
         return {}
-    candidates: dict[int, set[int]] = {}  # record index → candidate article ids
-    keys = list(wanted)
-    for start in range(0, len(keys), _KEYS_PER_QUERY):
-        chunk = keys[start : start + _KEYS_PER_QUERY]
-        rows = await session.execute(
-            select(ArticleBand.band_key, ArticleBand.article_id).where(
-                ArticleBand.band_key.in_(chunk)
-            )
+    rows = await session.execute(
+        select(
+            ArticleBand.band_key,
+            Article.id,
+            Article.category,
+            Article.published_at,
+            Article.ingested_at,
+            Article.minhash,
         )
-        for band_key, article_id in rows:
-            for index in wanted[band_key]:
-                candidates.setdefault(index, set()).add(article_id)
-    if not candidates:
-        return {}
-    ids = set().union(*candidates.values())
-    stored = {
-        row.id: row
-        for row in await session.execute(
-            select(
-                Article.id,
-                Article.category,
-                Article.published_at,
-                Article.ingested_at,
-                Article.minhash,
-            ).where(Article.id.in_(list(ids)))
-        )
-    }
+        .join(Article, Article.id == ArticleBand.article_id)
+        .where(_band_key_in(session, list(wanted)))
+    )
     found: dict[int, int] = {}
-    for index, article_ids in candidates.items():
-        record = records[index]
-        for article_id in sorted(article_ids):
-            row = stored.get(article_id)
+    checked: set[tuple[int, int]] = set()  # (record index, article id): a pair shares bands
+    for row in sorted(rows, key=lambda row: row.id):
+        for index in wanted[row.band_key]:
+            if index in found or (index, row.id) in checked:
+                continue
+            checked.add((index, row.id))
+            record = records[index]
             if (
-                row is not None
-                and row.minhash is not None
+                row.minhash is not None
                 and row.category == record.category
                 and _close_in_time(record, row.published_at, row.ingested_at, now)
                 and is_near_duplicate(record.signature, row.minhash)
             ):
-                found[index] = article_id
-                break
+                found[index] = row.id
     return found
 
 
@@ -96,7 +106,16 @@ async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, Articl
         for key in set(record.band_keys)
     ]
     if rows:
-        await session.execute(insert(ArticleBand), rows)
+        # The table, not the mapped class: one executemany, without the ORM's bookkeeping.
+        await session.execute(insert(BAND_TABLE), rows)
+
+
+async def forget_bands(session: AsyncSession, article_ids: Sequence[int]) -> None:
+    """Drop the band keys of these (deleted) articles: one pass over the week's keys."""
+    if article_ids:
+        await session.execute(
+            delete(BAND_TABLE).where(BAND_TABLE.c.article_id.in_(list(article_ids)))
+        )
 
 
 async def forget_old_bands(session: AsyncSession, *, now: datetime) -> None:

@@ -1,8 +1,8 @@
 """Retention: finding and deleting old articles, in batches, with what hangs off them.
 
 An article's search index entry goes with it (FTS5 needs it said, PostgreSQL cascades), so
-do its near-duplicate band keys (a foreign-key cascade on both databases) and its category
-count. Delivery records of deleted articles are swept afterwards in one statement
+do its near-duplicate band keys (deleted explicitly: the band table has no foreign key) and
+its category count. Delivery records of deleted articles are swept afterwards in one statement
 (``forget_orphan_deliveries``): the ledger has no index by article, so deleting them batch
 by batch would scan it once per batch.
 """
@@ -20,6 +20,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, CategoryCount, Delivery, PendingAlert, Subscription
+from storage.neardup import forget_bands
 from storage.search import unindex_articles
 
 
@@ -104,6 +105,7 @@ async def delete_articles(session: AsyncSession, ids: Sequence[int]) -> Counter[
     if not ids:
         return Counter()
     await unindex_articles(session, ids)
+    await forget_bands(session, ids)
     rows = await session.execute(
         delete(Article).where(Article.id.in_(list(ids))).returning(Article.category)
     )
