@@ -24,7 +24,8 @@ import pstats
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,20 +88,33 @@ def profile_prepare(parts: list[Path], limit: int = 5_000) -> None:
     pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(20)
 
 
+@asynccontextmanager
+async def timed_database() -> AsyncIterator[tuple[Timer, dict[str, Timer]]]:
+    """Timers around the database work of the real run (the rest is parsing and preparing):
+    a batch's is ``Ingestor.flush`` (insert_articles, then the commit), and the steps of
+    insert_articles on their own (what they leave is the insert itself)."""
+    database = Timer()
+    originals = (ingest_service.Ingestor.flush, ingest_service.forget_old_bands)
+    ingest_service.Ingestor.flush = database.wrap(originals[0])  # type: ignore[method-assign]
+    ingest_service.forget_old_bands = database.wrap(originals[1])
+    phases = {phase: Timer() for phase in PHASES}
+    phase_originals = {phase: getattr(article_storage, phase) for phase in PHASES}
+    for phase, timer in phases.items():
+        setattr(article_storage, phase, timer.wrap(phase_originals[phase]))
+    try:
+        yield database, phases
+    finally:
+        ingest_service.Ingestor.flush, ingest_service.forget_old_bands = originals  # type: ignore[method-assign]
+        for phase, original in phase_originals.items():
+            setattr(article_storage, phase, original)
+
+
 async def run(args: argparse.Namespace, parts: list[Path], workdir: Path) -> None:
     name = f"bench_ingest_{os.getpid()}"
-    async with bench_runtime(args.db, name, workdir, keep=args.keep) as runtime:
-        # The database work, timed inside the real run (the rest is parsing and preparing).
-        database = Timer()
-        # A batch's database work is Ingestor.flush: insert_articles, then the commit.
-        originals = (ingest_service.Ingestor.flush, ingest_service.forget_old_bands)
-        ingest_service.Ingestor.flush = database.wrap(originals[0])  # type: ignore[method-assign]
-        ingest_service.forget_old_bands = database.wrap(originals[1])
-        # The parts of insert_articles, timed on their own (the rest of it is the insert).
-        phases = {phase: Timer() for phase in PHASES}
-        phase_originals = {phase: getattr(article_storage, phase) for phase in PHASES}
-        for phase, timer in phases.items():
-            setattr(article_storage, phase, timer.wrap(phase_originals[phase]))
+    async with (
+        bench_runtime(args.db, name, workdir, keep=args.keep) as runtime,
+        timed_database() as (database, phases),
+    ):
         done: list[str] = []
         start = time.perf_counter()
         last = [0.0, 0.0]  # elapsed and database seconds at the previous file
@@ -121,20 +135,15 @@ async def run(args: argparse.Namespace, parts: list[Path], workdir: Path) -> Non
             )
 
         profile = cProfile.Profile() if args.profile else None
-        try:
-            cpu_start, start = time.process_time(), time.perf_counter()
-            if profile is not None:
-                profile.enable()
-            report: IngestReport = await ingest_inputs(
-                runtime, [str(part) for part in parts], on_input_done=progress
-            )
-            if profile is not None:
-                profile.disable()
-            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        finally:
-            ingest_service.Ingestor.flush, ingest_service.forget_old_bands = originals  # type: ignore[method-assign]
-            for phase, original in phase_originals.items():
-                setattr(article_storage, phase, original)
+        cpu_start, start = time.process_time(), time.perf_counter()
+        if profile is not None:
+            profile.enable()
+        report: IngestReport = await ingest_inputs(
+            runtime, [str(part) for part in parts], on_input_done=progress
+        )
+        if profile is not None:
+            profile.disable()
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         size = await database_bytes(runtime, workdir, name)
         tables = await table_bytes(runtime)
     total = report.new + report.duplicate
