@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
@@ -17,6 +17,21 @@ class DigestTexts:
 
     header: str  # e.g. "<b>每日摘要</b> · 2026-11-25 · 12 条"
     more: str | None  # e.g. "还有 8 条未列出…", None when nothing was left out
+
+
+def chat_share(
+    window: Sequence[StoredArticle], *, total: int, delivered: Collection[int], cap: int
+) -> tuple[list[StoredArticle], int]:
+    """One chat's digest out of the articles its chats' shared window lists (newest first,
+    ``total`` in all): the first ``cap`` it was not already sent, and how many it has in all.
+
+    ``delivered`` must hold only ids of the window, and ``window`` at least
+    ``cap + len(delivered)`` articles unless it is the whole window.
+    """
+    if not delivered:
+        return list(window[:cap]), total
+    unsent = [article for article in window if article.id not in delivered]
+    return unsent[:cap], total - len(delivered)
 
 
 def group_by_category(articles: list[StoredArticle]) -> list[tuple[str, list[StoredArticle]]]:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -48,6 +48,35 @@ async def enqueue_messages(
     )
     await session.flush()
     return batch
+
+
+async def enqueue_batches(
+    session: AsyncSession,
+    batches: Sequence[tuple[int, Sequence[str]]],
+    *,
+    kind: str,
+    now: datetime,
+) -> None:
+    """Queue many chats' messages (chat id, texts in order) in one executemany statement."""
+    rows = [
+        {
+            "chat_id": chat_id,
+            "kind": kind,
+            "batch": batch,
+            "sequence": index,
+            "text": text,
+            "buttons": None,
+            "status": PENDING,
+            "not_before": now,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for chat_id, texts in batches
+        for batch in (uuid.uuid4().hex,)
+        for index, text in enumerate(texts)
+    ]
+    if rows:
+        await session.execute(insert(OutboxMessage), rows)
 
 
 async def claim_ready(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,53 +61,142 @@ async def get_subscription(session: AsyncSession, chat_id: int) -> Subscription 
     return await session.get(Subscription, chat_id)
 
 
-async def claim_due_subscriptions(
-    session: AsyncSession, *, now: datetime, limit: int
-) -> list[tuple[Subscription, Chat]]:
-    """Active subscriptions whose digest is due, claimed for this transaction: several
-    bot processes share the work, and a row one holds is skipped by the others."""
+@dataclass(frozen=True, slots=True)
+class DueDigest:
+    """A claimed due subscription, with what composing its digest needs from its chat."""
+
+    chat_id: int
+    categories: str  # as stored ("\n"-separated, sorted): chats with equal ones share a query
+    digest_time: str
+    next_digest_at: datetime
+    last_digest_at: datetime | None
+    language: str
+    timezone: str
+
+    @property
+    def cursor(self) -> DueCursor:
+        return (self.next_digest_at, self.chat_id)
+
+
+DueCursor = tuple[datetime, int]
+
+
+async def claim_due_page(
+    session: AsyncSession, *, now: datetime, after: DueCursor | None, limit: int
+) -> list[DueDigest]:
+    """The next ``limit`` active subscriptions due at ``now``, after ``after`` in
+    (next_digest_at, chat_id) order: keyset pages, never OFFSET, so a tick reads each due
+    row once however many there are. Claimed for this transaction: several bot processes
+    share the work, and a row one holds is skipped by the others."""
     query = (
-        select(Subscription, Chat)
+        select(
+            Subscription.chat_id,
+            Subscription.categories,
+            Subscription.digest_time,
+            Subscription.next_digest_at,
+            Subscription.last_digest_at,
+            Chat.language,
+            Chat.timezone,
+        )
         .join(Chat, Chat.id == Subscription.chat_id)
         .where(Subscription.active.is_(True), Subscription.next_digest_at <= now)
-        .order_by(Subscription.next_digest_at)
+        .order_by(Subscription.next_digest_at, Subscription.chat_id)
         .limit(limit)
     )
+    if after is not None:
+        query = query.where(
+            tuple_(Subscription.next_digest_at, Subscription.chat_id) > tuple_(*after)
+        )
     if await begin_claim(session, table="subscriptions"):
         query = query.with_for_update(skip_locked=True, of=Subscription)
-    rows = await session.execute(query)
-    return [(subscription, chat) for subscription, chat in rows]
+    return [DueDigest(*row) for row in await session.execute(query)]
 
 
-async def new_articles_for_chat(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    since: datetime,
-    categories: Sequence[str],
-    limit: int,
-) -> tuple[list[StoredArticle], int]:
-    """Articles ingested after ``since`` that the chat was never sent, newest first.
+async def schedule_digests(
+    session: AsyncSession, schedules: Sequence[tuple[int, datetime, datetime | None]]
+) -> None:
+    """Set (chat id, next_digest_at, last_digest_at) of claimed subscriptions in one
+    executemany statement."""
+    if schedules:
+        await session.execute(
+            update(Subscription),
+            [
+                {"chat_id": chat_id, "next_digest_at": due, "last_digest_at": last}
+                for chat_id, due, last in schedules
+            ],
+        )
 
-    Returns at most ``limit`` of them and how many there are in all.
-    """
-    not_sent = ~exists().where(
-        and_(Delivery.chat_id == chat_id, Delivery.article_id == Article.id)
-    )
-    conditions = [Article.ingested_at > since, not_sent]
-    if categories:
-        conditions.append(Article.category.in_(list(categories)))
+
+@dataclass(frozen=True, slots=True)
+class DigestWindow:
+    """What a digest may list: articles ingested in (since, until], in ``categories`` (every
+    category when empty). Chats due together with the same window share its articles."""
+
+    categories: tuple[str, ...]
+    since: datetime
+    until: datetime
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions = [Article.ingested_at > self.since, Article.ingested_at <= self.until]
+        if self.categories:
+            conditions.append(Article.category.in_(self.categories))
+        return conditions
+
+
+@dataclass(frozen=True, slots=True)
+class WindowArticles:
+    """A window's newest articles (newest first), how many it holds, and its lowest id."""
+
+    articles: list[StoredArticle]
+    total: int
+    lowest_id: int | None  # None: the window is empty
+
+    @property
+    def complete(self) -> bool:
+        return len(self.articles) == self.total
+
+
+async def window_articles(
+    session: AsyncSession, window: DigestWindow, *, limit: int
+) -> WindowArticles:
+    """At most ``limit`` of the window's articles, newest first (ix_articles_ingested)."""
     rows = await session.execute(
         select(*LISTED_COLUMNS)
-        .where(*conditions)
+        .where(*window.conditions())
         .order_by(Article.sort_at.desc(), Article.id.desc())
         .limit(limit)
     )
     articles = [to_stored(row) for row in rows]
     if len(articles) < limit:
-        return articles, len(articles)
-    total = await session.scalar(select(func.count()).select_from(Article).where(*conditions))
-    return articles, int(total or 0)
+        return WindowArticles(articles, len(articles), min((a.id for a in articles), default=None))
+    counted = await session.execute(
+        select(func.count(), func.min(Article.id)).where(*window.conditions())
+    )
+    total, lowest = counted.one()
+    return WindowArticles(articles, int(total), lowest)
+
+
+async def delivered_in_window(
+    session: AsyncSession, window: DigestWindow, *, chat_ids: Sequence[int], lowest_id: int
+) -> dict[int, set[int]]:
+    """The window's articles that these chats were already sent (alerts, /digest), by chat.
+
+    ``lowest_id`` (the window's lowest article id) bounds each chat's range of the ledger's
+    primary key, so the query reads recent ledger rows, not each chat's whole history.
+    """
+    rows = await session.execute(
+        select(Delivery.chat_id, Delivery.article_id)
+        .join(Article, Article.id == Delivery.article_id)
+        .where(
+            Delivery.chat_id.in_(list(chat_ids)),
+            Delivery.article_id >= lowest_id,
+            *window.conditions(),
+        )
+    )
+    delivered: dict[int, set[int]] = {}
+    for chat_id, article_id in rows:
+        delivered.setdefault(chat_id, set()).add(article_id)
+    return delivered
 
 
 async def record_deliveries(

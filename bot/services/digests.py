@@ -1,10 +1,21 @@
-"""Digests: due ones from the tick, and /digest on demand. One composition for both."""
+"""Digests: due ones from the tick, and /digest on demand. One composition for both.
+
+The tick reads due subscriptions in keyset pages and groups a page's chats by window
+(categories, since): the window's articles are read once per tick, what the page's chats of
+that window were already sent (alerts, /digest) in one query, and each distinct digest is
+rendered once. A page's outbox rows, ledger rows and schedules take one statement each.
+Memory is bounded by the page and two small caches, not by the number of chats.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,93 +23,171 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import say
 from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
+from digest.article import StoredArticle
 from digest.categories import english_label
-from digest.compose import DigestTexts, compose_digest
+from digest.compose import DigestTexts, chat_share, compose_digest
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
 from storage.heartbeats import beat
-from storage.models import Chat, Subscription
-from storage.outbox import enqueue_messages
+from storage.outbox import enqueue_batches
 from storage.subscriptions import (
-    claim_due_subscriptions,
+    DigestWindow,
+    DueDigest,
+    WindowArticles,
+    claim_due_page,
+    delivered_in_window,
     get_subscription,
-    new_articles_for_chat,
     record_deliveries,
+    record_many_deliveries,
+    schedule_digests,
     split_categories,
+    window_articles,
 )
 
 logger = logging.getLogger(__name__)
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
-RenderCache = dict[tuple[tuple[int, ...], int, str, str, date], list[str]]
-TICK_PAGE = 50
+TICK_PAGE = 200
 SQLITE_WRITER_PAUSE = 0.05
+# Distinct windows and digests kept within a tick: chats due together mostly share a few,
+# and the bound keeps memory flat when they do not.
+CACHED_WINDOWS = 64
+CACHED_RENDERS = 256
+
+K = TypeVar("K")
+V = TypeVar("V")
+RenderKey = tuple[tuple[int, ...], int, str, str, date]
+Share = tuple[list[StoredArticle], int]  # a chat's digest articles and how many in all
 
 
-async def _compose_for_chat(
+class BoundedCache(Generic[K, V]):
+    """The ``size`` most recently used entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._entries.get(key)
+        if value is not None:
+            self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+@dataclass(slots=True)
+class DigestCaches:
+    windows: BoundedCache[DigestWindow, WindowArticles] = field(
+        default_factory=lambda: BoundedCache(CACHED_WINDOWS)
+    )
+    renders: BoundedCache[RenderKey, list[str]] = field(
+        default_factory=lambda: BoundedCache(CACHED_RENDERS)
+    )
+
+
+async def _window(
+    session: AsyncSession, caches: DigestCaches, window: DigestWindow, *, depth: int
+) -> WindowArticles:
+    cached = caches.windows.get(window)
+    if cached is not None and (cached.complete or len(cached.articles) >= depth):
+        return cached
+    fetched = await window_articles(session, window, limit=depth)
+    caches.windows.put(window, fetched)
+    return fetched
+
+
+async def _shares(
     session: AsyncSession,
-    runtime: Runtime,
+    caches: DigestCaches,
+    window: DigestWindow,
+    chat_ids: Sequence[int],
     *,
-    chat_id: int,
+    cap: int,
+) -> dict[int, Share]:
+    """Each chat's digest out of the window it shares with the others (none: nothing new)."""
+    found = await _window(session, caches, window, depth=cap)
+    if found.lowest_id is None:
+        return {}
+    delivered = await delivered_in_window(
+        session, window, chat_ids=chat_ids, lowest_id=found.lowest_id
+    )
+    # A chat already sent some of the newest needs as many more to fill its digest.
+    depth = cap + max(map(len, delivered.values()), default=0)
+    if depth > cap:
+        found = await _window(session, caches, window, depth=depth)
+    return {
+        chat_id: chat_share(
+            found.articles, total=found.total, delivered=delivered.get(chat_id, set()), cap=cap
+        )
+        for chat_id in chat_ids
+    }
+
+
+def _render(
+    caches: DigestCaches,
+    share: Share,
+    *,
     language: str,
     zone: ZoneInfo,
-    since: datetime,
-    categories: list[str],
     now: datetime,
-    rendered: RenderCache | None = None,
-) -> tuple[list[str], list[int]]:
-    """The digest's messages and the article ids they list (nothing new: empty lists).
-
-    Chats due together mostly get the same digest: ``rendered`` keeps each distinct one
-    (same articles, count, language, zone and day), so it is rendered once, not per chat.
-    """
-    cap = runtime.settings.digest_max_articles
-    articles, total = await new_articles_for_chat(
-        session, chat_id=chat_id, since=since, categories=categories, limit=cap
-    )
-    if not articles:
-        return [], []
-    ids = [article.id for article in articles]
-    key = (tuple(ids), total, language, zone.key, now.astimezone(zone).date())
-    if rendered is not None and key in rendered:
-        return rendered[key], ids
-    texts = DigestTexts(
-        header=say(
-            language, "digest.header", date=now.astimezone(zone).date().isoformat(), count=total
-        ),
-        more=say(language, "digest.more", count=total - len(articles)) if total > cap else None,
-    )
-    label = english_label if language == "en" else (lambda name: name)
-    messages = compose_digest(articles, zone=zone, texts=texts, category_label=label)
-    if rendered is not None:
-        rendered[key] = messages
-    return messages, ids
+) -> list[str]:
+    """The digest's messages, rendered once per distinct (articles, count, language, zone,
+    day) while they stay in ``caches``."""
+    articles, total = share
+    day = now.astimezone(zone).date()
+    key = (tuple(article.id for article in articles), total, language, zone.key, day)
+    messages = caches.renders.get(key)
+    if messages is None:
+        shown = len(articles)
+        texts = DigestTexts(
+            header=say(language, "digest.header", date=day.isoformat(), count=total),
+            more=say(language, "digest.more", count=total - shown) if total > shown else None,
+        )
+        label = english_label if language == "en" else (lambda name: name)
+        messages = compose_digest(articles, zone=zone, texts=texts, category_label=label)
+        caches.renders.put(key, messages)
+    return messages
 
 
-def _since(subscription: Subscription | None, now: datetime) -> datetime:
-    if subscription is not None and subscription.last_digest_at is not None:
-        return subscription.last_digest_at
-    return now - FIRST_DIGEST_WINDOW
+def _since(last_digest_at: datetime | None, now: datetime) -> datetime:
+    return last_digest_at if last_digest_at is not None else now - FIRST_DIGEST_WINDOW
 
 
 async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
     """/digest: what is new for this chat since its last digest, then marked as sent."""
     now = runtime.now()
+    caches = DigestCaches(BoundedCache(1), BoundedCache(1))
     async with runtime.db.transaction() as session:
         subscription = await get_subscription(session, caller.chat_id)
-        categories = split_categories(subscription.categories) if subscription else []
-        messages, ids = await _compose_for_chat(
-            session,
-            runtime,
-            chat_id=caller.chat_id,
-            language=caller.language,
-            zone=caller.zone,
-            since=_since(subscription, now),
-            categories=categories,
-            now=now,
+        window = DigestWindow(
+            categories=tuple(split_categories(subscription.categories)) if subscription else (),
+            since=_since(subscription.last_digest_at if subscription else None, now),
+            until=now,
         )
-        await record_deliveries(
-            session, chat_id=caller.chat_id, article_ids=ids, kind="digest", now=now
+        shares = await _shares(
+            session, caches, window, [caller.chat_id], cap=runtime.settings.digest_max_articles
         )
+        articles, total = shares.get(caller.chat_id, ([], 0))
+        messages = []
+        if articles:
+            messages = _render(
+                caches,
+                (articles, total),
+                language=caller.language,
+                zone=caller.zone,
+                now=now,
+            )
+            await record_deliveries(
+                session,
+                chat_id=caller.chat_id,
+                article_ids=[a.id for a in articles],
+                kind="digest",
+                now=now,
+            )
         if subscription is not None:
             subscription.last_digest_at = now
     if not messages:
@@ -106,61 +195,66 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
     return Reply(messages)
 
 
-async def _run_due(
+async def _queue_page(
     session: AsyncSession,
     runtime: Runtime,
-    subscription: Subscription,
-    chat: Chat,
+    page: list[DueDigest],
     now: datetime,
-    *,
-    rendered: RenderCache,
-) -> bool:
-    """Queue one due digest (if it is still the same local day); schedule the next one."""
-    zone = zone_or_default(chat.timezone, runtime.settings.zone)
-    digest_time = time.fromisoformat(subscription.digest_time)
-    queued = False
-    if same_local_day(subscription.next_digest_at, now, zone):
-        messages, ids = await _compose_for_chat(
-            session,
-            runtime,
-            chat_id=chat.id,
-            language=chat.language,
-            zone=zone,
-            since=_since(subscription, now),
-            categories=split_categories(subscription.categories),
-            now=now,
-            rendered=rendered,
-        )
-        if messages:
-            await enqueue_messages(
-                session, chat_id=chat.id, kind="digest", texts=messages, now=now
-            )
-            await record_deliveries(
-                session, chat_id=chat.id, article_ids=ids, kind="digest", now=now
-            )
-            queued = True
-        subscription.last_digest_at = now
-    else:
-        logger.info("digest for chat %s missed on an earlier day: skipped", chat.id)
-    subscription.next_digest_at = next_digest_at(now, digest_time, zone)
-    return queued
+    caches: DigestCaches,
+) -> int:
+    """Queue the page's digests that are still due the same local day, and schedule each
+    chat's next one; the number queued."""
+    schedules: list[tuple[int, datetime, datetime | None]] = []
+    windows: dict[DigestWindow, list[tuple[DueDigest, ZoneInfo]]] = {}
+    for due in page:
+        zone = zone_or_default(due.timezone, runtime.settings.zone)
+        last = due.last_digest_at
+        if same_local_day(due.next_digest_at, now, zone):
+            categories = tuple(split_categories(due.categories))
+            window = DigestWindow(categories, _since(due.last_digest_at, now), until=now)
+            windows.setdefault(window, []).append((due, zone))
+            last = now
+        else:
+            logger.info("digest for chat %s missed on an earlier day: skipped", due.chat_id)
+        following = next_digest_at(now, time.fromisoformat(due.digest_time), zone)
+        schedules.append((due.chat_id, following, last))
+    outbox: list[tuple[int, list[str]]] = []
+    ledger: list[tuple[int, int]] = []
+    cap = runtime.settings.digest_max_articles
+    for window, members in windows.items():
+        chat_ids = [due.chat_id for due, _ in members]
+        shares = await _shares(session, caches, window, chat_ids, cap=cap)
+        for due, zone in members:
+            share = shares.get(due.chat_id)
+            if share is None or not share[0]:
+                continue
+            messages = _render(caches, share, language=due.language, zone=zone, now=now)
+            outbox.append((due.chat_id, messages))
+            ledger.extend((due.chat_id, article.id) for article in share[0])
+    await enqueue_batches(session, outbox, kind="digest", now=now)
+    await record_many_deliveries(session, ledger, kind="digest", now=now)
+    await schedule_digests(session, schedules)
+    return len(outbox)
 
 
 async def digest_tick(runtime: Runtime) -> int:
-    """Queue every digest that is due; the number queued. Safe to run in several processes."""
+    """Queue every digest due now; the number queued. Safe to run in several processes.
+
+    One ``now`` for the whole tick: every window of it ends there, so the chats due together
+    share their windows today and, their ``last_digest_at`` being equal, tomorrow too.
+    """
+    now = runtime.now()
+    caches = DigestCaches()
     queued = 0
-    rendered: RenderCache = {}
+    after = None
     while True:
-        now = runtime.now()
         async with runtime.db.transaction() as session:
-            due = await claim_due_subscriptions(session, now=now, limit=TICK_PAGE)
-            for subscription, chat in due:
-                queued += await _run_due(
-                    session, runtime, subscription, chat, now, rendered=rendered
-                )
-            if len(due) < TICK_PAGE:
-                await beat(session, "digest_tick", now=now, detail=f"queued {queued}")
+            page = await claim_due_page(session, now=now, after=after, limit=TICK_PAGE)
+            queued += await _queue_page(session, runtime, page, now, caches)
+            if len(page) < TICK_PAGE:
+                await beat(session, "digest_tick", now=runtime.now(), detail=f"queued {queued}")
                 return queued
+        after = page[-1].cursor
         if runtime.db.dialect == "sqlite":
             # SQLite's busy handler polls: without a pause the next page would take the
             # write lock again before the delivery worker waiting for it wakes up.
