@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.services.context import Runtime
 from digest.search_terms import query_phrases
 from storage.articles import (
@@ -14,8 +16,9 @@ from storage.articles import (
     insert_articles,
     latest_articles,
 )
+from storage import search
 from storage.search import search_article_ids
-from tests.factories import article_record, hourly_records
+from tests.factories import article_record, distinct_body, hourly_records
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -137,3 +140,31 @@ async def test_search_treats_fts_syntax_as_plain_words(runtime: Runtime) -> None
         await insert_articles(session, hourly_records(2), now=NOW)
         ids = await search_article_ids(session, query_phrases('" OR * NEAR( AND'))
     assert ids == []
+
+
+async def test_search_returns_the_newest_matches_whatever_the_recent_spans(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Matches spread over ids, with non-matching articles between: every span size (PostgreSQL
+    # widens from the newest ids) must give the same newest matches as one full search.
+    records = [
+        article_record(
+            f"第{number}号",
+            body=distinct_body(number) + ("央行宣布降准。" if number % 3 == 0 else ""),
+        )
+        for number in range(30)
+    ]
+    async with runtime.db.transaction() as session:
+        outcome = await insert_articles(session, records, now=NOW)
+        everything = await search_article_ids(session, query_phrases("降准"), window=100)
+        results = {}
+        for spans in [(1,), (2, 5), (4, 40), (1_000,)]:
+            monkeypatch.setattr(search, "RECENT_SPANS", spans)
+            for window in (1, 4, 100):
+                results[spans, window] = await search_article_ids(
+                    session, query_phrases("降准"), window=window
+                )
+    matching = [outcome.new_ids[number] for number in range(30) if number % 3 == 0]
+    assert everything == sorted(matching, reverse=True)
+    for (_spans, window), ids in results.items():
+        assert ids == everything[:window]
