@@ -173,11 +173,19 @@ async def _ingest_file(ingestor: Ingestor, name: str, path: Path, options: _Opti
     head = await asyncio.to_thread(_head, path)
     if head and sniff_format(head, None) == "jsonl":
         batches = _json_lines_batches(path, name, options)
-        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-            records, errors = batch
-            for error in errors:
-                ingestor.fail(name, str(error))
-            await ingestor.add(records)
+        # The next batch is parsed and prepared in a thread while this one is written: the
+        # database (its own process, or SQLite outside the GIL) works meanwhile.
+        upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+        try:
+            while (batch := await upcoming) is not None:
+                upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+                records, errors = batch
+                for error in errors:
+                    ingestor.fail(name, str(error))
+                await ingestor.add(records)
+        finally:
+            # On an error, let the thread finish with the generator before it is dropped.
+            await asyncio.gather(upcoming, return_exceptions=True)
         return
     data = await asyncio.to_thread(_read_file, path, name)
     await ingestor.add(await asyncio.to_thread(_parse_bytes, data, name, options))
