@@ -17,10 +17,11 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -46,6 +47,9 @@ class ChatOutcome:
     retry_after: float = 0.0
     transient_error: str | None = None
     refused: str | None = None  # the chat refuses the bot (403, chat not found)
+
+
+Finished = tuple[int, list[OutboxMessage], ChatOutcome]  # a chat's messages and what happened
 
 
 def _markup(buttons: str | None) -> InlineKeyboardMarkup | None:
@@ -83,6 +87,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._recording = asyncio.Lock()
+        self._unrecorded: list[Finished] = []
         self._idle.set()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -163,7 +168,7 @@ class DeliveryWorker:
                 session, now=now, lease_until=now + self.lease, limit=self.batch_size
             )
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
-        for message in claimed:
+        for message in sorted(claimed, key=lambda m: m.id):  # each chat's in queued order
             by_chat[message.chat_id].append(message)
         return by_chat
 
@@ -208,47 +213,81 @@ class DeliveryWorker:
         self, chat_id: int, messages: list[OutboxMessage], outcome: ChatOutcome
     ) -> None:
         """Record what happened. It must not be lost: a message sent but not recorded as
-        sent would be sent again when its lease runs out. One recording at a time from this
-        worker (SQLite has one writer), retried when the database is busy."""
-        async with self._recording:
-            for attempt in range(RECORD_ATTEMPTS):
-                try:
-                    await self._record_once(chat_id, messages, outcome)
-                    return
-                except OperationalError:
-                    if attempt == RECORD_ATTEMPTS - 1:
-                        raise
-                    logger.warning("database busy recording chat %s; retrying", chat_id)
-                    await asyncio.sleep(0.5 * 2**attempt)
+        sent would be sent again when its lease runs out.
 
-    async def _record_once(
-        self, chat_id: int, messages: list[OutboxMessage], outcome: ChatOutcome
-    ) -> None:
+        One recording at a time from this worker (SQLite has one writer): the chats that
+        finish while one is written (or waits for the database) go together in the next
+        transaction, so a busy database gets fewer, larger writes. Retried when the
+        database is busy.
+        """
+        self._unrecorded.append((chat_id, messages, outcome))
+        async with self._recording:
+            batch, self._unrecorded = self._unrecorded, []
+            if not batch:
+                return  # the chat that held the lock before this one wrote it
+            try:
+                await self._record_retrying(batch)
+            except OperationalError:
+                self._unrecorded[:0] = batch  # still busy: the next chat to finish retries
+                raise
+            except Exception:
+                if len(batch) == 1:
+                    raise
+                # One chat's bad record must not cost the others theirs: one at a time.
+                for finished in batch:
+                    try:
+                        await self._record_retrying([finished])
+                    except Exception:
+                        logger.exception("recording chat %s failed", finished[0])
+
+    async def _record_retrying(self, batch: list[Finished]) -> None:
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                await self._record_once(batch)
+                return
+            except OperationalError:
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+                logger.warning("database busy recording %s chats; retrying", len(batch))
+                await asyncio.sleep(0.5 * 2**attempt)
+
+    async def _record_once(self, batch: list[Finished]) -> None:
         now = self.runtime.now()
         async with self.runtime.db.transaction() as session:
-            await mark_sent(session, outcome.sent, now=now)
-            for message_id, error in outcome.failed:
-                await mark_failed(session, [message_id], error=error)
-            if outcome.refused is not None:
-                logger.warning(
-                    "chat %s refuses the bot (%s): pausing it", chat_id, outcome.refused
-                )
-                await pause_subscription(session, chat_id, reason=outcome.refused)
-                await fail_pending_for_chat(session, chat_id, error=outcome.refused)
-            elif outcome.transient_error is not None:
-                attempts = max(m.attempts for m in messages if m.id in outcome.retry) + 1
-                if attempts >= MAX_ATTEMPTS:
-                    await mark_failed(session, outcome.retry, error=outcome.transient_error)
-                else:
-                    backoff = timedelta(seconds=min(300, 2**attempts))
-                    await release(
-                        session,
-                        outcome.retry,
-                        not_before=now + backoff,
-                        error=outcome.transient_error,
-                        count_attempt=True,
-                    )
-            elif outcome.retry:
+            await mark_sent(session, [m for _, _, outcome in batch for m in outcome.sent], now=now)
+            for chat_id, messages, outcome in batch:
+                await self._record_trouble(session, chat_id, messages, outcome, now=now)
+
+    @staticmethod
+    async def _record_trouble(
+        session: AsyncSession,
+        chat_id: int,
+        messages: list[OutboxMessage],
+        outcome: ChatOutcome,
+        *,
+        now: datetime,
+    ) -> None:
+        """What went wrong for one chat: failures, a refusal, messages to try again."""
+        for message_id, error in outcome.failed:
+            await mark_failed(session, [message_id], error=error)
+        if outcome.refused is not None:
+            logger.warning("chat %s refuses the bot (%s): pausing it", chat_id, outcome.refused)
+            await pause_subscription(session, chat_id, reason=outcome.refused)
+            await fail_pending_for_chat(session, chat_id, error=outcome.refused)
+        elif outcome.transient_error is not None:
+            attempts = max(m.attempts for m in messages if m.id in outcome.retry) + 1
+            if attempts >= MAX_ATTEMPTS:
+                await mark_failed(session, outcome.retry, error=outcome.transient_error)
+            else:
+                backoff = timedelta(seconds=min(300, 2**attempts))
                 await release(
-                    session, outcome.retry, not_before=now + timedelta(seconds=outcome.retry_after)
+                    session,
+                    outcome.retry,
+                    not_before=now + backoff,
+                    error=outcome.transient_error,
+                    count_attempt=True,
                 )
+        elif outcome.retry:
+            await release(
+                session, outcome.retry, not_before=now + timedelta(seconds=outcome.retry_after)
+            )

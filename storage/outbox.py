@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import Select, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -86,29 +86,44 @@ async def claim_ready(
     lease_until: datetime,
     limit: int,
 ) -> list[OutboxMessage]:
-    """Messages due now (or whose claim expired), oldest first, claimed until ``lease_until``.
+    """Messages whose claim expired, then messages due now, oldest first, at most ``limit``,
+    claimed until ``lease_until``.
 
     A chat with a message out for delivery (a live claim, here or in another process) is
-    skipped, so a chat's messages always go out one after the other, in order.
+    skipped, so a chat's messages always go out one after the other, in order. Each part
+    reads ix_outbox_ready in its own order and stops at ``limit``: the cost does not grow
+    with the number of messages waiting (one query ordered by id sorted them all).
     """
-    other = aliased(OutboxMessage)
-    in_flight = exists().where(
-        other.chat_id == OutboxMessage.chat_id,
-        other.status == SENDING,
-        other.claimed_until >= now,
+    lock = await begin_claim(session, table="outbox")
+    expired = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
     )
-    ready = or_(
-        and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now, ~in_flight),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
-    )
-    query = select(OutboxMessage).where(ready).order_by(OutboxMessage.id).limit(limit)
-    if await begin_claim(session, table="outbox"):
-        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-    messages = list((await session.scalars(query)).all())
+    messages = list((await session.scalars(_locking(expired, lock))).all())
+    if len(messages) < limit:
+        other = aliased(OutboxMessage)
+        in_flight = exists().where(
+            other.chat_id == OutboxMessage.chat_id,
+            other.status == SENDING,
+            other.claimed_until >= now,
+        )
+        due = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now, ~in_flight)
+            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit - len(messages))
+        )
+        messages += (await session.scalars(_locking(due, lock))).all()
     for message in messages:
         message.status = SENDING
         message.claimed_until = lease_until
     return messages
+
+
+def _locking(query: Select[OutboxMessage], lock: bool) -> Select[OutboxMessage]:
+    return query.with_for_update(skip_locked=True, of=OutboxMessage) if lock else query
 
 
 async def mark_sent(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery
 from bot.app import BotApplication, delivery_worker
+from bot.delivery import Finished
 from bot.services.context import Runtime
 from storage.models import OutboxMessage, Subscription
-from storage.outbox import enqueue_messages
+from storage.outbox import enqueue_messages, mark_sent
 from storage.subscriptions import ensure_chat
 from tests.conftest import Clock
 from tests.fakebot import FakeBotApi
@@ -32,6 +37,15 @@ async def _statuses(runtime: Runtime) -> list[tuple[int, str, int]]:
             )
         )
         return [(c, s, a) for c, s, a in rows]
+
+
+async def _ids(runtime: Runtime) -> list[tuple[int, int, str]]:
+    """(chat id, message id, status) of every queued message."""
+    async with runtime.db.transaction() as session:
+        rows = await session.execute(
+            select(OutboxMessage.chat_id, OutboxMessage.id, OutboxMessage.status)
+        )
+        return [(c, i, s) for c, i, s in rows]
 
 
 async def _settle(bot: BotApplication) -> None:
@@ -121,3 +135,77 @@ async def test_chat_not_found_pauses_the_subscription(
     assert not subscription.active
     assert "not found" in (subscription.paused_reason or "").lower()
     assert [s for _, s, _ in await _statuses(runtime)] == ["failed", "failed"]
+
+
+async def test_a_chats_messages_go_in_queued_order_even_when_a_later_one_fell_due_first(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    async with runtime.db.transaction() as session:
+        await enqueue_messages(session, chat_id=CHAT, kind="digest", texts=["先排队"], now=clock())
+        await enqueue_messages(
+            session,
+            chat_id=CHAT,
+            kind="alert",
+            texts=["后排队"],
+            now=clock(),
+            not_before=clock() - timedelta(minutes=1),
+        )
+    await _settle(bot)
+    assert [m.plain_text for m in fake_api.messages(CHAT)] == ["先排队", "后排队"]
+
+
+async def test_chats_that_finish_during_a_slow_record_share_the_next_one(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    worker = delivery_worker(bot)
+    await worker.stop()
+    batches: list[list[int]] = []
+    record_once = worker._record_once
+
+    async def slow_first(batch: list[Finished]) -> None:
+        batches.append([chat_id for chat_id, _, _ in batch])
+        if len(batches) == 1:
+            await asyncio.sleep(0.5)  # the database is busy: the others finish meanwhile
+        await record_once(batch)
+
+    worker._record_once = slow_first  # type: ignore[method-assign]
+    chats = range(CHAT, CHAT + 4)
+    for chat in chats:
+        await _queue(runtime, chat, f"给{chat}的消息")
+    assert await worker.deliver_once() == 4
+    assert sorted(chat for batch in batches for chat in batch) == list(chats)
+    assert len(batches) == 2
+    assert [s for _, s, _ in await _statuses(runtime)] == ["sent"] * 4
+
+
+async def test_one_chats_failing_record_does_not_cost_the_others_theirs(
+    runtime: Runtime,
+    clock: Clock,
+    fake_api: FakeBotApi,
+    bot: BotApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    worker = delivery_worker(bot)
+    await worker.stop()
+    chats = range(CHAT, CHAT + 3)
+    for chat in chats:
+        await _queue(runtime, chat, f"给{chat}的消息")
+    [poisoned] = [message for chat, message, _ in await _ids(runtime) if chat == CHAT + 1]
+    original = mark_sent
+
+    async def refuse_one(session: AsyncSession, ids: list[int], *, now: datetime) -> None:
+        if poisoned in ids:
+            raise ValueError("a bug recording one chat")
+        await original(session, ids, now=now)
+
+    monkeypatch.setattr(delivery, "mark_sent", refuse_one)
+    record_once = worker._record_once
+
+    async def slow(batch: list[Finished]) -> None:
+        await asyncio.sleep(0.3)  # let all three finish into one batch
+        await record_once(batch)
+
+    worker._record_once = slow  # type: ignore[method-assign]
+    await worker.deliver_once()
+    statuses = {chat: status for chat, status, _ in await _statuses(runtime)}
+    assert statuses == {CHAT: "sent", CHAT + 1: "sending", CHAT + 2: "sent"}
