@@ -20,9 +20,11 @@ import tempfile
 import time
 import tracemalloc
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,6 +45,7 @@ from tests.fakebot import FakeBotApi
 
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/"
 DUE = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+SEED_CHUNK = 1_000
 
 
 async def _database_url(kind: str, folder: Path) -> tuple[str, str | None]:
@@ -67,8 +70,8 @@ async def _seed(runtime: Runtime, chats: int) -> None:
         await insert_articles(
             session, [article_record() for _ in range(5)], now=DUE - timedelta(hours=1)
         )
-        for start in range(0, chats, 5_000):
-            ids = range(start + 1, min(chats, start + 5_000) + 1)
+        for start in range(0, chats, SEED_CHUNK):
+            ids = range(start + 1, min(chats, start + SEED_CHUNK) + 1)
             await session.execute(
                 insert(Chat),
                 [
@@ -101,10 +104,22 @@ async def _seed(runtime: Runtime, chats: int) -> None:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class ServerReport:
+    """What the fake server saw: sends accepted and answered 429, when each accepted one
+    arrived (time.monotonic, the same clock in every process), chats reached, repeats."""
+
+    accepted: int
+    rejected: int
+    times: list[float]
+    chats: int
+    repeated: int  # messages whose (chat, text) the server had already accepted
+
+
 def _serve(control: Connection) -> None:
     """The fake Bot API in a process of its own, as a real server would be (a server in the
-    bot's process would share its event loop or GIL and blur the timing). Answers "stats"
-    with (accepted, answered 429, first and last send times) until told "stop"."""
+    bot's process would share its event loop or GIL and blur the timing). Answers "count"
+    with the sends accepted and "report" with a ServerReport, until told "stop"."""
 
     async def main() -> None:
         async with FakeBotApi() as api:
@@ -112,10 +127,19 @@ def _serve(control: Connection) -> None:
             control.send((api.base_url, api.token))
             loop = asyncio.get_running_loop()
             while (command := await loop.run_in_executor(None, control.recv)) != "stop":
-                assert command == "stats"
+                if command == "count":
+                    control.send(api.stats.accepted)
+                    continue
                 sent = api.messages()
-                times = (sent[0].sent_at, sent[-1].sent_at) if sent else (0.0, 0.0)
-                control.send((api.stats.accepted, api.stats.rejected_429, *times))
+                distinct = {(m.chat_id, m.text) for m in sent}
+                report = ServerReport(
+                    accepted=api.stats.accepted,
+                    rejected=api.stats.rejected_429,
+                    times=[m.sent_at for m in sent],
+                    chats=len({chat_id for chat_id, _ in distinct}),
+                    repeated=len(sent) - len(distinct),
+                )
+                control.send(report)
 
     asyncio.run(main())
 
@@ -130,25 +154,30 @@ class ServerProcess:
         base_url, token = self.control.recv()
         return base_url, token
 
-    async def stats(self) -> tuple[int, int, float, float]:
-        self.control.send("stats")
-        result: tuple[int, int, float, float] = await asyncio.to_thread(self.control.recv)
-        return result
+    async def ask(self, command: str) -> Any:
+        self.control.send(command)
+        return await asyncio.to_thread(self.control.recv)
 
-    async def wait_for_accepted(self, count: int, within: float) -> tuple[int, int, float, float]:
+    async def wait_for_accepted(self, count: int, within: float) -> ServerReport:
         deadline = time.monotonic() + within
-        while (stats := await self.stats())[0] < count:
+        while (accepted := await self.ask("count")) < count:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"only {stats[0]} of {count} messages arrived")
+                raise TimeoutError(f"only {accepted} of {count} messages arrived")
             await asyncio.sleep(0.2)  # a bench polling another process, not a test
-        return stats
+        report: ServerReport = await self.ask("report")
+        return report
 
     def __exit__(self, *exc: object) -> None:
         self.control.send("stop")
         self.process.join(timeout=10)
 
 
-async def run(chats: int, kind: str) -> None:
+def _top_sites(snapshot: tracemalloc.Snapshot, count: int) -> None:
+    for stat in snapshot.statistics("lineno")[:count]:
+        print(f"  {stat.size / 1e6:6.2f} MB  {stat.traceback[0]}")
+
+
+async def run(chats: int, kind: str, *, top: int = 0) -> None:
     tracemalloc.start()
     with tempfile.TemporaryDirectory() as folder:
         url, created = await _database_url(kind, Path(folder))
@@ -171,6 +200,8 @@ async def run(chats: int, kind: str) -> None:
                     clock=lambda: DUE + timedelta(seconds=time.monotonic() - started),
                 )
                 await _seed(runtime, chats)
+                # The figure is the fan-out's: the bench's own seeding does not count.
+                tracemalloc.reset_peak()
                 application = build_application(runtime, run_jobs=False)
                 await application.initialize()
                 assert application.post_init is not None
@@ -178,28 +209,53 @@ async def run(chats: int, kind: str) -> None:
                 tick_started = time.perf_counter()
                 queued = await run_digest_tick(application)
                 tick_seconds = time.perf_counter() - tick_started
-                accepted, rejected, first, last = await server.wait_for_accepted(
-                    queued, within=chats / 10 + 120
-                )
+                tick_ended = time.monotonic()
+                report = await server.wait_for_accepted(queued, within=chats / 10 + 120)
+                _current, peak = tracemalloc.get_traced_memory()
+                snapshot = tracemalloc.take_snapshot() if top else None
                 if application.post_stop is not None:
                     await application.post_stop(application)
                 await application.shutdown()
         finally:
             await database.dispose()
             await _drop(created)
-    _current, peak = tracemalloc.get_traced_memory()
-    rate = (accepted - 1) / (last - first) if last > first else float("nan")
-    attempts = accepted + rejected
+    _print(kind, chats, queued, tick_seconds, tick_ended, report, peak)
+    if snapshot is not None:
+        print("largest allocations when the last message arrived:")
+        _top_sites(snapshot, top)
+
+
+def _rate(times: list[float]) -> float:
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan")
+
+
+def _print(  # noqa: PLR0917 - one line each
+    kind: str,
+    chats: int,
+    queued: int,
+    tick_seconds: float,
+    tick_ended: float,
+    report: ServerReport,
+    peak: int,
+) -> None:
+    times = report.times
+    first, last = (times[0], times[-1]) if times else (0.0, 0.0)
+    rate = _rate(times)
+    during = _rate([t for t in times if t <= tick_ended])
+    attempts = report.accepted + report.rejected
+    rejected = report.rejected
     print(f"database           {kind}")
     print(f"chats              {chats:,}")
     print(
         f"digest tick        {tick_seconds:.2f} s ({queued / tick_seconds:,.0f} digests/s queued)"
     )
-    print(f"messages delivered {accepted:,} in {last - first:.1f} s")
+    print(f"messages delivered {report.accepted:,} in {last - first:.1f} s")
     print(f"rate               {rate:.2f} messages/s = {rate / 30:.3f} of the 30/s limit")
+    print(f"  while the tick ran {during:.2f} messages/s = {during / 30:.3f}")
     print(f"answered 429       {rejected} of {attempts} sends ({rejected / attempts:.2%})")
+    print(f"exactly once       {report.chats:,} chats reached, {report.repeated} repeated")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-    print(f"peak traced memory {peak / 1e6:.1f} MB; max RSS {rss:.0f} MB")
+    print(f"peak traced memory {peak / 1e6:.1f} MB (tick and delivery); max RSS {rss:.0f} MB")
 
 
 def main() -> None:
@@ -208,8 +264,9 @@ def main() -> None:
     )
     parser.add_argument("--chats", type=int, default=1_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--top", type=int, default=0, help="print the N largest allocation sites")
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.chats, arguments.db))
+    asyncio.run(run(arguments.chats, arguments.db, top=arguments.top))
 
 
 if __name__ == "__main__":
