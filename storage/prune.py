@@ -1,8 +1,8 @@
 """Retention: finding and deleting old articles, in batches, with what hangs off them.
 
-An article's search index entry goes with it (FTS5 needs it said, PostgreSQL cascades), so
-do its near-duplicate band keys (deleted explicitly: the band table has no foreign key) and
-its category count. Delivery records of deleted articles are swept afterwards in one statement
+An article's search index entry goes with it, and so do its near-duplicate band keys (both
+deleted explicitly: neither table has a foreign key) and its category count. Delivery
+records of deleted articles are swept afterwards in one statement
 (``forget_orphan_deliveries``): the ledger has no index by article, so deleting them batch
 by batch would scan it once per batch.
 """

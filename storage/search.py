@@ -2,14 +2,21 @@
 
 Both index the space-separated tokens of ``digest.search_terms`` (character bigrams for
 Chinese), so a Chinese word of two characters or more is a phrase query on either.
+PostgreSQL's table is partitioned by ranges of article ids (migration 0007), so a search
+among the newest ids opens only the newest partitions' indexes.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+logger = logging.getLogger(__name__)
 
 # How many of the most recently ingested matches are ranked by publish time. Ordering every
 # match of a common word by publish time sorts them all (about 120 ms at a million rows on
@@ -17,6 +24,45 @@ from sqlalchemy.ext.asyncio import AsyncSession
 SEARCH_WINDOW = 500
 # PostgreSQL looks for matches among the newest ids first, in these spans (then everywhere).
 RECENT_SPANS = (20_000, 200_000)
+# Ids per partition of PostgreSQL's article_terms: a search among the newest 20,000 ids
+# reads at most two partitions' indexes.
+TERMS_PARTITION_SIZE = 20_000
+
+
+def partition_statements(number: int) -> list[str]:
+    """The DDL of partition ``number`` of article_terms (ids from number × size on)."""
+    low = number * TERMS_PARTITION_SIZE
+    return [
+        f"CREATE TABLE IF NOT EXISTS article_terms_p{number} PARTITION OF article_terms "
+        f"FOR VALUES FROM ({low}) TO ({low + TERMS_PARTITION_SIZE})"
+    ]
+
+
+async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
+    """Make sure the partition of ``newest_id`` and the one after it exist.
+
+    Partitions are made one ahead, in a transaction of their own (creating one locks the
+    whole table until commit: in the ingest's transaction, searches would wait for the
+    batch); if that fails (another process holds the table), the spare partition still
+    takes the next ids, and the next batch tries again.
+    """
+    count = await session.scalar(
+        text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'article_terms'::regclass")
+    )
+    wanted = newest_id // TERMS_PARTITION_SIZE + 2
+    if count is None or count >= wanted:
+        return
+    engine = cast(AsyncEngine, session.bind)  # sessions are made on the engine (storage.db)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("SET LOCAL lock_timeout = '5s'"))
+            for number in range(count, wanted):
+                for statement in partition_statements(number):
+                    await connection.execute(text(statement))
+    except DBAPIError as exc:
+        if newest_id >= count * TERMS_PARTITION_SIZE:
+            raise  # no partition takes this batch's ids
+        logger.warning("search index: could not add a partition yet (%s)", exc.orig)
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -31,6 +77,7 @@ async def index_articles(session: AsyncSession, entries: Sequence[tuple[int, str
     if _dialect(session) == "sqlite":
         statement = text("INSERT INTO article_fts (rowid, terms) VALUES (:id, :terms)")
     else:
+        await _ensure_partitions(session, max(article_id for article_id, _ in entries))
         statement = text(
             "INSERT INTO article_terms (article_id, terms) "
             "VALUES (:id, to_tsvector('simple', :terms))"
@@ -39,14 +86,17 @@ async def index_articles(session: AsyncSession, entries: Sequence[tuple[int, str
 
 
 async def unindex_articles(session: AsyncSession, ids: Sequence[int]) -> None:
-    """Remove articles from the index (PostgreSQL cascades; FTS5 needs it said)."""
-    if ids and _dialect(session) == "sqlite":
-        await session.execute(
-            text("DELETE FROM article_fts WHERE rowid IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": list(ids)},
-        )
+    """Remove articles from the index (neither table has a foreign key to cascade)."""
+    if not ids:
+        return
+    column = "rowid" if _dialect(session) == "sqlite" else "article_id"
+    table = "article_fts" if _dialect(session) == "sqlite" else "article_terms"
+    await session.execute(
+        text(f"DELETE FROM {table} WHERE {column} IN :ids").bindparams(  # noqa: S608 - constants
+            bindparam("ids", expanding=True)
+        ),
+        {"ids": list(ids)},
+    )
 
 
 def _fts5_query(phrases: Sequence[Sequence[str]]) -> str:

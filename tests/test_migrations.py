@@ -1,17 +1,26 @@
-"""Migrations keep data: 0006 (band keys without a foreign key) up and down, on both databases."""
+"""Migrations keep data (0006: band keys without a foreign key, 0007: partitioned search
+terms on PostgreSQL), and PostgreSQL's search partitions are made ahead of the ids."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from digest.search_terms import query_phrases
+from storage import search
+from storage.articles import insert_articles
 from storage.db import Database
 from storage.migrate import _config
+from storage.prune import delete_articles
+from storage.search import search_article_ids
+from tests.factories import article_record, distinct_body
 
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 ARTICLE = (
     "INSERT INTO articles (id, title, content, summary, category, sort_at, ingested_at, "
     "content_hash) VALUES (7, 't', 'c', 's', '国际', '2026-11-24 00:00:00+00:00', "
@@ -61,3 +70,65 @@ async def test_band_keys_survive_0006_both_ways(database: Database) -> None:
     assert await _bands(database) == [(-5, 7), (3, 7), (9223372036854775807, 7)]
     await _migrate(database, "head")
     assert await _bands(database) == [(-5, 7), (3, 7), (9223372036854775807, 7)]
+
+
+# article_terms is PostgreSQL's; SQLite's FTS5 table is not partitioned.
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_search_terms_survive_partitioning_both_ways(database: Database) -> None:
+    await _migrate(database, "0006")
+    async with database.engine.begin() as connection:
+        await connection.execute(text(ARTICLE))
+        await connection.execute(
+            text("INSERT INTO article_terms VALUES (7, to_tsvector('simple', '降准 准率'))")
+        )
+
+    async def phrase_hits() -> list[int]:
+        async with database.engine.begin() as connection:
+            rows = await connection.execute(
+                text(
+                    "SELECT article_id FROM article_terms "
+                    "WHERE terms @@ phraseto_tsquery('simple', '降准 准率')"
+                )
+            )
+            return [row[0] for row in rows]
+
+    await _migrate(database, "0007")
+    assert await phrase_hits() == [7]
+    async with database.engine.begin() as connection:
+        partitions = await connection.scalar(
+            text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'article_terms'::regclass")
+        )
+    assert partitions == 2  # the one holding id 7, and one ahead
+    await _migrate(database, "0006", down=True)
+    assert await phrase_hits() == [7]
+    await _migrate(database, "head")
+    assert await phrase_hits() == [7]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_ingest_adds_search_partitions_ahead_and_search_spans_them(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "TERMS_PARTITION_SIZE", 4)
+    monkeypatch.setattr(search, "RECENT_SPANS", (3, 9))
+    await _migrate(database, "head")
+    records = [
+        article_record(f"第{n}号", body=distinct_body(n) + ("央行宣布降准。" if n % 2 else ""))
+        for n in range(1, 23)
+    ]
+    async with database.transaction() as session:
+        new_ids = (await insert_articles(session, records, now=NOW)).new_ids
+    async with database.transaction() as session:
+        partitions = await session.scalar(
+            text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'article_terms'::regclass")
+        )
+        found = await search_article_ids(session, query_phrases("降准"), window=5)
+        everything = await search_article_ids(session, query_phrases("降准"), window=100)
+        await delete_articles(session, new_ids[:10])
+    async with database.transaction() as session:
+        after_prune = await search_article_ids(session, query_phrases("降准"), window=100)
+    assert partitions == max(new_ids) // 4 + 2  # up to the newest id's, and one ahead
+    odd = sorted((new_ids[n - 1] for n in range(1, 23) if n % 2), reverse=True)
+    assert everything == odd
+    assert found == odd[:5]
+    assert after_prune == [article_id for article_id in odd if article_id not in new_ids[:10]]

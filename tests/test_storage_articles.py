@@ -8,6 +8,7 @@ import pytest
 
 from bot.services.context import Runtime
 from digest.search_terms import query_phrases
+from storage import search
 from storage.articles import (
     article_count,
     articles_by_ids,
@@ -16,7 +17,6 @@ from storage.articles import (
     insert_articles,
     latest_articles,
 )
-from storage import search
 from storage.search import search_article_ids
 from tests.factories import article_record, distinct_body, hourly_records
 
