@@ -12,7 +12,7 @@ from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
 from storage.db import Database
 from tests.conftest import Clock, running_bot
-from tests.factories import article_record
+from tests.factories import article_record, distinct_body
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 
 OTHER_USER = 2002
@@ -162,3 +162,62 @@ async def test_watch_limits_and_mistakes_get_clear_replies(
     assert "已经在关注" in await _say(fake_api, "/watch 关键词01")
     assert "没有找到" in await _say(fake_api, "/unwatch 99999")
     assert "关键词01" in await _say(fake_api, "/unwatch 关键词01")
+
+
+async def test_a_flood_of_matches_alerts_ten_and_the_digest_brings_the_rest(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)
+    titles = [f"降准快讯第{n:02d}号" for n in range(12)]
+    records = [
+        article_record(title, body=f"{distinct_body(n)}央行宣布降准。")
+        for n, title in enumerate(titles)
+    ]
+    assert await _ingest_elsewhere(runtime, records, clock()) == 12
+    clock.advance(seconds=10)
+    fake_api.mark()
+    assert await run_alert_tick(bot) == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert [title for title in titles if title in alert.plain_text] == titles[:10]
+    clock.advance(seconds=10)
+    assert await run_alert_tick(bot) == 0  # the other two wait for the digest
+    assert "已匹配 12 篇" in await _say(fake_api, "/watches")  # counted, alerted or not
+
+    await delivery_worker(bot).wait_idle()
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+    fake_api.mark()
+    await run_digest_tick(bot)
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert [title for title in titles if title in digest.plain_text] == titles[10:]
+
+
+async def test_an_alert_held_by_quiet_hours_is_dropped_when_the_digest_sent_its_article(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    await _say(fake_api, "/quiet 23:00-07:00")
+    await _say(fake_api, "/subscribe")
+    assert "06:00" in await _say(fake_api, "/time 06:00")  # the digest comes in quiet hours
+    await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)
+    await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
+    clock.advance(minutes=1)
+    assert await run_alert_tick(bot) == 0  # held until 07:00
+
+    clock.moment = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # 06:00: the digest
+    fake_api.mark()
+    await run_digest_tick(bot)
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "深夜降准消息" in digest.plain_text
+    await delivery_worker(bot).wait_idle()
+    later = article_record("清晨降准解读", body=f"{distinct_body(7)}专家解读降准。")
+    await _ingest_elsewhere(runtime, [later], clock())
+
+    clock.moment = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # 07:00: quiet hours are over
+    fake_api.mark()
+    assert await run_alert_tick(bot) == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "清晨降准解读" in alert.plain_text
+    assert "深夜降准消息" not in alert.plain_text  # the digest already brought it

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
+import pytest
+
 from digest.watching import (
+    ArticleMatch,
+    CappedMatching,
     Watch,
     WatchIndex,
     highlight_spans,
@@ -68,3 +75,111 @@ def test_highlight_spans_are_case_insensitive_and_cover_the_text() -> None:
     spans = highlight_spans("Rate cut: the RATE falls", ["rate"])
     assert "".join(part for part, _ in spans) == "Rate cut: the RATE falls"
     assert [part for part, hit in spans if hit] == ["Rate", "RATE"]
+
+
+def test_an_english_word_is_found_after_an_occurrence_inside_a_longer_word() -> None:
+    index = _index("rate")
+    assert index.phrases_in("corporate rate") == {"rate"}
+    assert index.phrases_in("利率rate上调") == {
+        "rate"
+    }  # Chinese characters are no word characters
+    assert index.phrases_in("rate") == {"rate"}
+    assert index.phrases_in("corporate rates") == set()
+
+
+def test_phrases_with_spaces_match_across_any_whitespace_of_the_text() -> None:
+    index = _index("interest rate")
+    assert index.phrases_in(normalise_phrase("The Interest\n\n Rate rose")) == {"interest rate"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国人民银行宣布：下调存款准备金率０.５个百分点（降准）！市场？",
+        "ＡＩ芯片　与 ５Ｇ基站…Ｆｉｎａｌ",
+        "Cafe\u0301 ﬁnance ß Σίσυφος",  # a combining accent, a ligature, sharp s, final sigma
+        "\u1100\u1161 \u3131\u314f 한국",  # conjoining and compatibility Hangul jamo
+        "𝐀𝐈 ① ㎏ \uf900",  # beyond the BMP, circled and squared forms, a compatibility ideograph
+        "plain ascii text, nothing to fold",
+    ],
+)
+def test_normalising_is_nfkc_casefolded_and_single_spaced(text: str) -> None:
+    expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    assert normalise_phrase(text) == expected
+
+
+def test_normalising_random_text_is_the_full_normalisation() -> None:
+    rng = random.Random(10)
+    pools = [
+        "，：；！？（）％…　",
+        "降准央行市场",
+        "ＡＢａｂ１２",
+        "abcXYZ 09",
+        "\u0301\u0308",
+        "ﬁß①",
+    ]
+    for _ in range(500):
+        text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randrange(1, 40)))
+        expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+        assert normalise_phrase(text) == expected, text
+
+
+def _articles(*texts: str) -> list[tuple[int, str]]:
+    return [(number, normalise_phrase(text)) for number, text in enumerate(texts, start=1)]
+
+
+def test_a_chat_gets_at_most_its_limit_in_a_run_and_other_chats_go_on() -> None:
+    index = WatchIndex(
+        [
+            Watch(id=1, chat_id=10, phrase="市场", category=None),
+            Watch(id=2, chat_id=20, phrase="降准", category=None),
+        ]
+    )
+    matching = CappedMatching(index, 3, {})
+    articles = _articles(*(f"市场消息{n}" for n in range(6)), "央行降准，市场回暖")
+    found = [m for number, text in articles for m in matching.match(number, text, "财经")]
+    assert [(m.chat_id, m.article_id) for m in found] == [(10, 1), (10, 2), (10, 3), (20, 7)]
+    assert matching.match_counts() == {1: 7, 2: 1}  # every match counts, alerted or not
+
+
+def test_alerts_still_waiting_count_toward_the_limit() -> None:
+    index = WatchIndex(Watch(id=n, chat_id=n, phrase="降准", category=None) for n in (1, 2, 3))
+    matching = CappedMatching(index, 3, {1: 2, 2: 3})
+    found = [m for number in range(1, 5) for m in matching.match(number, "降准", "财经")]
+    assert sorted((m.chat_id, m.article_id) for m in found) == [
+        (1, 1),
+        (3, 1),
+        (3, 2),
+        (3, 3),
+    ]
+
+
+def test_one_match_per_chat_and_article_with_every_phrase_and_the_lowest_watch() -> None:
+    index = WatchIndex(
+        [
+            Watch(id=5, chat_id=10, phrase="降准", category=None),
+            Watch(id=3, chat_id=10, phrase="央行", category=None),
+            Watch(id=7, chat_id=10, phrase="降准", category="财经"),
+            Watch(id=9, chat_id=10, phrase="利率", category="国际"),
+        ]
+    )
+    matching = CappedMatching(index, 10, {})
+    [match] = matching.match(1, normalise_phrase("央行宣布降准，利率下行"), "财经")
+    assert match == ArticleMatch(chat_id=10, article_id=1, phrases=("央行", "降准"), watch_id=3)
+    assert matching.match(2, normalise_phrase("利率下行"), "财经") == []
+    assert matching.match_counts() == {3: 1, 5: 1, 7: 1}
+
+
+def test_a_closed_chat_gets_no_more_matches() -> None:
+    index = WatchIndex(
+        [
+            Watch(id=1, chat_id=10, phrase="降准", category=None),
+            Watch(id=2, chat_id=20, phrase="降准", category=None),
+        ]
+    )
+    matching = CappedMatching(index, 10, {})
+    matching.close(10)
+    assert [m.chat_id for m in matching.match(1, "降准", "财经")] == [20]
+    matching.close(20)
+    assert matching.match(2, "降准", "财经") == []
+    assert matching.match_counts() == {1: 2, 2: 2}

@@ -9,8 +9,7 @@ digests, and into the same ledger: the next digest does not list them again.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,26 +18,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import say
 from bot.services.context import Runtime
 from bot.services.zones import zone_or_default
+from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.render import pack_messages, render_article
 from digest.schedule import next_digest_at
-from digest.watching import Watch, WatchIndex, normalise_phrase
+from digest.watching import ArticleMatch, CappedMatching, WatchIndex, normalise_phrase
 from storage.articles import articles_by_ids
 from storage.heartbeats import beat
-from storage.models import Chat, PendingAlert
-from storage.outbox import enqueue_messages
 from storage.subscriptions import record_many_deliveries
 from storage.watches import (
+    AlertChat,
+    DueAlert,
+    alert_chats,
     all_watches,
-    already_delivered,
     articles_to_match,
-    chats_by_id,
     claim_cursor,
     count_matches,
-    last_article_id_before,
+    delivered_since,
+    last_article_to_match,
     move_cursor,
+    queue_alert_messages,
     queue_alerts,
     take_due_alerts,
+    waiting_alert_counts,
     watches_fingerprint,
 )
 
@@ -48,6 +50,10 @@ CURSOR = "alerts"
 COMMIT_GRACE = timedelta(seconds=5)
 PAGE = 1_000
 MAX_ALERTS_PER_MESSAGE = 10
+# Alerts taken from the waiting table per run (a tick is 10 s): about as many messages
+# (ten alerts each) as Telegram accepts in that time at 30 a second. The rest wait their
+# turn in the waiting table, at most ten a chat, not in the outbox.
+TAKE_DUE = 3_000
 
 
 class AlertMatcher:
@@ -65,7 +71,7 @@ class AlertMatcher:
         return self.index
 
 
-def in_quiet_hours(chat: Chat, now: datetime, default_zone: ZoneInfo) -> datetime | None:
+def in_quiet_hours(chat: AlertChat, now: datetime, default_zone: ZoneInfo) -> datetime | None:
     """When the chat's quiet hours end, if ``now`` falls in them; otherwise ``None``."""
     if not chat.quiet_start or not chat.quiet_end:
         return None
@@ -76,154 +82,154 @@ def in_quiet_hours(chat: Chat, now: datetime, default_zone: ZoneInfo) -> datetim
     return next_digest_at(now, end, zone) if quiet else None
 
 
-@dataclass(slots=True)
-class _Match:
-    phrases: set[str]
-    watch_id: int
-
-
 async def _match_new_articles(
-    session: AsyncSession, runtime: Runtime, matcher: AlertMatcher, now: datetime
+    session: AsyncSession, runtime: Runtime, matcher: AlertMatcher, position: int, now: datetime
 ) -> None:
-    start = await last_article_id_before(session, now - COMMIT_GRACE)
-    position = await claim_cursor(session, CURSOR, start=start)
-    if position is None:
-        return  # another process is matching right now
+    """Match the articles past the cursor's ``position`` (the caller holds the cursor) and
+    queue their alerts.
+
+    A chat gets at most ``MAX_ALERTS_PER_MESSAGE`` alerts waiting, those of this run
+    included: a watch that matches a flood of articles alerts the first ones, and the rest
+    wait for the chat's digest instead of flooding it (and cost no bookkeeping here). During
+    quiet hours that is the same as collecting them all: one message lists that many.
+    """
+    ingested_before = now - COMMIT_GRACE
     index = await matcher.refresh(session)
-    per_chat: Counter[int] = Counter()
+    if not index.size:  # nothing to match against: the cursor just moves on
+        end = await last_article_to_match(
+            session, after_id=position, ingested_before=ingested_before
+        )
+        await move_cursor(session, CURSOR, end)
+        return
+    waiting = await waiting_alert_counts(session)
+    matching = CappedMatching(index, MAX_ALERTS_PER_MESSAGE, waiting)
+    due_at: dict[int, datetime] = {}  # per chat: now, or the end of its quiet hours
     while True:
-        articles = await _articles_page(session, position, now)
+        articles = await articles_to_match(
+            session, after_id=position, ingested_before=ingested_before, limit=PAGE
+        )
         if not articles:
             break
-        if index.size:
-            await _alert_page(session, runtime, index, articles, now, per_chat=per_chat)
+        matches = [
+            match
+            for article_id, title, content, category in articles
+            for match in matching.match(
+                article_id, normalise_phrase(f"{title}\n{content}"), category
+            )
+        ]
+        if matches:
+            await _learn_chats(
+                session, runtime, matches, matching=matching, due_at=due_at, now=now
+            )
+            await queue_alerts(session, [m for m in matches if m.chat_id in due_at], due_at=due_at)
         position = articles[-1][0]
-        await move_cursor(session, CURSOR, position)
         if len(articles) < PAGE:
             break
+    await move_cursor(session, CURSOR, position)
+    await count_matches(session, matching.match_counts())
 
 
-async def _articles_page(
-    session: AsyncSession, position: int, now: datetime
-) -> list[tuple[int, str, str, str]]:
-    return await articles_to_match(
-        session, after_id=position, ingested_before=now - COMMIT_GRACE, limit=PAGE
-    )
-
-
-async def _alert_page(
+async def _learn_chats(
     session: AsyncSession,
     runtime: Runtime,
-    index: WatchIndex,
-    articles: list[tuple[int, str, str, str]],
-    now: datetime,
+    matches: list[ArticleMatch],
     *,
-    per_chat: Counter[int],
+    matching: CappedMatching,
+    due_at: dict[int, datetime],
+    now: datetime,
 ) -> None:
-    """Queue the alerts of one page of articles. A chat gets at most
-    ``MAX_ALERTS_PER_MESSAGE`` per run: a watch that matches a flood of articles alerts the
-    first ones, and the rest wait for the chat's digest instead of flooding it."""
-    found: dict[tuple[int, int], _Match] = {}
-    counts: Counter[int] = Counter()
-    for article_id, title, content, category in articles:
-        text = normalise_phrase(f"{title}\n{content}")
-        for watch in index.match(text, category):
-            _record_match(found, counts, article_id, watch)
-    if not found:
+    """When the alerts of chats seen for the first time in this run are due (one query for
+    them all); a chat that no longer exists gets none."""
+    new = {m.chat_id for m in matches} - due_at.keys()
+    if not new:
         return
-    sent = await already_delivered(session, [article_id for _chat, article_id in found])
-    chats = await chats_by_id(session, list({chat_id for chat_id, _ in found}))
-    alerts = []
-    for (chat_id, article_id), match in found.items():
+    chats = await alert_chats(session, new)
+    for chat_id in new:
         chat = chats.get(chat_id)
-        if (chat_id, article_id) in sent or chat is None:
-            continue
-        if per_chat[chat_id] >= MAX_ALERTS_PER_MESSAGE:
-            continue
-        per_chat[chat_id] += 1
-        due = in_quiet_hours(chat, now, runtime.settings.zone) or now
-        alerts.append(
-            PendingAlert(
-                chat_id=chat_id,
-                article_id=article_id,
-                phrases="\n".join(sorted(match.phrases)),
-                watch_id=match.watch_id,
-                due_at=due,
+        if chat is None:
+            matching.close(chat_id)
+        else:
+            due_at[chat_id] = in_quiet_hours(chat, now, runtime.settings.zone) or now
+
+
+def _render_alert(
+    alerts: list[DueAlert],
+    articles: dict[int, StoredArticle],
+    chat: AlertChat,
+    runtime: Runtime,
+    rendered: dict[tuple[int, str, str, tuple[str, ...]], str],
+) -> tuple[list[str], str]:
+    """One chat's alert: its messages and the buttons under the last (the unwatch button
+    of the first alert's watch). An article rendered for one chat is reused for the next
+    with the same language, zone and words."""
+    language = chat.language
+    zone = zone_or_default(chat.timezone, runtime.settings.zone)
+    blocks = []
+    for alert in alerts:
+        key = (alert.article_id, language, zone.key, tuple(alert.phrases))
+        if key not in rendered:
+            article = articles[alert.article_id]
+            rendered[key] = render_article(
+                article,
+                zone=zone,
+                category_label=english_label(article.category) if language == "en" else None,
+                highlight=alert.phrases,
             )
-        )
-    await queue_alerts(session, alerts)
-    await count_matches(session, counts)
-
-
-def _record_match(
-    found: dict[tuple[int, int], _Match], counts: Counter[int], article_id: int, watch: Watch
-) -> None:
-    counts[watch.id] += 1
-    key = (watch.chat_id, article_id)
-    if key in found:
-        found[key].phrases.add(watch.phrase)
-    else:
-        found[key] = _Match(phrases={watch.phrase}, watch_id=watch.id)
+        blocks.append(rendered[key])
+    phrases = sorted({p for a in alerts for p in a.phrases})
+    header = say(language, "alert.header", phrases="、".join(phrases))
+    first = alerts[0]
+    button = [say(language, "alert.unwatch", phrase=first.phrases[0]), f"uw:{first.watch_id}"]
+    return pack_messages(blocks, header=header), json.dumps([[button]], ensure_ascii=False)
 
 
 async def _send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime) -> int:
-    """Queue one message per chat for its due alerts; the number of messages queued."""
-    due = await take_due_alerts(session, now=now, limit=5_000)
+    """Queue one message per chat for its due alerts; the number of messages queued.
+
+    An article the chat already got (a digest sent it while the alert waited out quiet
+    hours) is dropped; a chat gets at most ``MAX_ALERTS_PER_MESSAGE``, the rest wait for
+    its digest. Every statement covers all the chats at once."""
+    due = await take_due_alerts(session, now=now, limit=TAKE_DUE)
     if not due:
         return 0
-    by_chat: dict[int, list[PendingAlert]] = defaultdict(list)
+    sent = await delivered_since(
+        session, {a.chat_id for a in due}, first_article_id=min(a.article_id for a in due)
+    )
+    by_chat: dict[int, list[DueAlert]] = defaultdict(list)
     for alert in due:
-        by_chat[alert.chat_id].append(alert)
-    articles = {a.id: a for a in await articles_by_ids(session, [a.article_id for a in due])}
-    chats = await chats_by_id(session, list(by_chat))
-    queued = 0
+        listed = by_chat[alert.chat_id]
+        if (alert.chat_id, alert.article_id) not in sent and len(listed) < MAX_ALERTS_PER_MESSAGE:
+            listed.append(alert)
+    wanted = [a.article_id for alerts in by_chat.values() for a in alerts]
+    articles = {a.id: a for a in await articles_by_ids(session, wanted)}
+    chats = await alert_chats(session, by_chat)
+    rendered: dict[tuple[int, str, str, tuple[str, ...]], str] = {}
+    messages: list[tuple[int, list[str], str]] = []
     delivered: list[tuple[int, int]] = []
     for chat_id, alerts in by_chat.items():
         chat = chats.get(chat_id)
-        listed = [a for a in alerts if a.article_id in articles][:MAX_ALERTS_PER_MESSAGE]
+        listed = [a for a in alerts if a.article_id in articles]  # not pruned meanwhile
         if chat is None or not listed:
             continue
-        language = chat.language
-        zone = zone_or_default(chat.timezone, runtime.settings.zone)
-        phrases = sorted({p for a in listed for p in a.phrases.split("\n")})
-        blocks = [
-            render_article(
-                articles[a.article_id],
-                zone=zone,
-                category_label=english_label(articles[a.article_id].category)
-                if language == "en"
-                else None,
-                highlight=a.phrases.split("\n"),
-            )
-            for a in listed
-        ]
-        header = say(language, "alert.header", phrases="、".join(phrases))
-        first = listed[0]
-        button = [
-            [
-                say(language, "alert.unwatch", phrase=first.phrases.split("\n")[0]),
-                f"uw:{first.watch_id}",
-            ]
-        ]
-        await enqueue_messages(
-            session,
-            chat_id=chat_id,
-            kind="alert",
-            texts=pack_messages(blocks, header=header),
-            buttons=json.dumps([button], ensure_ascii=False),
-            now=now,
-        )
+        texts, buttons = _render_alert(listed, articles, chat, runtime, rendered)
+        messages.append((chat_id, texts, buttons))
         delivered.extend((chat_id, a.article_id) for a in listed)
-        queued += 1
+    await queue_alert_messages(session, messages, now=now)
     await record_many_deliveries(session, delivered, kind="alert", now=now)
-    return queued
+    return len(messages)
 
 
 async def alert_tick(runtime: Runtime, matcher: AlertMatcher) -> int:
-    """Match what was ingested since the last tick, then queue the alerts that are due."""
+    """Match what was ingested since the last tick, then queue the alerts that are due.
+
+    One process at a time: the one holding the cursor does both (two processes taking the
+    same due alerts would send them twice); the others return 0 at once."""
     now = runtime.now()
     async with runtime.db.transaction() as session:
-        await _match_new_articles(session, runtime, matcher, now)
+        position = await claim_cursor(session, CURSOR, start_before=now - COMMIT_GRACE)
+        if position is None:
+            return 0
+        await _match_new_articles(session, runtime, matcher, position, now)
         queued = await _send_due_alerts(session, runtime, now)
         await beat(session, "alert_tick", now=now, detail=f"queued {queued}")
     return queued

@@ -1,0 +1,196 @@
+"""The alert job at the service and storage level: the per-chat cap across pages, fair
+turns when more alerts are due than a run takes, one process at a time, no watches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services import alerts
+from bot.services.alerts import AlertMatcher, alert_tick
+from bot.services.context import Runtime
+from digest.pipeline import ArticleRecord
+from digest.watching import ArticleMatch
+from storage.articles import insert_articles
+from storage.db import Database
+from storage.models import Chat, OutboxMessage, PendingAlert, WatchRow
+from storage.watches import (
+    add_watches,
+    claim_cursor,
+    queue_alerts,
+    take_due_alerts,
+    waiting_alert_counts,
+)
+from tests.conftest import Clock
+from tests.factories import article_record, distinct_body
+
+
+async def _chat(runtime: Runtime, chat_id: int, *phrases: str, quiet: bool = False) -> None:
+    async with runtime.db.transaction() as session:
+        session.add(
+            Chat(
+                id=chat_id,
+                type="private",
+                title=None,
+                language="zh",
+                timezone="Asia/Shanghai",
+                created_at=runtime.now(),
+                quiet_start="23:00" if quiet else None,
+                quiet_end="07:00" if quiet else None,
+            )
+        )
+        await session.flush()
+        await add_watches(
+            session, chat_id=chat_id, phrases=list(phrases), category=None, now=runtime.now()
+        )
+
+
+async def _ingest(runtime: Runtime, records: list[ArticleRecord]) -> list[int]:
+    async with runtime.db.transaction() as session:
+        outcome = await insert_articles(session, records, now=runtime.now())
+    return list(outcome.new_ids)
+
+
+def _news(number: int, *words: str) -> ArticleRecord:
+    return article_record(f"快讯第{number:02d}号", body=distinct_body(number) + "".join(words))
+
+
+async def _alerts_queued(runtime: Runtime) -> dict[int, int]:
+    """Alert messages in the outbox, per chat."""
+    async with runtime.db.transaction() as session:
+        rows = await session.execute(
+            select(OutboxMessage.chat_id, func.count())
+            .where(OutboxMessage.kind == "alert")
+            .group_by(OutboxMessage.chat_id)
+        )
+        return {chat_id: int(count) for chat_id, count in rows}
+
+
+async def _tick(runtime: Runtime, clock: Clock, matcher: AlertMatcher) -> int:
+    clock.advance(seconds=alerts.COMMIT_GRACE.total_seconds() + 1)
+    return await alert_tick(runtime, matcher)
+
+
+async def test_the_cap_holds_across_pages_and_every_match_is_counted(
+    runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(alerts, "PAGE", 2)
+    monkeypatch.setattr(alerts, "MAX_ALERTS_PER_MESSAGE", 2)
+    await _chat(runtime, 1, "降准")
+    await _chat(runtime, 2, "加息")
+    matcher = AlertMatcher()
+    await _tick(runtime, clock, matcher)
+    ids = await _ingest(runtime, [_news(n, "降准") for n in range(4)] + [_news(9, "降准加息")])
+    assert len(ids) == 5  # none taken for a copy of another
+    assert await _tick(runtime, clock, matcher) == 2
+    async with runtime.db.transaction() as session:
+        counts = dict(
+            (await session.execute(select(WatchRow.chat_id, WatchRow.match_count))).all()
+        )
+        sent = await session.execute(
+            select(OutboxMessage.chat_id, OutboxMessage.text).where(OutboxMessage.kind == "alert")
+        )
+        texts = dict(sent.all())
+    assert counts == {1: 5, 2: 1}
+    assert "快讯第00号" in texts[1]
+    assert "快讯第01号" in texts[1]
+    assert "快讯第02号" not in texts[1]  # the cap: the rest wait for the digest
+    assert "快讯第09号" in texts[2]  # on the last page, for a chat still under its cap
+
+
+async def test_alerts_waiting_out_quiet_hours_count_toward_the_ten(
+    runtime: Runtime, clock: Clock
+) -> None:
+    clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    await _chat(runtime, 1, "降准", quiet=True)
+    matcher = AlertMatcher()
+    await _tick(runtime, clock, matcher)
+    await _ingest(runtime, [_news(n, "降准") for n in range(8)])
+    assert await _tick(runtime, clock, matcher) == 0
+    await _ingest(runtime, [_news(n, "降准") for n in range(8, 13)])
+    assert await _tick(runtime, clock, matcher) == 0
+    async with runtime.db.transaction() as session:
+        assert await waiting_alert_counts(session) == {1: 10}
+
+    clock.moment = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # 07:00
+    assert await alert_tick(runtime, matcher) == 1
+    async with runtime.db.transaction() as session:
+        [text] = await session.scalars(select(OutboxMessage.text))
+        assert await waiting_alert_counts(session) == {}
+    assert [n for n in range(13) if f"快讯第{n:02d}号" in text] == list(range(10))
+
+
+async def test_when_more_alerts_are_due_than_a_run_takes_every_chat_has_its_turn(
+    runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(alerts, "TAKE_DUE", 4)
+    for chat_id in (1, 2, 3):
+        await _chat(runtime, chat_id, "降准")
+    matcher = AlertMatcher()
+    await _tick(runtime, clock, matcher)
+    await _ingest(runtime, [_news(n, "降准") for n in range(3)])
+    assert await _tick(runtime, clock, matcher) == 2  # chat 1's three, and one of chat 2's
+    assert await _alerts_queued(runtime) == {1: 1, 2: 1}
+    await _ingest(runtime, [_news(n, "降准") for n in range(3, 6)])  # chat 1 matches again
+    assert await _tick(runtime, clock, matcher) == 2
+    assert await _alerts_queued(runtime) == {1: 1, 2: 2, 3: 1}  # the older alerts went first
+
+
+async def test_take_due_alerts_removes_exactly_what_it_returns(runtime: Runtime) -> None:
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    earlier, later = now - timedelta(hours=1), now + timedelta(hours=1)
+    alerts_by_due = {
+        earlier: [ArticleMatch(2, 5, ("降准",), 1), ArticleMatch(2, 6, ("降准",), 1)],
+        now: [ArticleMatch(1, 7, ("央行", "降准"), 2), ArticleMatch(3, 1, ("降准",), 3)],
+        later: [ArticleMatch(4, 1, ("降准",), 4)],
+    }
+    async with runtime.db.transaction() as session:
+        for due, matches in alerts_by_due.items():
+            await queue_alerts(session, matches, due_at={m.chat_id: due for m in matches})
+    async with runtime.db.transaction() as session:
+        first = await take_due_alerts(session, now=now, limit=3)
+    assert [(a.chat_id, a.article_id) for a in first] == [(2, 5), (2, 6), (1, 7)]
+    assert first[2].phrases == ["央行", "降准"]
+    async with runtime.db.transaction() as session:
+        left = (await session.execute(select(PendingAlert.chat_id, PendingAlert.article_id))).all()
+        assert sorted(left) == [(3, 1), (4, 1)]
+        rest = await take_due_alerts(session, now=now, limit=3)
+    assert [(a.chat_id, a.article_id) for a in rest] == [(3, 1)]  # not yet the later one
+
+
+async def test_with_no_watches_the_cursor_moves_on_and_old_articles_never_alert(
+    runtime: Runtime, clock: Clock
+) -> None:
+    matcher = AlertMatcher()
+    await _tick(runtime, clock, matcher)
+    await _ingest(runtime, [_news(n, "降准") for n in range(3)])
+    assert await _tick(runtime, clock, matcher) == 0
+    await _chat(runtime, 1, "降准")  # watched only now
+    assert await _tick(runtime, clock, matcher) == 0
+    await _ingest(runtime, [_news(5, "降准")])
+    assert await _tick(runtime, clock, matcher) == 1
+    async with runtime.db.transaction() as session:
+        [text] = await session.scalars(select(OutboxMessage.text))
+    assert "快讯第05号" in text
+    assert "快讯第00号" not in text
+
+
+async def test_one_process_at_a_time_runs_the_job(runtime: Runtime, clock: Clock) -> None:
+    if runtime.db.dialect == "sqlite":
+        pytest.skip("SQLite: the job's write lock makes a second process wait, not skip")
+    await _chat(runtime, 1, "降准")
+    matcher = AlertMatcher()
+    await _tick(runtime, clock, matcher)
+    await _ingest(runtime, [_news(1, "降准")])
+    clock.advance(minutes=1)
+    other = Database(runtime.settings.database_url.get_secret_value())
+    try:
+        async with other.transaction() as session:
+            assert await claim_cursor(session, alerts.CURSOR, start_before=clock()) is not None
+            assert await alert_tick(runtime, matcher) == 0  # the other process has it
+    finally:
+        await other.dispose()
+    assert await alert_tick(runtime, matcher) == 1
+    assert await _alerts_queued(runtime) == {1: 1}
