@@ -136,11 +136,15 @@ async def table_bytes(runtime: Runtime) -> list[tuple[str, int]]:
             except Exception:  # SQLite built without dbstat
                 return []
         else:
+            # A partitioned table (article_terms) counts its partitions.
             rows = await session.execute(
                 text(
-                    "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                    "SELECT coalesce(parent.relname, c.relname), "
+                    "sum(pg_total_relation_size(c.oid)) FROM pg_class c "
                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC"
+                    "LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+                    "LEFT JOIN pg_class parent ON parent.oid = i.inhparent "
+                    "WHERE n.nspname = 'public' AND c.relkind = 'r' GROUP BY 1 ORDER BY 2 DESC"
                 )
             )
         return [(str(name), int(size)) for name, size in rows]

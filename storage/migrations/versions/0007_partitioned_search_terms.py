@@ -49,6 +49,7 @@ def upgrade() -> None:
         "INSERT INTO article_terms SELECT article_id, terms FROM article_terms_unpartitioned"
     )
     op.execute("DROP TABLE article_terms_unpartitioned")
+    op.execute("ANALYZE article_terms")  # the planner needs the new partitions' statistics
 
 
 def downgrade() -> None:
