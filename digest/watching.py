@@ -193,8 +193,11 @@ class CappedMatching:
         if hits is None:
             hits = self._phrase_hits[category] = Counter()
         hits.update(phrases)
+        still_open = phrases & self._open.keys()
+        if not still_open:  # every chat watching these is done for this run
+            return []
         per_chat: dict[int, list[Watch]] = {}
-        for phrase in phrases & self._open.keys():
+        for phrase in still_open:
             by_category = self._open[phrase]
             for key in (None, category):
                 for chat_id, watch in by_category.get(key, {}).items():
