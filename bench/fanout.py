@@ -1,17 +1,21 @@
 """Digest fan-out against a rate-limited fake Bot API: messages/s as a share of the limit,
 the share of sends answered 429, and peak memory.
 
-    python bench/fanout.py --chats 1000 [--db sqlite|postgres]
+    python bench/fanout.py --chats 1000 [--db sqlite|postgres] [--top 10]
 
 N subscribed chats whose digest falls due at once; the fake server enforces 30 messages/s
-overall and 1/s per chat (strict sliding windows). The same code paths as production run:
-the digest tick writes the outbox, the delivery worker drains it through the rate limiter.
+overall and 1/s per chat (strict sliding windows). The same code paths as production run, in
+real time: the digest tick writes the outbox, the delivery worker drains it through the rate
+limiter. Peak memory is traced from the tick's start to the last message (the bench's own
+seeding does not count); ``--top N`` names the largest allocation sites. PostgreSQL runs
+create a database of their own on BENCH_POSTGRES_URL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import multiprocessing
 import os
 import resource
@@ -32,7 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg
 from pydantic import SecretStr
 from sqlalchemy import insert
+from sqlalchemy.engine import make_url
 
+from bench.databases import POSTGRES_URL
 from bot.app import build_application, run_digest_tick
 from bot.services.context import Runtime
 from bot.settings import Settings
@@ -43,7 +49,6 @@ from storage.models import Chat, Subscription
 from tests.factories import article_record
 from tests.fakebot import FakeBotApi
 
-POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/"
 DUE = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
 SEED_CHUNK = 1_000
 
@@ -52,15 +57,22 @@ async def _database_url(kind: str, folder: Path) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite+aiosqlite:///{folder / 'fanout.db'}", None
     name = f"bench_fanout_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(POSTGRES.replace("+asyncpg", "") + "postgres")
+    admin = await asyncpg.connect(_admin_dsn())
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
-    return POSTGRES + name, name
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), name
+
+
+def _admin_dsn() -> str:
+    """BENCH_POSTGRES_URL for asyncpg itself."""
+    return (
+        make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
 
 
 async def _drop(name: str | None) -> None:
     if name is not None:
-        admin = await asyncpg.connect(POSTGRES.replace("+asyncpg", "") + "postgres")
+        admin = await asyncpg.connect(_admin_dsn())
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 
@@ -251,7 +263,8 @@ def _print(  # noqa: PLR0917 - one line each
     )
     print(f"messages delivered {report.accepted:,} in {last - first:.1f} s")
     print(f"rate               {rate:.2f} messages/s = {rate / 30:.3f} of the 30/s limit")
-    print(f"  while the tick ran {during:.2f} messages/s = {during / 30:.3f}")
+    if not math.isnan(during):  # the tick lasted long enough to send more than one
+        print(f"  while the tick ran {during:.2f} messages/s = {during / 30:.3f}")
     print(f"answered 429       {rejected} of {attempts} sends ({rejected / attempts:.2%})")
     print(f"exactly once       {report.chats:,} chats reached, {report.repeated} repeated")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
