@@ -73,10 +73,12 @@ async def _tick(runtime: Runtime, clock: Clock, matcher: AlertMatcher) -> int:
     return await alert_tick(runtime, matcher)
 
 
+@pytest.mark.parametrize("queue_batch", [1, 10_000])  # matches queued page by page, or at the end
 async def test_the_cap_holds_across_pages_and_every_match_is_counted(
-    runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch, queue_batch: int
 ) -> None:
     monkeypatch.setattr(alerts, "PAGE", 2)
+    monkeypatch.setattr(alerts, "QUEUE_BATCH", queue_batch)
     monkeypatch.setattr(alerts, "MAX_ALERTS_PER_MESSAGE", 2)
     await _chat(runtime, 1, "降准")
     await _chat(runtime, 2, "加息")

@@ -49,6 +49,7 @@ CURSOR = "alerts"
 # passes that id (ids are not committed in order when several processes ingest).
 COMMIT_GRACE = timedelta(seconds=5)
 PAGE = 1_000
+QUEUE_BATCH = 10_000  # matches held in memory before they go to the waiting table
 MAX_ALERTS_PER_MESSAGE = 10
 # Alerts taken from the waiting table per run (a tick is 10 s): about as many messages
 # (ten alerts each) as Telegram accepts in that time at 30 a second. The rest wait their
@@ -104,32 +105,27 @@ async def _match_new_articles(
     waiting = await waiting_alert_counts(session)
     matching = CappedMatching(index, MAX_ALERTS_PER_MESSAGE, waiting)
     due_at: dict[int, datetime] = {}  # per chat: now, or the end of its quiet hours
+    matches: list[ArticleMatch] = []
     while True:
         articles = await articles_to_match(
             session, after_id=position, ingested_before=ingested_before, limit=PAGE
         )
-        if not articles:
-            break
-        matches = [
-            match
-            for article_id, title, content, category in articles
-            for match in matching.match(
-                article_id, normalise_phrase(f"{title}\n{content}"), category
-            )
-        ]
-        if matches:
-            await _learn_chats(
-                session, runtime, matches, matching=matching, due_at=due_at, now=now
-            )
-            await queue_alerts(session, [m for m in matches if m.chat_id in due_at], due_at=due_at)
-        position = articles[-1][0]
-        if len(articles) < PAGE:
+        for article_id, title, content, category in articles:
+            text = normalise_phrase(f"{title}\n{content}")
+            matches.extend(matching.match(article_id, text, category))
+        if articles:
+            position = articles[-1][0]
+        last_page = len(articles) < PAGE
+        if last_page or len(matches) >= QUEUE_BATCH:
+            await _queue(session, runtime, matches, matching=matching, due_at=due_at, now=now)
+            matches = []
+        if last_page:
             break
     await move_cursor(session, CURSOR, position)
     await count_matches(session, matching.match_counts())
 
 
-async def _learn_chats(
+async def _queue(
     session: AsyncSession,
     runtime: Runtime,
     matches: list[ArticleMatch],
@@ -138,18 +134,19 @@ async def _learn_chats(
     due_at: dict[int, datetime],
     now: datetime,
 ) -> None:
-    """When the alerts of chats seen for the first time in this run are due (one query for
-    them all); a chat that no longer exists gets none."""
+    """Put these matches in the waiting table, each due when its chat's quiet hours end (or
+    now). Chats seen for the first time in this run are read in one query; a chat that no
+    longer exists gets nothing."""
     new = {m.chat_id for m in matches} - due_at.keys()
-    if not new:
-        return
-    chats = await alert_chats(session, new)
-    for chat_id in new:
-        chat = chats.get(chat_id)
-        if chat is None:
-            matching.close(chat_id)
-        else:
-            due_at[chat_id] = in_quiet_hours(chat, now, runtime.settings.zone) or now
+    if new:
+        chats = await alert_chats(session, new)
+        for chat_id in new:
+            chat = chats.get(chat_id)
+            if chat is None:
+                matching.close(chat_id)
+            else:
+                due_at[chat_id] = in_quiet_hours(chat, now, runtime.settings.zone) or now
+    await queue_alerts(session, [m for m in matches if m.chat_id in due_at], due_at=due_at)
 
 
 def _render_alert(
