@@ -19,7 +19,7 @@ from digest.batch import better_copy, unique_in_batch
 from digest.pipeline import ArticleRecord
 from storage.models import UNDATED_SORT_AT, Article, CategoryCount
 from storage.neardup import find_near_duplicates, store_bands
-from storage.search import index_articles, reindex_article
+from storage.search import index_articles, make_room, reindex_article
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,7 @@ async def insert_articles(
     text, keeping the article's id. Concurrent writers are safe: the unique constraints
     decide, through ``ON CONFLICT DO NOTHING``.
     """
+    await make_room(session, len(records))
     unique = unique_in_batch(records)
     near = await find_near_duplicates(session, unique, now=now)
     if near:

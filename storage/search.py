@@ -43,8 +43,9 @@ async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
 
     Partitions are made one ahead, in a transaction of their own (creating one locks the
     whole table until commit: in the ingest's transaction, searches would wait for the
-    batch); if that fails (another process holds the table), the spare partition still
-    takes the next ids, and the next batch tries again.
+    batch), before the ingest's transaction writes (``make_room``); if that fails (another
+    process holds the table), the spare partition still takes the next ids, and the next
+    batch tries again.
     """
     count = await session.scalar(
         text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'article_terms'::regclass")
@@ -67,6 +68,18 @@ async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
 
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
+
+
+async def make_room(session: AsyncSession, count: int) -> None:
+    """Before a transaction that stores ``count`` articles writes anything: PostgreSQL's
+    partitions for their ids (made here, a partition made in a transaction of its own
+    would wait for this one's locks on the index)."""
+    if _dialect(session) != "postgresql":
+        return
+    issued = await session.scalar(
+        text("SELECT last_value FROM articles_id_seq")  # ids skipped by conflicts count too
+    )
+    await _ensure_partitions(session, int(issued or 0) + count)
 
 
 async def index_articles(session: AsyncSession, entries: Sequence[tuple[int, str]]) -> None:

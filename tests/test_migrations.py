@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from digest.search_terms import query_phrases
 from storage import search
-from storage.articles import insert_articles
+from storage.articles import articles_by_ids, insert_articles
 from storage.db import Database
 from storage.migrate import _config
 from storage.prune import delete_articles
@@ -21,6 +22,7 @@ from storage.search import search_article_ids
 from tests.factories import article_record, distinct_body
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+NEARDUP = Path(__file__).parent / "data" / "neardup"
 ARTICLE = (
     "INSERT INTO articles (id, title, content, summary, category, sort_at, ingested_at, "
     "content_hash) VALUES (7, 't', 'c', 's', '国际', '2026-11-24 00:00:00+00:00', "
@@ -132,3 +134,31 @@ async def test_ingest_adds_search_partitions_ahead_and_search_spans_them(
     assert everything == odd
     assert found == odd[:5]
     assert after_prune == [article_id for article_id in odd if article_id not in new_ids[:10]]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_a_better_copy_in_the_batch_that_needs_a_partition_does_not_wait(
+    database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Re-indexing a better copy writes to article_terms before the batch's new ids do: the
+    # partition must have been made before that write, or making it waits for the batch.
+    monkeypatch.setattr(search, "TERMS_PARTITION_SIZE", 4)
+    await _migrate(database, "head")
+    first = NEARDUP / "dup_01_rescraped_views_a.txt"
+    second = first.with_name("dup_01_rescraped_views_b.txt")
+    short = article_record("短", body=first.read_text(encoding="utf-8").strip())
+    fuller = article_record(
+        "全",
+        body=second.read_text(encoding="utf-8") + "\n\n补充报道：双方还将举行联合演习。",
+        url="https://news.example.com/belarus",
+    )
+    async with database.transaction() as session:
+        await insert_articles(session, [short], now=NOW)
+    others = [article_record(f"第{n}号", body=distinct_body(n)) for n in range(1, 12)]
+    async with database.transaction() as session:
+        outcome = await insert_articles(session, [fuller, *others], now=NOW)
+    assert len(outcome.new_ids) == 11
+    assert "could not add a partition" not in caplog.text
+    async with database.transaction() as session:
+        [kept] = await articles_by_ids(session, [1])
+    assert kept.url == "https://news.example.com/belarus"  # the copy did replace the text
