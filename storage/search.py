@@ -29,13 +29,14 @@ RECENT_SPANS = (20_000, 200_000)
 TERMS_PARTITION_SIZE = 20_000
 
 
-def partition_statements(number: int) -> list[str]:
-    """The DDL of partition ``number`` of article_terms (ids from number × size on)."""
+def partition_statement(number: int) -> str:
+    """The DDL of partition ``number`` of article_terms (ids from number × size on); the
+    parent's indexes (the primary key, the GIN index) come with it."""
     low = number * TERMS_PARTITION_SIZE
-    return [
+    return (
         f"CREATE TABLE IF NOT EXISTS article_terms_p{number} PARTITION OF article_terms "
         f"FOR VALUES FROM ({low}) TO ({low + TERMS_PARTITION_SIZE})"
-    ]
+    )
 
 
 async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
@@ -58,8 +59,7 @@ async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
         async with engine.begin() as connection:
             await connection.execute(text("SET LOCAL lock_timeout = '5s'"))
             for number in range(count, wanted):
-                for statement in partition_statements(number):
-                    await connection.execute(text(statement))
+                await connection.execute(text(partition_statement(number)))
     except DBAPIError as exc:
         if newest_id >= count * TERMS_PARTITION_SIZE:
             raise  # no partition takes this batch's ids
@@ -71,9 +71,9 @@ def _dialect(session: AsyncSession) -> str:
 
 
 async def make_room(session: AsyncSession, count: int) -> None:
-    """Before a transaction that stores ``count`` articles writes anything: PostgreSQL's
-    partitions for their ids (made here, a partition made in a transaction of its own
-    would wait for this one's locks on the index)."""
+    """PostgreSQL's search partitions for the ids of ``count`` articles about to be stored,
+    made before the storing transaction writes anything: made later, in a transaction of
+    their own, they would wait for the locks that transaction holds on the index."""
     if _dialect(session) != "postgresql":
         return
     issued = await session.scalar(

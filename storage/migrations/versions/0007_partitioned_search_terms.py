@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from storage.search import TERMS_PARTITION_SIZE, partition_statements
+from storage.search import TERMS_PARTITION_SIZE, partition_statement
 
 revision = "0007"
 down_revision = "0006"
@@ -43,8 +43,7 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_article_terms_gin ON article_terms USING gin (terms)")
     newest = op.get_bind().exec_driver_sql("SELECT max(id) FROM articles").scalar() or 0
     for number in range(newest // TERMS_PARTITION_SIZE + 2):
-        for statement in partition_statements(number):
-            op.execute(statement)
+        op.execute(partition_statement(number))
     op.execute(
         "INSERT INTO article_terms SELECT article_id, terms FROM article_terms_unpartitioned"
     )
