@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 ApiCall = Callable[..., Coroutine[Any, Any, ApiResult]]
 BACKGROUND = "background"  # rate_limit_args for messages nobody is waiting for
+MIN_SWEEP = 1_024  # per-chat slots kept before idle ones are looked for
 REPLY_PRIORITY, BACKGROUND_PRIORITY = 0, 1
 
 
@@ -170,6 +171,9 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             SlidingWindow(self.limits.global_per_second, self.limits.global_window), clock, sleep
         )
         self._chats: dict[int, ChatSlot] = {}
+        # Idle chats' slots are dropped when the map reaches this size, which then becomes
+        # twice what is left: memory stays within twice the chats in flight, at O(1) a send.
+        self._sweep_at = MIN_SWEEP
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -180,8 +184,9 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
     def _chat_slot(self, chat_id: int) -> ChatSlot:
         slot = self._chats.get(chat_id)
         if slot is None:
-            if len(self._chats) > 10_000:
+            if len(self._chats) >= self._sweep_at:
                 self._forget_idle_chats()
+                self._sweep_at = max(MIN_SWEEP, 2 * len(self._chats))
             if chat_id < 0:
                 window = SlidingWindow(self.limits.group_messages, self.limits.group_window)
             else:

@@ -128,8 +128,8 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        # The digest tick: active subscriptions whose digest is due.
-        Index("ix_subscriptions_due", "active", "next_digest_at"),
+        # The digest tick: active subscriptions whose digest is due, in its page order.
+        Index("ix_subscriptions_due", "active", "next_digest_at", "chat_id"),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import BACKGROUND, Limits, PriorityRateLimiter
+from bot.ratelimit import BACKGROUND, MIN_SWEEP, Limits, PriorityRateLimiter
 
 
 class SimulatedTime:
@@ -128,4 +128,21 @@ async def test_a_reply_429_is_retried_after_the_wait(sim: SimulatedTime) -> None
     assert await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 5}, None)
     assert len(calls) == 2
     assert calls[1] - calls[0] >= 3
+    await limiter.shutdown()
+
+
+async def test_idle_chats_are_forgotten_so_memory_follows_the_chats_in_flight(
+    sim: SimulatedTime,
+) -> None:
+    limiter = _limiter(sim)
+    log: list[tuple[float, int]] = []
+    for chat in range(1, 3 * MIN_SWEEP):  # one message each, one after the other
+        await _send(limiter, sim, log, chat, BACKGROUND)
+    assert len(log) == 3 * MIN_SWEEP - 1
+    # Only chats that sent within the last second are still limited, so still remembered.
+    assert len(limiter._chats) <= MIN_SWEEP
+    # A remembered chat keeps its limit: its next message waits out its second.
+    last_time, last_chat = log[-1]
+    await _send(limiter, sim, log, last_chat, BACKGROUND)
+    assert log[-1][0] - last_time >= 1.0
     await limiter.shutdown()
