@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -146,9 +147,11 @@ class WatchIndex:
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleMatch:
-    """An article for a chat: the phrases it matched, and one of the watches that did."""
+class ArticleMatch(NamedTuple):
+    """An article for a chat: the phrases it matched, and one of the watches that did.
+
+    A named tuple, not a dataclass: a run holds thousands, and the garbage collector stops
+    tracking tuples of plain values, so they do not make its full collections longer."""
 
     chat_id: int
     article_id: int
