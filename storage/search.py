@@ -9,6 +9,7 @@ among the newest ids opens only the newest partitions' indexes.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import cast
 
@@ -22,8 +23,8 @@ logger = logging.getLogger(__name__)
 # match of a common word by publish time sorts them all (about 120 ms at a million rows on
 # SQLite); the index's own order (by id) is instant, and recent ids are recent articles.
 SEARCH_WINDOW = 500
-# PostgreSQL looks for matches among the newest ids first, in these spans (then everywhere).
-RECENT_SPANS = (20_000, 200_000)
+# PostgreSQL looks for matches among this many newest ids first, then wider (_wider_span).
+FIRST_SPAN = 20_000
 # Ids per partition of PostgreSQL's article_terms: a search among the newest 20,000 ids
 # reads at most two partitions' indexes.
 TERMS_PARTITION_SIZE = 20_000
@@ -145,9 +146,10 @@ async def _postgres_search(
 
     A GIN index finds every row holding a phrase's bigrams, and PostgreSQL then rechecks
     each one's positions: a common phrase (tens of thousands of rows at a million articles)
-    took half a second. Among the newest ``RECENT_SPANS[0]`` ids a common phrase has its
+    took half a second. Among the newest ``FIRST_SPAN`` ids a common phrase has its
     ``window`` matches already, and the newest matches of all are among them; a rarer one
-    widens the span, and at the end looks everywhere. Same result, a bounded recheck.
+    widens the span until it has them or has looked everywhere. Same result, a bounded
+    recheck.
     """
     # phraseto_tsquery('simple', 'ab bc') is 'ab' <-> 'bc'; the phrases are AND-ed.
     params: dict[str, object] = {"window": window}
@@ -167,13 +169,20 @@ async def _postgres_search(
     # operator cost, which made it scan whole partitions (100 ms each) rather than read their
     # GIN index. For this transaction only.
     await session.execute(text("SET LOCAL cpu_operator_cost = 0.05"))
-    ids: list[int] = []
-    for span in (*RECENT_SPANS, None):
-        lowest = 0 if span is None else newest - span
+    span = FIRST_SPAN
+    while True:
+        lowest = max(newest - span, 0)
         ids = [row[0] for row in await session.execute(statement, params | {"lowest": lowest})]
-        if len(ids) >= window or lowest <= 0:
-            break
-    return ids
+        if len(ids) >= window or lowest == 0:
+            return ids
+        span = _wider_span(span, found=len(ids), window=window)
+
+
+def _wider_span(span: int, *, found: int, window: int) -> int:
+    """The next span to search: as much wider as the matches so far suggest it takes to
+    find ``window`` (a little more), at least twice and at most ten times as wide. A phrase
+    just short of the window in the first span must not recheck ten times as many rows."""
+    return span * min(10, max(2, math.ceil(1.2 * window / max(found, 1))))
 
 
 async def reindex_article(session: AsyncSession, article_id: int, terms: str) -> None:

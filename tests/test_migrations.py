@@ -112,7 +112,7 @@ async def test_ingest_adds_search_partitions_ahead_and_search_spans_them(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "TERMS_PARTITION_SIZE", 4)
-    monkeypatch.setattr(search, "RECENT_SPANS", (3, 9))
+    monkeypatch.setattr(search, "FIRST_SPAN", 3)
     await _migrate(database, "head")
     records = [
         article_record(f"第{n}号", body=distinct_body(n) + ("央行宣布降准。" if n % 2 else ""))

@@ -158,13 +158,19 @@ async def test_search_returns_the_newest_matches_whatever_the_recent_spans(
         outcome = await insert_articles(session, records, now=NOW)
         everything = await search_article_ids(session, query_phrases("降准"), window=100)
         results = {}
-        for spans in [(1,), (2, 5), (4, 40), (1_000,)]:
-            monkeypatch.setattr(search, "RECENT_SPANS", spans)
+        for first_span in (1, 2, 4, 1_000):
+            monkeypatch.setattr(search, "FIRST_SPAN", first_span)
             for window in (1, 4, 100):
-                results[spans, window] = await search_article_ids(
+                results[first_span, window] = await search_article_ids(
                     session, query_phrases("降准"), window=window
                 )
     matching = [outcome.new_ids[number] for number in range(30) if number % 3 == 0]
     assert everything == sorted(matching, reverse=True)
-    for (_spans, window), ids in results.items():
+    for (_first_span, window), ids in results.items():
         assert ids == everything[:window]
+
+
+def test_the_search_span_widens_by_what_the_matches_suggest() -> None:
+    assert search._wider_span(20_000, found=492, window=500) == 40_000  # nearly there
+    assert search._wider_span(20_000, found=100, window=500) == 120_000
+    assert search._wider_span(20_000, found=0, window=500) == 200_000  # at most ten times
