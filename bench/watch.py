@@ -258,7 +258,7 @@ async def run(arguments: argparse.Namespace) -> None:
     )
     print(
         f"alert messages      {watched.messages:,} queued; {watched.waiting:,} alerts wait"
-        " their turn (a run takes 3,000: about what Telegram sends in a tick)"
+        " their turn (a run sends to 200 chats: two thirds of what Telegram takes in a tick)"
     )
     print(f"automaton build     {build * 1000:.0f} ms")
     median = per_watch[len(per_watch) // 2] if per_watch else 0

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -48,6 +49,27 @@ def _nfkc(text: str) -> str:
 def normalise_phrase(text: str) -> str:
     """Width-folded, lower-cased, single-spaced: the form phrases and texts are matched in."""
     return " ".join(_nfkc(text).casefold().split())
+
+
+# Characters without case, and no white space but ASCII's, in which most Chinese news is
+# written once NFKC has folded it (tests/test_watching.py checks every one of them).
+PLAIN_CHARACTERS = (
+    "\x00-\x1b\x20-\x7f\u00b7\u2010-\u2027\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+)
+_PLAIN = re.compile(f"[{PLAIN_CHARACTERS}]*")
+
+
+def searchable(text: str) -> str:
+    """What the automaton reads: the UTF-8 bytes of ``normalise_phrase(text)``, one
+    character each (see ``_as_bytes``).
+
+    Text of plain characters is lower-cased and split on the bytes, where both are faster
+    and, for those characters, the same as ``casefold`` and ``split`` on the text.
+    """
+    folded = _nfkc(text)
+    if _PLAIN.fullmatch(folded):
+        return b" ".join(folded.encode().lower().split()).decode("latin-1")
+    return _as_bytes(" ".join(folded.casefold().split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +144,13 @@ class WatchIndex:
 
     def phrases_in(self, text: str) -> set[str]:
         """The watched phrases that occur in ``text`` (already normalised), each once."""
+        return self.phrases_in_searchable(_as_bytes(text))
+
+    def phrases_in_searchable(self, data: str) -> set[str]:
+        """The watched phrases that occur in ``data`` (made by ``searchable``), each once."""
         found: set[str] = set()
         if not self.by_phrase:
             return found
-        data = _as_bytes(text)
         for end, (phrase, left, right, length) in self._automaton.iter(data):
             if phrase in found:
                 continue
@@ -188,8 +213,9 @@ class CappedMatching:
                 self.close(chat_id)
 
     def match(self, article_id: int, text: str, category: str) -> list[ArticleMatch]:
-        """The chats this article alerts (``text`` already normalised), one match each."""
-        phrases = self._index.phrases_in(text)
+        """The chats this article alerts (``text``: its title and body as stored), one match
+        each."""
+        phrases = self._index.phrases_in_searchable(searchable(text))
         if not phrases:
             return []
         hits = self._phrase_hits.get(category)
@@ -243,18 +269,25 @@ class CappedMatching:
         return counts
 
 
+@lru_cache(maxsize=4096)
+def _highlight_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Cached here: an alert run highlights thousands of distinct phrase sets, far more than
+    # the re module's own cache of 512 patterns keeps.
+    return re.compile(
+        "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)), re.IGNORECASE
+    )
+
+
 def highlight_spans(text: str, phrases: Sequence[str]) -> list[tuple[str, bool]]:
     """``text`` cut into (segment, is_match) for the given phrases, case-insensitively.
 
     Matching is done on the text as written (NFKC folding could shift positions), so a
     full-width copy of a phrase is simply not highlighted.
     """
-    wanted = [p for p in phrases if p]
+    wanted = tuple(p for p in phrases if p)
     if not wanted:
         return [(text, False)]
-    pattern = re.compile(
-        "|".join(re.escape(p) for p in sorted(wanted, key=len, reverse=True)), re.IGNORECASE
-    )
+    pattern = _highlight_pattern(wanted)
     spans: list[tuple[str, bool]] = []
     position = 0
     for match in pattern.finditer(text):

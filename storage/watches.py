@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar, cast
 
-from sqlalchemy import Subquery, Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Subquery, Table, and_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -269,51 +269,43 @@ class DueAlert:
     watch_id: int
 
 
-async def take_due_alerts(session: AsyncSession, *, now: datetime, limit: int) -> list[DueAlert]:
-    """Up to ``limit`` alerts whose time has come, removed from the waiting table (the
-    caller queues them). Those due longest first, so that when more are due than one run
-    takes, every chat has its turn; then by chat and article. Two statements, both on
-    ix_pending_alerts_due."""
+async def take_due_alerts(session: AsyncSession, *, now: datetime, chats: int) -> list[DueAlert]:
+    """The alerts whose time has come of at most ``chats`` chats, by chat and article,
+    removed from the waiting table (the caller queues them).
+
+    The chats whose alerts have waited longest go first, so that when more are due than
+    one run takes, every chat has its turn. Three statements: the chats (on
+    ix_pending_alerts_due), then their alerts and the removal (on the primary key).
+    """
     due = PendingAlert.due_at <= now
-    rows = list(
-        await session.execute(
-            select(
-                PendingAlert.due_at,
-                PendingAlert.chat_id,
-                PendingAlert.article_id,
-                PendingAlert.phrases,
-                PendingAlert.watch_id,
-            )
+    chat_ids = list(
+        await session.scalars(
+            select(PendingAlert.chat_id)
             .where(due)
-            .order_by(PendingAlert.due_at, PendingAlert.chat_id, PendingAlert.article_id)
-            .limit(limit)
+            .group_by(PendingAlert.chat_id)
+            .order_by(func.min(PendingAlert.due_at), PendingAlert.chat_id)
+            .limit(chats)
         )
     )
-    if not rows:
+    if not chat_ids:
         return []
-    taken = delete(PendingAlert).where(due)
-    if len(rows) == limit:  # exactly those taken: up to the last one, in the same order
-        last_due, last_chat, last_article = rows[-1][:3]
-        taken = taken.where(
-            or_(
-                PendingAlert.due_at < last_due,
-                and_(
-                    PendingAlert.due_at == last_due,
-                    or_(
-                        PendingAlert.chat_id < last_chat,
-                        and_(
-                            PendingAlert.chat_id == last_chat,
-                            PendingAlert.article_id <= last_article,
-                        ),
-                    ),
-                ),
-            )
+    taken = and_(due, PendingAlert.chat_id.in_(chat_ids))
+    rows = await session.execute(
+        select(
+            PendingAlert.chat_id,
+            PendingAlert.article_id,
+            PendingAlert.phrases,
+            PendingAlert.watch_id,
         )
-    await session.execute(taken)
-    return [
+        .where(taken)
+        .order_by(PendingAlert.chat_id, PendingAlert.article_id)
+    )
+    alerts = [
         DueAlert(chat_id, article_id, phrases.split("\n"), watch_id)
-        for _due, chat_id, article_id, phrases, watch_id in rows
+        for chat_id, article_id, phrases, watch_id in rows
     ]
+    await session.execute(delete(PendingAlert).where(taken))
+    return alerts
 
 
 async def queue_alert_messages(

@@ -124,42 +124,48 @@ async def test_alerts_waiting_out_quiet_hours_count_toward_the_ten(
     assert [n for n in range(13) if f"快讯第{n:02d}号" in text] == list(range(10))
 
 
-async def test_when_more_alerts_are_due_than_a_run_takes_every_chat_has_its_turn(
+async def test_when_more_chats_have_alerts_due_than_a_run_takes_every_chat_has_its_turn(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(alerts, "TAKE_DUE", 4)
+    monkeypatch.setattr(alerts, "ALERT_CHATS_PER_RUN", 2)
     for chat_id in (1, 2, 3):
         await _chat(runtime, chat_id, "降准")
     matcher = AlertMatcher()
     await _tick(runtime, clock, matcher)
     await _ingest(runtime, [_news(n, "降准") for n in range(3)])
-    assert await _tick(runtime, clock, matcher) == 2  # chat 1's three, and one of chat 2's
-    assert await _alerts_queued(runtime) == {1: 1, 2: 1}
-    await _ingest(runtime, [_news(n, "降准") for n in range(3, 6)])  # chat 1 matches again
     assert await _tick(runtime, clock, matcher) == 2
-    assert await _alerts_queued(runtime) == {1: 1, 2: 2, 3: 1}  # the older alerts went first
+    assert await _alerts_queued(runtime) == {1: 1, 2: 1}  # chat 3 waits
+    await _ingest(runtime, [_news(n, "降准") for n in range(3, 6)])  # all three match again
+    assert await _tick(runtime, clock, matcher) == 2
+    assert await _alerts_queued(runtime) == {1: 2, 2: 1, 3: 1}  # chat 3 waited longest
 
 
-async def test_take_due_alerts_removes_exactly_what_it_returns(runtime: Runtime) -> None:
+async def test_take_due_alerts_takes_every_due_alert_of_the_chats_it_takes(
+    runtime: Runtime,
+) -> None:
     now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     earlier, later = now - timedelta(hours=1), now + timedelta(hours=1)
     alerts_by_due = {
-        earlier: [ArticleMatch(2, 5, ("降准",), 1), ArticleMatch(2, 6, ("降准",), 1)],
-        now: [ArticleMatch(1, 7, ("央行", "降准"), 2), ArticleMatch(3, 1, ("降准",), 3)],
-        later: [ArticleMatch(4, 1, ("降准",), 4)],
+        earlier: [ArticleMatch(2, 5, ("降准",), 1), ArticleMatch(3, 2, ("降准",), 3)],
+        now: [
+            ArticleMatch(1, 7, ("央行", "降准"), 2),
+            ArticleMatch(2, 6, ("降准",), 1),
+            ArticleMatch(4, 1, ("降准",), 4),
+        ],
+        later: [ArticleMatch(1, 8, ("降准",), 2)],
     }
     async with runtime.db.transaction() as session:
         for due, matches in alerts_by_due.items():
             await queue_alerts(session, matches, due_at={m.chat_id: due for m in matches})
     async with runtime.db.transaction() as session:
-        first = await take_due_alerts(session, now=now, limit=3)
-    assert [(a.chat_id, a.article_id) for a in first] == [(2, 5), (2, 6), (1, 7)]
-    assert first[2].phrases == ["央行", "降准"]
+        first = await take_due_alerts(session, now=now, chats=2)  # waited longest: 2 and 3
+    assert [(a.chat_id, a.article_id) for a in first] == [(2, 5), (2, 6), (3, 2)]
     async with runtime.db.transaction() as session:
         left = (await session.execute(select(PendingAlert.chat_id, PendingAlert.article_id))).all()
-        assert sorted(left) == [(3, 1), (4, 1)]
-        rest = await take_due_alerts(session, now=now, limit=3)
-    assert [(a.chat_id, a.article_id) for a in rest] == [(3, 1)]  # not yet the later one
+        assert sorted(left) == [(1, 7), (1, 8), (4, 1)]
+        rest = await take_due_alerts(session, now=now, chats=2)
+    assert [(a.chat_id, a.article_id) for a in rest] == [(1, 7), (4, 1)]  # not yet the later one
+    assert rest[0].phrases == ["央行", "降准"]
 
 
 async def test_with_no_watches_the_cursor_moves_on_and_old_articles_never_alert(

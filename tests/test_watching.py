@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 import pytest
 
 from digest.watching import (
+    PLAIN_CHARACTERS,
     ArticleMatch,
     CappedMatching,
     Watch,
@@ -15,6 +17,7 @@ from digest.watching import (
     highlight_spans,
     normalise_phrase,
     parse_watch_request,
+    searchable,
 )
 
 
@@ -106,22 +109,34 @@ def test_phrases_with_spaces_match_across_any_whitespace_of_the_text() -> None:
 def test_normalising_is_nfkc_casefolded_and_single_spaced(text: str) -> None:
     expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     assert normalise_phrase(text) == expected
+    assert searchable(text).encode("latin-1").decode() == expected  # the automaton's bytes
 
 
 def test_normalising_random_text_is_the_full_normalisation() -> None:
     rng = random.Random(10)
     pools = [
         "，：；！？（）％…　",
-        "降准央行市场",
+        "降准央行市场《》、。“”—·",
         "ＡＢａｂ１２",
-        "abcXYZ 09",
-        "\u0301\u0308",
-        "ﬁß①",
+        "abcXYZ 09\n\t\r",
+        "\u0301\u0308\x1c\x85\u2028",
+        "ﬁß①ΣÉ",
     ]
-    for _ in range(500):
+    for _ in range(1000):
         text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randrange(1, 40)))
         expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
         assert normalise_phrase(text) == expected, text
+        assert searchable(text).encode("latin-1").decode() == expected, text
+
+
+def test_plain_characters_have_no_case_and_no_white_space_but_asciis() -> None:
+    plain = re.compile(f"[{PLAIN_CHARACTERS}]")
+    for code in range(0x10000):
+        char = chr(code)
+        if not plain.match(char):
+            continue
+        assert char.casefold() == (char.lower() if char.isascii() else char), hex(code)
+        assert not char.isspace() or char in " \t\n\x0b\x0c\r", hex(code)
 
 
 def _articles(*texts: str) -> list[tuple[int, str]]:

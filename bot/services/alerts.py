@@ -22,7 +22,7 @@ from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.render import pack_messages, render_article
 from digest.schedule import next_digest_at
-from digest.watching import ArticleMatch, CappedMatching, WatchIndex, normalise_phrase
+from digest.watching import ArticleMatch, CappedMatching, WatchIndex
 from storage.articles import articles_by_ids
 from storage.heartbeats import beat
 from storage.subscriptions import record_many_deliveries
@@ -51,10 +51,10 @@ COMMIT_GRACE = timedelta(seconds=5)
 PAGE = 1_000
 QUEUE_BATCH = 10_000  # matches held in memory before they go to the waiting table
 MAX_ALERTS_PER_MESSAGE = 10
-# Alerts taken from the waiting table per run (a tick is 10 s): about as many messages
-# (ten alerts each) as Telegram accepts in that time at 30 a second. The rest wait their
-# turn in the waiting table, at most ten a chat, not in the outbox.
-TAKE_DUE = 3_000
+# Chats whose due alerts a run sends (one message each; a run every 10 s): two thirds of
+# what Telegram accepts in that time (30 a second), the rest left for digests and replies.
+# The others wait their turn in the waiting table, at most ten alerts a chat.
+ALERT_CHATS_PER_RUN = 200
 
 
 class AlertMatcher:
@@ -111,8 +111,7 @@ async def _match_new_articles(
             session, after_id=position, ingested_before=ingested_before, limit=PAGE
         )
         for article_id, title, content, category in articles:
-            text = normalise_phrase(f"{title}\n{content}")
-            matches.extend(matching.match(article_id, text, category))
+            matches.extend(matching.match(article_id, f"{title}\n{content}", category))
         if articles:
             position = articles[-1][0]
         last_page = len(articles) < PAGE
@@ -186,7 +185,7 @@ async def _send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetim
     An article the chat already got (a digest sent it while the alert waited out quiet
     hours) is dropped; a chat gets at most ``MAX_ALERTS_PER_MESSAGE``, the rest wait for
     its digest. Every statement covers all the chats at once."""
-    due = await take_due_alerts(session, now=now, limit=TAKE_DUE)
+    due = await take_due_alerts(session, now=now, chats=ALERT_CHATS_PER_RUN)
     if not due:
         return 0
     sent = await delivered_since(
