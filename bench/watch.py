@@ -9,8 +9,10 @@ cost is that job's time. So the bench ingests the same articles twice, into two 
 databases, once without watches and once with them, in parts of 500 articles; the alert job
 runs whenever 10 s of ingest time have passed (its tick in the bot is 10 s) and once at the
 end. It prints the ingest rate without watches, the rate with them (ingest and alert job
-together), the alert job's share of ingest time (target: under 10 %), and the pure matching
-cost per article (every article against every watch, no per-chat cap).
+together), the alert job's share of ingest time (target: under 10 %; also in CPU time of
+this process, which a shared machine disturbs less, but which on PostgreSQL leaves out the
+server's share of ingest), and the pure matching cost per article (every article against
+every watch, no per-chat cap).
 
 The watches (``--mix realistic``, the default): people watch specific terms, not the commonest
 words of every article. Each chat gets five; terms are drawn with a Zipf-like popularity
