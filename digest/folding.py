@@ -1,4 +1,5 @@
-"""NFKC folding for text that is then cut into words, without paying for NFKC every time.
+"""NFKC without paying for it every time: ``fold`` for text that is then cut into words,
+``nfkc`` where every character counts (keyword watches match punctuation and positions).
 
 ``unicodedata.normalize("NFKC", text)`` takes about 60 µs for a 600-character Chinese
 article, because Chinese full-width punctuation (``，：（）！？``) is not NFKC-normal: the
@@ -54,3 +55,26 @@ def fold(text: str) -> str:
     if unicodedata.is_normalized("NFKC", spaced):
         return spaced
     return unicodedata.normalize("NFKC", spaced)
+
+
+# Full-width punctuation of Chinese text and its NFKC forms (one character each, but "…").
+_WIDE_PUNCTUATION = [
+    (char, unicodedata.normalize("NFKC", char)) for char in "，：；！？（）％．／＋－＝～…\u3000"
+]
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, ten times faster on Chinese news.
+
+    Full-width punctuation fails NFKC's quick check, and the full algorithm then takes about
+    60 µs for an article. That punctuation is replaced by its NFKC form first; when the
+    result is normalised, it is NFKC of ``text`` (each replacement is that character's own
+    NFKC form), and otherwise it is normalised in full.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for wide, narrow in _WIDE_PUNCTUATION:
+        text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
