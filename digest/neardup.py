@@ -22,6 +22,9 @@ deviations of a 64-value estimate from either side.
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 import rensa
@@ -83,21 +86,31 @@ def minhash_of_key(key: str) -> bytes:
     return np.asarray(matrix.to_rows()[0], dtype="<u4").tobytes()
 
 
-def band_keys(signature: bytes) -> list[int]:
+def band_keys(signature: bytes, *, category: str) -> list[int]:
     """One signed 64-bit key per LSH band (``BANDS`` of ``ROWS`` values), for a BIGINT index.
 
-    Two signatures share a key when a whole band agrees. The band's number is mixed in,
-    so equal values in different bands do not collide. The empty signature has no keys.
+    Two signatures share a key when a whole band agrees and the articles share a category.
+    The band's number is mixed in, so equal values in different bands do not collide; so is
+    the category: articles of different categories are never the same story, and without it
+    every stored article of the window was a candidate with some chance, which made the
+    lookups grow with the window (10 times slower at 200,000 articles than at 20,000).
+    The empty signature has no keys.
     """
     if signature == _EMPTY:
         return []
     rows = np.frombuffer(signature, dtype="<u4", count=BANDS * ROWS).astype(np.uint64)
-    mixed = _BAND_SALT.copy()
+    mixed = _BAND_SALT ^ _category_salt(category)
     for row in rows.reshape(BANDS, ROWS).T:  # a polynomial over the band's values
         mixed *= _FNV
         mixed += row
     keys: list[int] = _mix(mixed).view(np.int64).tolist()
     return keys
+
+
+@lru_cache(maxsize=1024)
+def _category_salt(category: str) -> np.uint64:
+    digest = hashlib.blake2b(category.encode("utf-8"), digest_size=8).digest()
+    return np.uint64(int.from_bytes(digest, "little"))
 
 
 def estimated_similarity(a: bytes, b: bytes) -> float:

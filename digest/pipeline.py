@@ -55,18 +55,19 @@ def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRe
     folded_title, folded_content = fold(title), fold(content)
     title_key, content_key = text_key(folded_title), text_key(folded_content)
     signature = minhash_of_key(signature_text_key(title_key, content_key))
+    category = normalise_category(parsed.category)
     return ArticleRecord(
         title=title,
         url=parsed.url,
         canonical_url=canonical_url(parsed.url),
         content=content,
         summary=summary,
-        category=normalise_category(parsed.category),
+        category=category,
         source=parsed.source,
         published_at=to_utc(parsed.published_at, default_tz),
         content_hash=hash_of_keys(title_key, content_key),
         search_text=index_folded(f"{folded_title}\n{folded_content}"),
         origin=parsed.origin,
         signature=signature,
-        band_keys=band_keys(signature),
+        band_keys=band_keys(signature, category=category),
     )

@@ -12,6 +12,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from digest.neardup import band_keys, minhash_signature
 from digest.search_terms import query_phrases
 from storage import search
 from storage.articles import articles_by_ids, insert_articles
@@ -62,7 +63,7 @@ async def test_band_keys_survive_0006_both_ways(database: Database) -> None:
             text("INSERT INTO article_bands VALUES (-5, 7), (3, 7), (9223372036854775807, 7)")
         )
 
-    await _migrate(database, "head")
+    await _migrate(database, "0006")
     assert await _bands(database) == [(-5, 7), (3, 7), (9223372036854775807, 7)]
     # No foreign key any more: keys of an article being deleted elsewhere do not fail.
     async with database.engine.begin() as connection:
@@ -70,8 +71,26 @@ async def test_band_keys_survive_0006_both_ways(database: Database) -> None:
 
     await _migrate(database, "0005", down=True)
     assert await _bands(database) == [(-5, 7), (3, 7), (9223372036854775807, 7)]
-    await _migrate(database, "head")
+    await _migrate(database, "0006")
     assert await _bands(database) == [(-5, 7), (3, 7), (9223372036854775807, 7)]
+
+
+async def test_0009_computes_the_window_band_keys_again_with_the_category(
+    database: Database,
+) -> None:
+    signature = minhash_signature(distinct_body(7))
+    await _migrate(database, "0008")
+    async with database.engine.begin() as connection:
+        await connection.execute(text(ARTICLE))
+        await connection.execute(
+            text("UPDATE articles SET minhash = :signature WHERE id = 7"),
+            {"signature": signature},
+        )
+        await connection.execute(text("INSERT INTO article_bands VALUES (-5, 7), (3, 7)"))
+
+    await _migrate(database, "0009")
+    expected = sorted((key, 7) for key in set(band_keys(signature, category="国际")))
+    assert await _bands(database) == expected
 
 
 # article_terms is PostgreSQL's; SQLite's FTS5 table is not partitioned.

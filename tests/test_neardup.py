@@ -43,7 +43,9 @@ def test_copies_of_a_story_are_near_duplicates_and_share_a_band_key(first: Path)
     one, other = _pair(first)
     assert estimated_similarity(one, other) >= NEAR_DUPLICATE_THRESHOLD + 0.2
     assert is_near_duplicate(one, other)
-    assert set(band_keys(one)) & set(band_keys(other))
+    assert set(band_keys(one, category="国际")) & set(band_keys(other, category="国际"))
+    # Another category is never the same story: no key in common, not even a candidate.
+    assert not set(band_keys(one, category="国际")) & set(band_keys(other, category="财经"))
 
 
 @pytest.mark.parametrize("first", DIFFERENT, ids=lambda path: path.name[:-6])
@@ -79,16 +81,17 @@ def test_signature_ignores_spacing_punctuation_and_width() -> None:
 
 
 def test_band_keys_are_distinct_signed_64_bit_integers() -> None:
-    keys = band_keys(minhash_signature(LEAD))
+    keys = band_keys(minhash_signature(LEAD), category="国内")
     assert len(keys) == BANDS
     assert len(set(keys)) == BANDS
     assert all(-(2**63) <= key < 2**63 for key in keys)
-    assert any(key < 0 for key in keys + band_keys(minhash_signature("另一篇完全不同的文章内容")))
+    other = band_keys(minhash_signature("另一篇完全不同的文章内容"), category="国内")
+    assert any(key < 0 for key in keys + other)
 
 
 def test_text_without_letters_matches_nothing() -> None:
     empty = minhash_signature("，。！？ …")
-    assert band_keys(empty) == []
+    assert band_keys(empty, category="国内") == []
     assert estimated_similarity(empty, empty) == 0.0
     assert estimated_similarity(empty, minhash_signature(LEAD)) == 0.0
 
