@@ -46,8 +46,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # 64 MB of page cache (the default is 2 MB): ingest writes into b-trees (the full-text
-    # index, band keys) at random places, and re-reading their pages dominated its time.
+    # 64 MB of page cache (the default is 2 MB): ingest writes into b-trees at random places
+    # (the full-text index, band keys, unique keys), whose pages are otherwise read again
+    # from the OS at every batch. Grown on use, so an idle bot does not hold it.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
