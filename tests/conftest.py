@@ -120,6 +120,20 @@ async def runtime(settings: Settings, clock: Clock) -> AsyncIterator[Runtime]:
         await database.dispose()
 
 
+@asynccontextmanager
+async def another_process(runtime: Runtime) -> AsyncIterator[Runtime]:
+    """A second runtime on the same database, with an engine of its own: another bot process."""
+    second = Runtime(
+        settings=runtime.settings,
+        db=Database(runtime.settings.database_url.get_secret_value()),
+        clock=runtime.clock,
+    )
+    try:
+        yield second
+    finally:
+        await second.db.dispose()
+
+
 @pytest.fixture
 def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings from the test alone: no variable of the developer's shell leaks in."""

@@ -1,4 +1,4 @@
-"""Factories for article records and parsed articles in tests."""
+"""Factories for article records, parsed articles and chat rows in tests."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from digest.article import ParsedArticle
 from digest.pipeline import ArticleRecord, prepare_article
+from storage.models import Chat
 
 _counter = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -74,3 +75,16 @@ def hourly_records(
         article_record(category=category, published_at=first + timedelta(hours=i))
         for i in range(count)
     ]
+
+
+def private_chat(chat_id: int, *, created_at: datetime, **fields: object) -> Chat:
+    """A Chinese-speaking private chat in Shanghai; ``fields`` set any other column."""
+    return Chat(
+        id=chat_id,
+        type="private",
+        title=None,
+        language="zh",
+        timezone="Asia/Shanghai",
+        created_at=created_at,
+        **fields,
+    )

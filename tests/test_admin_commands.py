@@ -11,8 +11,9 @@ from telegram.ext import Application
 
 from bot.services.context import Runtime
 from bot.services.feeds import poll_due_feeds
-from storage.models import Chat, OutboxMessage, Subscription
+from storage.models import OutboxMessage, Subscription
 from tests.conftest import Clock
+from tests.factories import private_chat
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 from tests.feeds_helpers import (
     ADMIN_ID,
@@ -199,16 +200,7 @@ async def test_stats_counts_articles_feeds_subscribers_digests_and_errors(
     await poll_due_feeds(feed_runtime)
     async with feed_runtime.db.transaction() as session:
         for chat_id, active in ((1, True), (2, True), (3, False)):
-            session.add(
-                Chat(
-                    id=chat_id,
-                    type="private",
-                    title=None,
-                    language="zh",
-                    timezone="Asia/Shanghai",
-                    created_at=now,
-                )
-            )
+            session.add(private_chat(chat_id, created_at=now))
             await session.flush()
             session.add(
                 Subscription(

@@ -15,7 +15,7 @@ from digest.pipeline import ArticleRecord
 from digest.watching import ArticleMatch
 from storage.articles import insert_articles
 from storage.db import Database
-from storage.models import Chat, OutboxMessage, PendingAlert, WatchRow
+from storage.models import OutboxMessage, PendingAlert, WatchRow
 from storage.watches import (
     add_watches,
     claim_cursor,
@@ -24,18 +24,14 @@ from storage.watches import (
     waiting_alert_counts,
 )
 from tests.conftest import Clock
-from tests.factories import article_record, distinct_body
+from tests.factories import article_record, distinct_body, private_chat
 
 
 async def _chat(runtime: Runtime, chat_id: int, *phrases: str, quiet: bool = False) -> None:
     async with runtime.db.transaction() as session:
         session.add(
-            Chat(
-                id=chat_id,
-                type="private",
-                title=None,
-                language="zh",
-                timezone="Asia/Shanghai",
+            private_chat(
+                chat_id,
                 created_at=runtime.now(),
                 quiet_start="23:00" if quiet else None,
                 quiet_end="07:00" if quiet else None,

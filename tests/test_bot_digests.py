@@ -14,11 +14,10 @@ from bot.services.context import Runtime
 from bot.services.digests import digest_tick
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
-from storage.db import Database
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready
 from storage.subscriptions import ensure_chat
-from tests.conftest import Clock, running_bot
+from tests.conftest import Clock, another_process, running_bot
 from tests.factories import article_record
 from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
 
@@ -285,15 +284,8 @@ async def test_two_processes_share_due_digests_without_double_sends(
             )
     await _ingest(runtime, [article_record("四十个聊天都要的新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
-    second = Runtime(
-        settings=runtime.settings,
-        db=Database(runtime.settings.database_url.get_secret_value()),
-        clock=clock,
-    )
-    try:
+    async with another_process(runtime) as second:
         counts = await asyncio.gather(digest_tick(runtime), digest_tick(second))
-    finally:
-        await second.db.dispose()
     assert sum(counts) == 40
     async with runtime.db.transaction() as session:
         batches = await session.scalar(select(func.count(func.distinct(OutboxMessage.chat_id))))

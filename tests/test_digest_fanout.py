@@ -28,7 +28,7 @@ from storage.subscriptions import (
     join_categories,
     record_many_deliveries,
 )
-from tests.conftest import Clock
+from tests.conftest import Clock, another_process
 from tests.factories import article_record
 
 DUE = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
@@ -186,15 +186,8 @@ async def test_two_processes_paging_the_same_due_chats_queue_each_once(
     await _subscribe(runtime, range(1, 61))
     await _ingest(runtime, ["六十个聊天都要的新闻"], DUE - timedelta(hours=1))
     clock.moment = DUE
-    second = Runtime(
-        settings=runtime.settings,
-        db=Database(runtime.settings.database_url.get_secret_value()),
-        clock=clock,
-    )
-    try:
+    async with another_process(runtime) as second:
         counts = await asyncio.gather(digest_tick(runtime), digest_tick(second))
-    finally:
-        await second.db.dispose()
     assert sum(counts) == 60
     async with runtime.db.transaction() as session:
         per_chat = await session.execute(

@@ -14,11 +14,11 @@ from bot.services.context import Runtime
 from bot.services.prune import parse_age, prune_if_configured, prune_old_articles
 from digest.search_terms import query_phrases
 from storage.articles import category_counts, insert_articles
-from storage.models import ArticleBand, Chat, Delivery, PendingAlert, Subscription
+from storage.models import ArticleBand, Delivery, PendingAlert, Subscription
 from storage.search import search_article_ids
 from storage.subscriptions import record_deliveries
 from tests.conftest import Clock
-from tests.factories import article_record, distinct_body
+from tests.factories import article_record, distinct_body, private_chat
 from tests.test_cli import newsdigest
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -54,16 +54,7 @@ async def _subscribe(
     runtime: Runtime, chat_id: int, *, last_digest_at: datetime | None, active: bool = True
 ) -> None:
     async with runtime.db.transaction() as session:
-        session.add(
-            Chat(
-                id=chat_id,
-                type="private",
-                title=None,
-                language="zh",
-                timezone="Asia/Shanghai",
-                created_at=NOW - 2 * YEAR,
-            )
-        )
+        session.add(private_chat(chat_id, created_at=NOW - 2 * YEAR))
         await session.flush()
         session.add(
             Subscription(
