@@ -39,6 +39,12 @@ def index_folded(folded: str) -> str:
     return " ".join(_tokens(folded[:MAX_INDEXED_CHARS]))
 
 
+def article_index_text(title: str, content: str) -> str:
+    """The index text of a stored article, exactly what ``digest.pipeline`` indexed it with
+    (an index that keeps no copy of its text deletes an entry given that text)."""
+    return index_folded(f"{fold(title)}\n{fold(content)}")
+
+
 def query_phrases(words: str) -> list[list[str]]:
     """The phrases a query must all match, each a list of consecutive index tokens.
 
