@@ -19,7 +19,7 @@ from digest.batch import better_copy, unique_in_batch
 from digest.pipeline import ArticleRecord
 from storage.models import UNDATED_SORT_AT, Article, CategoryCount
 from storage.neardup import find_near_duplicates, store_bands
-from storage.search import index_articles, make_room, reindex_article
+from storage.search import index_articles, make_room, unindex_articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +144,13 @@ async def _keep_better_copies(
             values |= {"url": record.url}
         try:
             async with session.begin_nested():
+                await unindex_articles(session, [article_id])  # before its text changes
                 await session.execute(
                     update(Article).where(Article.id == article_id).values(**values)
                 )
+                await index_articles(session, [(article_id, record.search_text)])
         except IntegrityError:
             continue  # another stored article already has this text or URL
-        await reindex_article(session, article_id, record.search_text)
 
 
 async def _add_category_counts(session: AsyncSession, counts: Counter[str]) -> None:

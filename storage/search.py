@@ -1,4 +1,5 @@
-"""The full-text index: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL.
+"""The full-text index: FTS5 on SQLite (contentless, migration 0010), a GIN-indexed
+tsvector on PostgreSQL.
 
 Both index the space-separated tokens of ``digest.search_terms`` (character bigrams for
 Chinese), so a Chinese word of two characters or more is a phrase query on either.
@@ -8,14 +9,18 @@ among the newest ids opens only the newest partitions' indexes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from digest.search_terms import article_index_text
+from storage.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -100,16 +105,39 @@ async def index_articles(session: AsyncSession, entries: Sequence[tuple[int, str
 
 
 async def unindex_articles(session: AsyncSession, ids: Sequence[int]) -> None:
-    """Remove articles from the index (neither table has a foreign key to cascade)."""
+    """Remove stored articles from the index; call it before changing or deleting them.
+
+    SQLite's index keeps no copy of its text (migration 0010), and FTS5 deletes an entry
+    given the text it was indexed with: that is computed again from the article (in a
+    thread: a prune's batch takes tens of milliseconds). Neither table has a foreign key
+    to cascade.
+    """
     if not ids:
         return
-    column = "rowid" if _dialect(session) == "sqlite" else "article_id"
-    table = "article_fts" if _dialect(session) == "sqlite" else "article_terms"
+    if _dialect(session) != "sqlite":
+        await session.execute(
+            text("DELETE FROM article_terms WHERE article_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": list(ids)},
+        )
+        return
+    rows = (
+        await session.execute(
+            select(Article.id, Article.title, Article.content).where(Article.id.in_(list(ids)))
+        )
+    ).all()
+    if not rows:
+        return
+    entries = await asyncio.to_thread(
+        lambda: [
+            {"id": article_id, "terms": article_index_text(title, content)}
+            for article_id, title, content in rows
+        ]
+    )
     await session.execute(
-        text(f"DELETE FROM {table} WHERE {column} IN :ids").bindparams(  # noqa: S608 - constants
-            bindparam("ids", expanding=True)
-        ),
-        {"ids": list(ids)},
+        text("INSERT INTO article_fts (article_fts, rowid, terms) VALUES ('delete', :id, :terms)"),
+        entries,
     )
 
 
@@ -183,16 +211,3 @@ def _wider_span(span: int, *, found: int, window: int) -> int:
     find ``window`` (a little more), at least twice and at most ten times as wide. A phrase
     just short of the window in the first span must not recheck ten times as many rows."""
     return span * min(10, max(2, math.ceil(1.2 * window / max(found, 1))))
-
-
-async def reindex_article(session: AsyncSession, article_id: int, terms: str) -> None:
-    """Replace one article's index entry (its text changed)."""
-    if _dialect(session) == "sqlite":
-        await session.execute(
-            text("DELETE FROM article_fts WHERE rowid = :id"), {"id": article_id}
-        )
-    else:
-        await session.execute(
-            text("DELETE FROM article_terms WHERE article_id = :id"), {"id": article_id}
-        )
-    await index_articles(session, [(article_id, terms)])

@@ -1,5 +1,6 @@
 """Migrations keep data (0006: band keys without a foreign key, 0007: partitioned search
-terms on PostgreSQL), and PostgreSQL's search partitions are made ahead of the ids."""
+terms on PostgreSQL, 0010: SQLite's contentless index), and PostgreSQL's search partitions
+are made ahead of the ids."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from digest.neardup import band_keys, minhash_signature
-from digest.search_terms import query_phrases
+from digest.search_terms import article_index_text, query_phrases
 from storage import search
 from storage.articles import articles_by_ids, insert_articles
 from storage.db import Database
@@ -91,6 +92,46 @@ async def test_0009_computes_the_window_band_keys_again_with_the_category(
     await _migrate(database, "0009")
     expected = sorted((key, 7) for key in set(band_keys(signature, category="国际")))
     assert await _bands(database) == expected
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_search_index_survives_0010_both_ways(database: Database) -> None:
+    await _migrate(database, "0009")
+    async with database.engine.begin() as connection:
+        await connection.execute(text(ARTICLE.replace("'t', 'c'", "'央行降准', '利率下调'")))
+        await connection.execute(
+            text("INSERT INTO article_fts (rowid, terms) VALUES (7, :terms)"),
+            {"terms": article_index_text("央行降准", "利率下调")},
+        )
+
+    async def table_sql_and_hits() -> tuple[str, list[int], list[int]]:
+        async with database.transaction() as session:
+            sql = await session.scalar(
+                text("SELECT sql FROM sqlite_master WHERE name = 'article_fts'")
+            )
+            if "content=''" in str(sql):  # the buffer setting went along with the rename
+                hash_bytes = await session.scalar(
+                    text("SELECT v FROM article_fts_config WHERE k = 'hashsize'")
+                )
+                assert hash_bytes == 64 * 1024 * 1024
+            title_hits = await search_article_ids(session, query_phrases("降准"))
+            body_hits = await search_article_ids(session, query_phrases("下调"))
+        return str(sql), title_hits, body_hits
+
+    await _migrate(database, "0010")
+    sql, *hits = await table_sql_and_hits()
+    assert "content=''" in sql
+    assert "ascii" in sql
+    assert hits == [[7], [7]]
+    await _migrate(database, "0009", down=True)
+    sql, *hits = await table_sql_and_hits()
+    assert "content=''" not in sql
+    assert "unicode61" in sql
+    assert hits == [[7], [7]]
+    await _migrate(database, "head")
+    async with database.transaction() as session:
+        await delete_articles(session, [7])  # deleting needs the indexed text: it matches
+        assert await search_article_ids(session, query_phrases("降准")) == []
 
 
 # article_terms is PostgreSQL's; SQLite's FTS5 table is not partitioned.

@@ -9,8 +9,10 @@ import pytest
 
 from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
+from digest.search_terms import query_phrases
 from storage.articles import insert_articles, latest_articles
 from storage.neardup import forget_old_bands
+from storage.search import search_article_ids
 from tests.factories import article_record
 
 PAIRS = Path(__file__).parent / "data" / "neardup"
@@ -77,8 +79,14 @@ async def test_the_more_complete_copy_with_a_url_wins(runtime: Runtime) -> None:
     assert await _insert(runtime, [fuller]) == 0
     async with runtime.db.transaction() as session:
         page = await latest_articles(session, limit=5)
+        # The index follows the new text: the old title's last word is gone, the new
+        # paragraph is found (SQLite's index deletes by the text it was indexed with).
+        old_title_hits = await search_article_ids(session, query_phrases(short.title))
+        new_text_hits = await search_article_ids(session, query_phrases("联合演习"))
     [kept] = page.articles
     assert kept.url == "https://news.example.com/belarus"
+    assert old_title_hits == []
+    assert new_text_hits == [kept.id]
 
 
 async def test_old_band_keys_are_forgotten_but_articles_stay(runtime: Runtime) -> None:
