@@ -21,7 +21,6 @@ from sqlalchemy import (
     column,
     delete,
     func,
-    insert,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -29,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.neardup import is_near_duplicate
 from digest.pipeline import ArticleRecord
+from storage.bulk import insert_many
 from storage.models import Article, ArticleBand
 
 NEAR_DUPLICATE_WINDOW = timedelta(days=3)
@@ -100,14 +100,8 @@ async def find_near_duplicates(
 
 async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, ArticleRecord]]) -> None:
     """Remember the band keys of newly stored articles, in one statement."""
-    rows = [
-        {"band_key": key, "article_id": article_id}
-        for article_id, record in entries
-        for key in set(record.band_keys)
-    ]
-    if rows:
-        # The table, not the mapped class: one executemany, without the ORM's bookkeeping.
-        await session.execute(insert(BAND_TABLE), rows)
+    rows = [(key, article_id) for article_id, record in entries for key in set(record.band_keys)]
+    await insert_many(session, BAND_TABLE, ("band_key", "article_id"), rows)
 
 
 async def forget_bands(session: AsyncSession, article_ids: Sequence[int]) -> None:
