@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 from digest.neardup import is_near_duplicate
 from digest.pipeline import ArticleRecord
@@ -21,22 +23,17 @@ def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
     kept: list[ArticleRecord] = []
     by_hash: dict[str, int] = {}
     by_url: dict[str, int] = {}
+    # Only band keys that occur more than once can pair records: mapping all ten thousand
+    # keys of a batch, record by record, was most of this function's time.
+    repeated = _repeated_band_keys(records)
     by_band: dict[int, list[int]] = {}
     for record in records:
+        shared_keys = repeated.intersection(record.band_keys)
         twin = by_hash.get(record.content_hash)
         if twin is None and record.canonical_url:
             twin = by_url.get(record.canonical_url)
-        if twin is None:
-            for key in record.band_keys:
-                for index in by_band.get(key, ()):
-                    other = kept[index]
-                    if other.category == record.category and is_near_duplicate(
-                        record.signature, other.signature
-                    ):
-                        twin = index
-                        break
-                if twin is not None:
-                    break
+        if twin is None and shared_keys:
+            twin = _near_twin(record, shared_keys, by_band, kept)
         if twin is not None:
             if better_copy(record, kept[twin].content, kept[twin].url):
                 kept[twin] = record
@@ -49,6 +46,28 @@ def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
         by_hash[record.content_hash] = position
         if record.canonical_url:
             by_url[record.canonical_url] = position
-        for key in record.band_keys:
+        for key in shared_keys:
             by_band.setdefault(key, []).append(position)
     return kept
+
+
+def _repeated_band_keys(records: Sequence[ArticleRecord]) -> set[int]:
+    counts = Counter(chain.from_iterable(record.band_keys for record in records))
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _near_twin(
+    record: ArticleRecord,
+    keys: set[int],
+    by_band: dict[int, list[int]],
+    kept: Sequence[ArticleRecord],
+) -> int | None:
+    """The position of a kept record that is ``record``'s near-duplicate, if one is."""
+    for key in keys:
+        for index in by_band.get(key, ()):
+            other = kept[index]
+            if other.category == record.category and is_near_duplicate(
+                record.signature, other.signature
+            ):
+                return index
+    return None

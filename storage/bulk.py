@@ -11,6 +11,7 @@ stored values are identical), and the rows go to the driver as tuples.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row, Table
@@ -23,30 +24,45 @@ ROWS_PER_STATEMENT = 1_000
 
 def _converters(
     session: AsyncSession, table: Table, columns: Sequence[str]
-) -> list[Callable[[Any], Any] | None]:
+) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(position, conversion) of the columns whose values the driver does not take as is."""
     # The dialect's own implementation of each type: SQLite's DATETIME writes the text
     # format every query compares with, which the generic DateTime would not.
     dialect = session.get_bind().dialect
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    return [(position, convert) for position, convert in enumerate(processors) if convert]
 
 
 def _converted(
-    rows: Sequence[Sequence[Any]], converters: Sequence[Callable[[Any], Any] | None]
-) -> list[tuple[Any, ...]]:
-    if not any(converters):
-        return [tuple(row) for row in rows]
-    return [
-        tuple(
-            value if convert is None or value is None else convert(value)
-            for value, convert in zip(row, converters, strict=True)
-        )
-        for row in rows
-    ]
+    rows: Sequence[Sequence[Any]], converters: Sequence[tuple[int, Callable[[Any], Any]]]
+) -> list[Sequence[Any]]:
+    if not converters:
+        return list(rows)
+    done: dict[Any, Any] = {}  # a batch's times repeat (ingested_at; sort_at = published_at)
+    converted: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for position, convert in converters:
+            value = values[position]
+            if value is not None:
+                if value not in done:
+                    done[value] = convert(value)
+                values[position] = done[value]
+        converted.append(values)
+    return converted
 
 
-def _placeholder(session: AsyncSession, number: int) -> str:
-    """The driver's placeholder for parameter ``number`` (from 1)."""
-    return "?" if session.get_bind().dialect.paramstyle == "qmark" else f"${number}"
+@lru_cache(maxsize=64)
+def _values_clause(paramstyle: str, width: int, count: int) -> str:
+    """``(?, ?), (?, ?)`` (or ``($1, $2), ($3, $4)``): ``count`` rows of ``width`` values."""
+    if paramstyle == "qmark":
+        row = "(" + ", ".join("?" * width) + ")"
+        return ", ".join([row] * count)
+    return ", ".join(
+        "(" + ", ".join(f"${r * width + c + 1}" for c in range(width)) + ")" for r in range(count)
+    )
 
 
 async def insert_many(
@@ -55,8 +71,8 @@ async def insert_many(
     """``INSERT INTO table (columns) VALUES (...)`` for every row, one executemany."""
     if not rows:
         return
-    marks = ", ".join(_placeholder(session, n) for n in range(1, len(columns) + 1))
-    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - names from the schema
+    values = _values_clause(session.get_bind().dialect.paramstyle, len(columns), 1)
+    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}"  # noqa: S608 - names from the schema
     converted = _converted(rows, _converters(session, table, columns))
     connection = await session.connection()
     await connection.exec_driver_sql(statement, converted)
@@ -74,13 +90,10 @@ async def insert_new_returning(
     converted = _converted(rows, _converters(session, table, columns))
     connection = await session.connection()
     inserted: list[Row[Any]] = []
+    paramstyle = session.get_bind().dialect.paramstyle
     for start in range(0, len(converted), ROWS_PER_STATEMENT):
         chunk = converted[start : start + ROWS_PER_STATEMENT]
-        width = len(columns)
-        values = ", ".join(
-            "(" + ", ".join(_placeholder(session, r * width + c + 1) for c in range(width)) + ")"
-            for r in range(len(chunk))
-        )
+        values = _values_clause(paramstyle, len(columns), len(chunk))
         statement = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values} "  # noqa: S608 - names from the schema
             f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import cast
 
 from sqlalchemy import (
@@ -62,13 +63,10 @@ async def find_near_duplicates(
 
     One query for the whole batch: the stored articles sharing a band key with any record.
     """
-    wanted: dict[int, list[int]] = {}
-    for index, record in enumerate(records):
-        for key in record.band_keys:
-            wanted.setdefault(key, []).append(index)
-    if not wanted:
+    keys = list(set(chain.from_iterable(record.band_keys for record in records)))
+    if not keys:
         return {}
-    rows = await session.execute(
+    result = await session.execute(
         select(
             ArticleBand.band_key,
             Article.id,
@@ -78,8 +76,10 @@ async def find_near_duplicates(
             Article.minhash,
         )
         .join(Article, Article.id == ArticleBand.article_id)
-        .where(_band_key_in(session, list(wanted)))
+        .where(_band_key_in(session, keys))
     )
+    rows = result.all()
+    wanted = _records_by_key(records, {row.band_key for row in rows})
     found: dict[int, int] = {}
     checked: set[tuple[int, int]] = set()  # (record index, article id): a pair shares bands
     for row in sorted(rows, key=lambda row: row.id):
@@ -96,6 +96,17 @@ async def find_near_duplicates(
             ):
                 found[index] = row.id
     return found
+
+
+def _records_by_key(records: Sequence[ArticleRecord], keys: set[int]) -> dict[int, list[int]]:
+    """Band key → indexes of the records that have it, for these few keys only (a batch
+    has ten thousand keys; building the map for all of them cost more than the lookup)."""
+    by_key: dict[int, list[int]] = {}
+    for index, record in enumerate(records):
+        if not keys.isdisjoint(record.band_keys):
+            for key in keys.intersection(record.band_keys):
+                by_key.setdefault(key, []).append(index)
+    return by_key
 
 
 async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, ArticleRecord]]) -> None:
