@@ -19,7 +19,7 @@ from digest.article import ParsedArticle
 from digest.errors import InputError
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format
 from digest.jsonl import iter_json_lines
-from digest.pipeline import ArticleRecord, prepare_article
+from digest.pipeline import ArticleRecord, prepare_articles
 from storage.articles import insert_articles
 from storage.neardup import forget_old_bands
 
@@ -75,7 +75,7 @@ def _prepare(articles: list[ParsedArticle], options: _Options) -> list[ArticleRe
     if options.category:
         for article in articles:
             article.category = article.category or options.category
-    return [prepare_article(article, default_tz=options.zone) for article in articles]
+    return prepare_articles(articles, default_tz=options.zone)
 
 
 def _parse_bytes(
