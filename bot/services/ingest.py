@@ -110,17 +110,18 @@ def _json_lines_batches(
 ) -> Iterator[tuple[list[ArticleRecord], list[InputError]]]:
     """A JSON Lines file in batches, streamed: a file of any size is never all in memory."""
     with path.open("rb") as stream:
-        records: list[ArticleRecord] = []
+        parsed: list[ParsedArticle] = []
         errors: list[InputError] = []
         for item in iter_json_lines(stream, origin=origin, default_tz=options.zone):
             if isinstance(item, InputError):
                 errors.append(item)
             else:
-                records.extend(_prepare([item], options))
-            if len(records) >= BATCH_SIZE:
-                yield records, errors
-                records, errors = [], []
-        yield records, errors
+                parsed.append(item)
+            if len(parsed) >= BATCH_SIZE:
+                # Prepared a batch at once: each step runs over all of it (digest.pipeline).
+                yield _prepare(parsed, options), errors
+                parsed, errors = [], []
+        yield _prepare(parsed, options), errors
 
 
 class Ingestor:
@@ -158,12 +159,12 @@ class Ingestor:
             return
         batch, self._pending = self._pending, []
         outcome = await insert_articles(self.session, batch, now=self.runtime.now())
-        self._uncommitted += len(batch)
-        if self._uncommitted >= COMMIT_EVERY:
-            await self.commit()
         self.report.new += len(outcome.new_ids)
         self.report.duplicate += outcome.duplicates
         self.report.new_ids.extend(outcome.new_ids)
+        self._uncommitted += len(batch)
+        if self._uncommitted >= COMMIT_EVERY:
+            await self.commit()
 
 
 @asynccontextmanager
@@ -177,7 +178,7 @@ async def _ingestor(runtime: Runtime, *, dry_run: bool) -> AsyncIterator[Ingesto
                 await session.rollback()
             else:
                 await forget_old_bands(session, now=runtime.now())
-                await session.commit()
+                await ingestor.commit()
         except BaseException:
             await session.rollback()
             raise

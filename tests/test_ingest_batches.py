@@ -1,0 +1,54 @@
+"""A bulk ingest commits every ``COMMIT_EVERY`` articles, and a dry run never does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.services import ingest
+from bot.services.context import Runtime
+from bot.services.ingest import Ingestor, ingest_inputs
+from storage.articles import article_count
+from tests.factories import distinct_body
+
+
+def _json_lines(path: Path, numbers: range) -> str:
+    lines = [
+        json.dumps({"title": f"第{n}号", "content": distinct_body(n), "category": "国际"})
+        for n in numbers
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry"])
+async def test_articles_are_committed_every_few_and_visible_to_others(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool
+) -> None:
+    monkeypatch.setattr(ingest, "BATCH_SIZE", 2)
+    monkeypatch.setattr(ingest, "COMMIT_EVERY", 4)
+    seen_at_commits: list[tuple[int, int]] = []  # (ingested so far, stored for others)
+    original_commit = Ingestor.commit
+
+    async def commit_and_look(self: Ingestor) -> None:
+        await original_commit(self)
+        async with runtime.db.transaction() as session:  # another session: committed only
+            seen_at_commits.append((self.report.new, await article_count(session)))
+
+    monkeypatch.setattr(Ingestor, "commit", commit_and_look)
+    inputs = [
+        _json_lines(tmp_path / "first.jsonl", range(1, 6)),
+        _json_lines(tmp_path / "second.jsonl", range(6, 10)),
+    ]
+
+    report = await ingest_inputs(runtime, inputs, dry_run=dry_run)
+
+    # Batches of 2, 2 and 1 from the first file, the 1 waiting for the second file's first 2:
+    # commits after 4 and 9 articles, and the real run's last one (it forgets old band keys).
+    assert report.new == 9
+    if dry_run:
+        assert seen_at_commits == [(4, 0), (9, 0)]
+    else:
+        assert seen_at_commits == [(4, 4), (9, 9), (9, 9)]
