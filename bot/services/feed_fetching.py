@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.fetch import Fetcher, FetchResult
 from digest.feed import feed_metadata
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format
-from digest.pipeline import ArticleRecord, prepare_article
+from digest.pipeline import ArticleRecord, prepare_articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def _parse(
         # keywords far more often than sections.
         for article in articles:
             article.category = category
-    records = [prepare_article(article, default_tz=zone) for article in articles]
+    records = prepare_articles(articles, default_tz=zone)
     if sniff_format(result.body[:SNIFF_BYTES], result.content_type) != "feed":
         return FetchedFeed(result, records)
     info = feed_metadata(result.body, origin=origin)
