@@ -234,6 +234,9 @@ class ArticleBand(Base):
 
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # The article's publish day (days since 1970, UTC; None: undated): candidates published
+    # far apart are dropped before their articles are read (``storage.neardup``).
+    published_day: Mapped[int | None] = mapped_column(Integer)
 
 
 class WatchRow(Base):

@@ -8,6 +8,7 @@ ingested) within ``NEAR_DUPLICATE_WINDOW`` of each other.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from itertools import chain
@@ -61,42 +62,64 @@ async def find_near_duplicates(
 ) -> dict[int, int]:
     """For each record that is a near-duplicate of a stored article: record index → its id.
 
-    One query for the whole batch: the stored articles sharing a band key with any record.
+    Two queries for the whole batch: the band keys it shares with stored articles (with
+    their publish days), then the few of those articles published close enough to matter.
     """
     # Sorted, so the lookups walk the index in order.
     keys = sorted(set(chain.from_iterable(record.band_keys for record in records)))
     if not keys:
         return {}
-    result = await session.execute(
+    shared = (
+        await session.execute(
+            select(ArticleBand.band_key, ArticleBand.article_id, ArticleBand.published_day).where(
+                _band_key_in(session, keys)
+            )
+        )
+    ).all()
+    wanted = _records_by_key(records, {row.band_key for row in shared})
+    candidates: dict[int, set[int]] = {}  # article id → indexes of records it may copy
+    for row in shared:
+        for index in wanted[row.band_key]:
+            if _days_close(records[index], row.published_day):
+                candidates.setdefault(row.article_id, set()).add(index)
+    if not candidates:
+        return {}
+    stored = await session.execute(
         select(
-            ArticleBand.band_key,
             Article.id,
             Article.category,
             Article.published_at,
             Article.ingested_at,
             Article.minhash,
-        )
-        .join(Article, Article.id == ArticleBand.article_id)
-        .where(_band_key_in(session, keys))
+        ).where(Article.id.in_(list(candidates)))
     )
-    rows = result.all()
-    wanted = _records_by_key(records, {row.band_key for row in rows})
     found: dict[int, int] = {}
-    checked: set[tuple[int, int]] = set()  # (record index, article id): a pair shares bands
-    for row in sorted(rows, key=lambda row: row.id):
-        for index in wanted[row.band_key]:
-            if index in found or (index, row.id) in checked:
-                continue
-            checked.add((index, row.id))
+    for article in sorted(stored, key=lambda article: article.id):  # the first copy wins
+        for index in sorted(candidates[article.id]):
             record = records[index]
             if (
-                row.minhash is not None
-                and row.category == record.category
-                and _close_in_time(record, row.published_at, row.ingested_at, now)
-                and is_near_duplicate(record.signature, row.minhash)
+                index not in found
+                and article.minhash is not None
+                and article.category == record.category
+                and _close_in_time(record, article.published_at, article.ingested_at, now)
+                and is_near_duplicate(record.signature, article.minhash)
             ):
-                found[index] = row.id
+                found[index] = article.id
     return found
+
+
+def published_day(moment: datetime | None) -> int | None:
+    """Days since 1970 (UTC) of a publish time, as the band table keeps it."""
+    return None if moment is None else math.floor(moment.timestamp() / 86_400)
+
+
+def _days_close(record: ArticleRecord, stored_day: int | None) -> bool:
+    """Whether a stored article of this publish day may be within the window of the record
+    (exactly decided by ``_close_in_time``); undated ones go by ingest time, so they may."""
+    record_day = published_day(record.published_at)
+    if record_day is None or stored_day is None:
+        return True
+    return abs(record_day - stored_day) <= NEAR_DUPLICATE_WINDOW.days + 1
 
 
 def _records_by_key(records: Sequence[ArticleRecord], keys: set[int]) -> dict[int, list[int]]:
@@ -115,9 +138,11 @@ async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, Articl
     # In key order: the b-tree takes the batch page by page instead of at random, which
     # halves the insert's time once the table outgrows the cache.
     rows = sorted(
-        (key, article_id) for article_id, record in entries for key in set(record.band_keys)
+        (key, article_id, published_day(record.published_at))
+        for article_id, record in entries
+        for key in set(record.band_keys)
     )
-    await insert_many(session, BAND_TABLE, ("band_key", "article_id"), rows)
+    await insert_many(session, BAND_TABLE, ("band_key", "article_id", "published_day"), rows)
 
 
 async def forget_bands(session: AsyncSession, article_ids: Sequence[int]) -> None:

@@ -1,6 +1,6 @@
 """Migrations keep data (0006: band keys without a foreign key, 0007: partitioned search
-terms on PostgreSQL, 0010: SQLite's contentless index), and PostgreSQL's search partitions
-are made ahead of the ids."""
+terms on PostgreSQL, 0010: SQLite's contentless index, 0011: band keys' publish days), and
+PostgreSQL's search partitions are made ahead of the ids."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from storage import search
 from storage.articles import articles_by_ids, insert_articles
 from storage.db import Database
 from storage.migrate import _config
+from storage.neardup import published_day
 from storage.prune import delete_articles
 from storage.search import search_article_ids
 from tests.factories import article_record, distinct_body
@@ -132,6 +133,29 @@ async def test_search_index_survives_0010_both_ways(database: Database) -> None:
     async with database.transaction() as session:
         await delete_articles(session, [7])  # deleting needs the indexed text: it matches
         assert await search_article_ids(session, query_phrases("降准")) == []
+
+
+async def test_0011_gives_the_window_band_keys_their_publish_day(database: Database) -> None:
+    await _migrate(database, "0010")
+    async with database.engine.begin() as connection:
+        await connection.execute(text(ARTICLE))  # published 2026-11-24
+        await connection.execute(text(ARTICLE.replace("(7,", "(8,").replace("'h7'", "'h8'")))
+        await connection.execute(text("UPDATE articles SET published_at = sort_at WHERE id = 7"))
+        await connection.execute(text("INSERT INTO article_bands VALUES (-5, 7), (3, 8)"))
+
+    async def days() -> list[tuple[int, int | None]]:
+        async with database.engine.begin() as connection:
+            rows = await connection.execute(
+                text("SELECT article_id, published_day FROM article_bands ORDER BY article_id")
+            )
+            return [(row[0], row[1]) for row in rows]
+
+    await _migrate(database, "0011")
+    assert await days() == [(7, published_day(datetime(2026, 11, 24, tzinfo=UTC))), (8, None)]
+    await _migrate(database, "0010", down=True)
+    assert await _bands(database) == [(-5, 7), (3, 8)]
+    await _migrate(database, "head")
+    assert await days() == [(7, published_day(datetime(2026, 11, 24, tzinfo=UTC))), (8, None)]
 
 
 # article_terms is PostgreSQL's; SQLite's FTS5 table is not partitioned.

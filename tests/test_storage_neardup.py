@@ -11,7 +11,7 @@ from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from digest.search_terms import query_phrases
 from storage.articles import insert_articles, latest_articles
-from storage.neardup import forget_old_bands
+from storage.neardup import NEAR_DUPLICATE_WINDOW, forget_old_bands
 from storage.search import search_article_ids
 from tests.factories import article_record
 
@@ -65,6 +65,29 @@ async def test_a_copy_published_days_apart_is_another_story(runtime: Runtime) ->
     assert await _insert(runtime, [_record(first)]) == 1
     later = PUBLISHED + timedelta(days=10)
     assert await _insert(runtime, [_record(_second(first), published_at=later)]) == 1
+
+
+async def test_a_copy_published_nearly_the_window_apart_on_other_days_is_a_duplicate(
+    runtime: Runtime,
+) -> None:
+    # Three calendar days apart on the band table's day numbers, within the window by a minute.
+    first = PAIRS / "dup_03_reworded_a.txt"
+    stored_at = datetime(2026, 11, 20, 23, 59, tzinfo=UTC)
+    assert await _insert(runtime, [_record(first, published_at=stored_at)]) == 1
+    later = stored_at + NEAR_DUPLICATE_WINDOW - timedelta(minutes=1)
+    assert await _insert(runtime, [_record(_second(first), published_at=later)]) == 0
+
+
+@pytest.mark.parametrize("dated", ["stored", "copy", "neither"])
+async def test_undated_copies_go_by_ingest_time(runtime: Runtime, dated: str) -> None:
+    first = PAIRS / "dup_01_rescraped_views_a.txt"
+    long_ago = PUBLISHED - timedelta(days=400)
+    stored = _record(first, published_at=long_ago if dated == "stored" else None)
+    assert await _insert(runtime, [stored]) == 1
+    copy = _record(_second(first), published_at=PUBLISHED if dated == "copy" else None)
+    assert await _insert(runtime, [copy], NOW + timedelta(days=1)) == 0
+    # Ingested after the window, the same copy is news again.
+    assert await _insert(runtime, [copy], NOW + timedelta(days=5)) == 1
 
 
 async def test_the_more_complete_copy_with_a_url_wins(runtime: Runtime) -> None:
