@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -38,6 +38,13 @@ def safe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+CACHE_KIB = 64 * 1024
+# A bulk ingest's connection keeps more: at 200,000 articles, the near-duplicate lookups,
+# band keys and unique keys of a batch touch pages all over a few hundred MB of b-trees,
+# and a quarter of a gigabyte of them made the ingest about 15 % faster than 64 MB.
+BULK_CACHE_KIB = 256 * 1024
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the bot read while the CLI ingests; busy_timeout waits for a writer instead of
@@ -49,7 +56,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # 64 MB of page cache (the default is 2 MB): ingest writes into b-trees at random places
     # (the full-text index, band keys, unique keys), whose pages are otherwise read again
     # from the OS at every batch. Grown on use, so an idle bot does not hold it.
-    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
 
 
@@ -80,6 +87,17 @@ class Database:
         """A session in a transaction, committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def bulk_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for a bulk ingest: on SQLite, its connection keeps ``BULK_CACHE_KIB``
+        of pages until the session ends (the usual cache again when it ends normally)."""
+        async with self.sessions() as session:
+            if self.dialect == "sqlite":
+                await session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KIB}"))
+            yield session
+            if self.dialect == "sqlite":
+                await session.execute(text(f"PRAGMA cache_size=-{CACHE_KIB}"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.services import ingest
 from bot.services.context import Runtime
 from bot.services.ingest import Ingestor, ingest_inputs
 from storage.articles import article_count
+from storage.db import BULK_CACHE_KIB, CACHE_KIB
 from tests.factories import distinct_body
 
 
@@ -52,3 +54,13 @@ async def test_articles_are_committed_every_few_and_visible_to_others(
         assert seen_at_commits == [(4, 0), (9, 0)]
     else:
         assert seen_at_commits == [(4, 4), (9, 9), (9, 9)]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_bulk_session_has_a_larger_page_cache_while_it_lasts(runtime: Runtime) -> None:
+    async with runtime.db.bulk_session() as session:
+        during = await session.scalar(text("PRAGMA cache_size"))
+    async with runtime.db.sessions() as session:
+        after = await session.scalar(text("PRAGMA cache_size"))
+    assert during == -BULK_CACHE_KIB
+    assert after == -CACHE_KIB

@@ -169,7 +169,7 @@ class Ingestor:
 
 @asynccontextmanager
 async def _ingestor(runtime: Runtime, *, dry_run: bool) -> AsyncIterator[Ingestor]:
-    async with runtime.db.sessions() as session:
+    async with runtime.db.bulk_session() as session:
         ingestor = Ingestor(runtime, session, dry_run=dry_run)
         try:
             yield ingestor
