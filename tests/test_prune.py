@@ -204,6 +204,20 @@ async def test_automatic_pruning_is_off_by_default(runtime: Runtime, clock: Cloc
     assert await _remaining(runtime, old) == set()
 
 
+async def test_the_daily_job_forgets_band_keys_past_the_window_even_without_pruning(
+    runtime: Runtime, clock: Clock
+) -> None:
+    week_old = await _store(runtime, 2, published_at=None, ingested_at=clock() - timedelta(days=8))
+    recent = await _store(runtime, 1, published_at=None, ingested_at=clock())
+
+    assert await prune_if_configured(runtime) is None  # pruning is off
+
+    async with runtime.db.transaction() as session:
+        keyed = set(await session.scalars(select(ArticleBand.article_id).distinct()))
+    assert keyed == set(recent)
+    assert await _remaining(runtime, week_old + recent) == set(week_old + recent)
+
+
 @pytest.mark.parametrize(
     ("written", "days"), [("365d", 365), ("52w", 364), ("1y", 365), (" 2Y ", 730), ("30D", 30)]
 )

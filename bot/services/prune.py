@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from bot.services.context import Runtime
 from bot.services.digests import FIRST_DIGEST_WINDOW
+from storage.neardup import forget_old_bands
 from storage.prune import (
     PruneCursor,
     delete_articles,
@@ -104,7 +105,14 @@ async def prune_old_articles(
 
 
 async def prune_if_configured(runtime: Runtime) -> PruneReport | None:
-    """The daily job: prune by ``PRUNE_OLDER_THAN_DAYS``; nothing when it is 0 (off)."""
+    """The daily job: forget the band keys of articles past the near-duplicate window,
+    then prune by ``PRUNE_OLDER_THAN_DAYS`` (nothing more when it is 0, off).
+
+    Only the CLI's ingest forgot band keys before: a bot that polls feeds kept every
+    article's 21 keys, and its near-duplicate lookups slowed as they piled up.
+    """
+    async with runtime.db.transaction() as session:
+        await forget_old_bands(session, now=runtime.now())
     days = runtime.settings.prune_older_than_days
     if days <= 0:
         return None
