@@ -55,13 +55,21 @@ async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
     whole table until commit: in the ingest's transaction, searches would wait for the
     batch), before the ingest's transaction writes (``make_room``); if that fails (another
     process holds the table), the spare partition still takes the next ids, and the next
-    batch tries again.
+    batch tries again. A bulk ingest writes several batches in one transaction: once it has
+    written terms, a transaction of its own would wait for it, so the spare is left to the
+    next transaction, and a partition the batch cannot do without is made in this one.
     """
     count = await session.scalar(
         text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'article_terms'::regclass")
     )
     wanted = newest_id // TERMS_PARTITION_SIZE + 2
     if count is None or count >= wanted:
+        return
+    needed = newest_id >= count * TERMS_PARTITION_SIZE  # no partition takes this batch's ids
+    if await _holds_terms_lock(session):
+        if needed:
+            for number in range(count, wanted):
+                await session.execute(text(partition_statement(number)))
         return
     engine = cast(AsyncEngine, session.bind)  # sessions are made on the engine (storage.db)
     try:
@@ -70,9 +78,20 @@ async def _ensure_partitions(session: AsyncSession, newest_id: int) -> None:
             for number in range(count, wanted):
                 await connection.execute(text(partition_statement(number)))
     except DBAPIError as exc:
-        if newest_id >= count * TERMS_PARTITION_SIZE:
-            raise  # no partition takes this batch's ids
+        if needed:
+            raise
         logger.warning("search index: could not add a partition yet (%s)", exc.orig)
+
+
+async def _holds_terms_lock(session: AsyncSession) -> bool:
+    """Whether this session's transaction holds a lock on article_terms (it wrote to it)."""
+    held = await session.scalar(
+        text(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() "
+            "AND relation = 'article_terms'::regclass)"
+        )
+    )
+    return bool(held)
 
 
 def _dialect(session: AsyncSession) -> str:

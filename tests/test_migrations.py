@@ -221,6 +221,27 @@ async def test_ingest_adds_search_partitions_ahead_and_search_spans_them(
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_batches_of_one_transaction_cross_partitions_without_waiting_for_it(
+    database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A bulk ingest commits every few thousand articles: its later batches must not try to
+    # make partitions in a transaction of their own, which would wait for theirs.
+    monkeypatch.setattr(search, "TERMS_PARTITION_SIZE", 4)
+    await _migrate(database, "head")
+    async with database.transaction() as session:
+        for batch in range(4):
+            records = [
+                article_record(f"第{n}号", body=distinct_body(n) + "央行宣布降准。")
+                for n in range(batch * 5 + 1, batch * 5 + 6)
+            ]
+            await insert_articles(session, records, now=NOW)
+    async with database.transaction() as session:
+        found = await search_article_ids(session, query_phrases("降准"), window=100)
+    assert len(found) == 20
+    assert "could not add a partition" not in caplog.text
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_a_better_copy_in_the_batch_that_needs_a_partition_does_not_wait(
     database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
