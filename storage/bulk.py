@@ -40,16 +40,17 @@ def _converted(
 ) -> list[Sequence[Any]]:
     if not converters:
         return list(rows)
-    done: dict[Any, Any] = {}  # a batch's times repeat (ingested_at; sort_at = published_at)
+    done: dict[tuple[int, Any], Any] = {}  # a column's values repeat (ingested_at: the batch's)
     converted: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
         for position, convert in converters:
             value = values[position]
             if value is not None:
-                if value not in done:
-                    done[value] = convert(value)
-                values[position] = done[value]
+                key = (position, value)
+                if key not in done:
+                    done[key] = convert(value)
+                values[position] = done[key]
         converted.append(values)
     return converted
 
