@@ -1,5 +1,6 @@
 """The alert job at the service and storage level: the per-chat cap across pages, fair
-turns when more alerts are due than a run takes, one process at a time, no watches."""
+turns when more alerts are due than a run takes, one process at a time, no watches, and
+rows already written left as they were."""
 
 from __future__ import annotations
 
@@ -11,18 +12,20 @@ from sqlalchemy import func, select
 from bot.services import alerts
 from bot.services.alerts import AlertMatcher, alert_tick
 from bot.services.context import Runtime
+from digest.capped_matching import ArticleMatch
 from digest.pipeline import ArticleRecord
-from digest.watching import ArticleMatch
-from storage.articles import insert_articles
-from storage.db import Database
-from storage.models import OutboxMessage, PendingAlert, WatchRow
-from storage.watches import (
-    add_watches,
-    claim_cursor,
+from storage.alert_cursor import claim_cursor
+from storage.alert_queue import (
     queue_alerts,
+    record_alert_deliveries,
     take_due_alerts,
     waiting_alert_counts,
 )
+from storage.articles import insert_articles
+from storage.db import Database
+from storage.models import Delivery, OutboxMessage, PendingAlert, WatchRow
+from storage.subscriptions import record_many_deliveries
+from storage.watches import add_watches
 from tests.conftest import Clock
 from tests.factories import article_record, distinct_body, private_chat
 
@@ -198,3 +201,22 @@ async def test_one_process_at_a_time_runs_the_job(runtime: Runtime, clock: Clock
         await other.dispose()
     assert await alert_tick(runtime, matcher) == 1
     assert await _alerts_queued(runtime) == {1: 1}
+
+
+async def test_an_alert_already_waiting_or_delivered_stays_as_it_was(runtime: Runtime) -> None:
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    later = now + timedelta(hours=1)
+    async with runtime.db.transaction() as session:
+        await queue_alerts(session, [ArticleMatch(1, 5, ("降准",), 1)], due_at={1: now})
+        await record_many_deliveries(session, [(1, 5)], kind="digest", now=now)
+    async with runtime.db.transaction() as session:
+        again = [ArticleMatch(1, 5, ("央行",), 2), ArticleMatch(1, 6, ("央行",), 2)]
+        await queue_alerts(session, again, due_at={1: later})
+        await record_alert_deliveries(session, [(1, 5), (1, 6)], now=later)
+    async with runtime.db.transaction() as session:
+        waiting = await session.execute(
+            select(PendingAlert.article_id, PendingAlert.phrases, PendingAlert.due_at)
+        )
+        ledger = await session.execute(select(Delivery.article_id, Delivery.kind))
+        assert sorted(waiting.all()) == [(5, "降准", now), (6, "央行", later)]
+        assert sorted(ledger.all()) == [(5, "digest"), (6, "alert")]

@@ -1,24 +1,24 @@
-"""Keyword watches as pure logic: parsing, one-pass matching, highlighting."""
+"""Keyword watches as pure logic: parsing, matching a page of articles at once with the
+per-chat cap, highlighting."""
 
 from __future__ import annotations
 
 import random
-import re
 import unicodedata
 
 import pytest
 
+from digest.capped_matching import ArticleMatch, CappedMatching
+from digest.watch_text import fold_page
 from digest.watching import (
-    PLAIN_CHARACTERS,
-    ArticleMatch,
-    CappedMatching,
     Watch,
     WatchIndex,
     highlight_spans,
     normalise_phrase,
     parse_watch_request,
-    searchable,
 )
+from tests.test_phrase_finder import phrases_from, reference_phrases
+from tests.test_watch_text import real_texts
 
 
 def test_words_quoted_phrases_and_category_are_parsed() -> None:
@@ -109,7 +109,7 @@ def test_phrases_with_spaces_match_across_any_whitespace_of_the_text() -> None:
 def test_normalising_is_nfkc_casefolded_and_single_spaced(text: str) -> None:
     expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     assert normalise_phrase(text) == expected
-    assert searchable(text).encode("latin-1").decode() == expected  # the automaton's bytes
+    assert fold_page([text]).article(0) == expected  # what watches are matched in
 
 
 def test_normalising_random_text_is_the_full_normalisation() -> None:
@@ -126,17 +126,6 @@ def test_normalising_random_text_is_the_full_normalisation() -> None:
         text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randrange(1, 40)))
         expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
         assert normalise_phrase(text) == expected, text
-        assert searchable(text).encode("latin-1").decode() == expected, text
-
-
-def test_plain_characters_have_no_case_and_no_white_space_but_asciis() -> None:
-    plain = re.compile(f"[{PLAIN_CHARACTERS}]")
-    for code in range(0x10000):
-        char = chr(code)
-        if not plain.match(char):
-            continue
-        assert char.casefold() == (char.lower() if char.isascii() else char), hex(code)
-        assert not char.isspace() or char in " \t\n\x0b\x0c\r", hex(code)
 
 
 def _articles(*texts: str) -> list[tuple[int, str]]:
@@ -185,6 +174,13 @@ def test_one_match_per_chat_and_article_with_every_phrase_and_the_lowest_watch()
     assert matching.match_counts() == {3: 1, 5: 1, 7: 1}
 
 
+def test_with_a_cap_of_none_no_chat_is_alerted_and_every_match_is_counted() -> None:
+    index = WatchIndex(Watch(id=n, chat_id=n, phrase="降准", category=None) for n in (1, 2))
+    matching = CappedMatching(index, 0, {})  # how bench/watch.py times matching alone
+    assert matching.match_page([1, 2], ["央行降准", "降准了"], ["财经", "国际"]) == []
+    assert matching.match_counts() == {1: 2, 2: 2}
+
+
 def test_a_closed_chat_gets_no_more_matches() -> None:
     index = WatchIndex(
         [
@@ -198,3 +194,47 @@ def test_a_closed_chat_gets_no_more_matches() -> None:
     matching.close(20)
     assert matching.match(2, "降准", "财经") == []
     assert matching.match_counts() == {1: 2, 2: 2}
+
+
+def _plain_capped_alerts(
+    watches: list[Watch], articles: list[tuple[int, str, str]], limit: int
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """(chat, article) alerted and each watch's match count, one search per watch and
+    article: the rule ``CappedMatching`` keeps."""
+    alerted: list[tuple[int, int]] = []
+    taken: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for article_id, text, category in articles:
+        phrases = reference_phrases([w.phrase for w in watches], text)
+        matched = [w for w in watches if w.phrase in phrases and w.category in (None, category)]
+        for watch in matched:
+            counts[watch.id] = counts.get(watch.id, 0) + 1
+        for chat_id in sorted({w.chat_id for w in matched}):
+            if taken.get(chat_id, 0) < limit:
+                taken[chat_id] = taken.get(chat_id, 0) + 1
+                alerted.append((chat_id, article_id))
+    return sorted(alerted), counts
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 1000])
+def test_pages_of_articles_alert_by_the_plain_rule(page_size: int) -> None:
+    texts = real_texts()[:400]
+    rng = random.Random(page_size)
+    phrases = phrases_from(texts, rng, 60)
+    categories = ["财经", "国际", "科技"]
+    watches = [
+        Watch(id=n, chat_id=rng.randrange(30), phrase=rng.choice(phrases), category=category)
+        for n in range(150)
+        for category in [rng.choice([None, None, *categories])]
+    ]
+    articles = [(n, text, rng.choice(categories)) for n, text in enumerate(texts, start=1)]
+    matching = CappedMatching(WatchIndex(watches), 3, {})
+    found = []
+    for start in range(0, len(articles), page_size):
+        page = articles[start : start + page_size]
+        found += matching.match_page(
+            [a for a, _, _ in page], [t for _, t, _ in page], [c for *_, c in page]
+        )
+    expected_alerts, expected_counts = _plain_capped_alerts(watches, articles, 3)
+    assert sorted((m.chat_id, m.article_id) for m in found) == expected_alerts
+    assert matching.match_counts() == expected_counts

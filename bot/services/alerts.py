@@ -19,30 +19,31 @@ from bot.messages import say
 from bot.services.context import Runtime
 from bot.services.zones import zone_or_default
 from digest.article import StoredArticle
+from digest.capped_matching import ArticleMatch, CappedMatching
 from digest.categories import english_label
 from digest.render import pack_messages, render_article
 from digest.schedule import next_digest_at
-from digest.watching import ArticleMatch, CappedMatching, WatchIndex
-from storage.articles import articles_by_ids
-from storage.heartbeats import beat
-from storage.subscriptions import record_many_deliveries
-from storage.watches import (
+from digest.watching import WatchIndex
+from storage.alert_cursor import (
+    articles_to_match,
+    claim_cursor,
+    last_article_to_match,
+    move_cursor,
+)
+from storage.alert_queue import (
     AlertChat,
     DueAlert,
     alert_chats,
-    all_watches,
-    articles_to_match,
-    claim_cursor,
-    count_matches,
     delivered_since,
-    last_article_to_match,
-    move_cursor,
     queue_alert_messages,
     queue_alerts,
+    record_alert_deliveries,
     take_due_alerts,
     waiting_alert_counts,
-    watches_fingerprint,
 )
+from storage.articles import articles_by_ids
+from storage.heartbeats import beat
+from storage.watches import all_watches, count_matches, watches_fingerprint
 
 CURSOR = "alerts"
 # A writer gets this long between taking an article id and committing it before the cursor
@@ -58,7 +59,7 @@ ALERT_CHATS_PER_RUN = 200
 
 
 class AlertMatcher:
-    """The watch automaton, rebuilt only when the watches change."""
+    """The watch index, rebuilt only when the watches change."""
 
     def __init__(self) -> None:
         self._fingerprint: tuple[int, int, int] | None = None
@@ -110,11 +111,10 @@ async def _match_new_articles(
         articles = await articles_to_match(
             session, after_id=position, ingested_before=ingested_before, limit=PAGE
         )
-        for article_id, title, content, category in articles:
-            matches.extend(matching.match(article_id, f"{title}\n{content}", category))
-        if articles:
-            position = articles[-1][0]
-        last_page = len(articles) < PAGE
+        if articles.ids:
+            matches.extend(matching.match_page(articles.ids, articles.texts, articles.categories))
+            position = articles.ids[-1]
+        last_page = len(articles.ids) < PAGE
         if last_page or len(matches) >= QUEUE_BATCH:
             await _queue(session, runtime, matches, matching=matching, due_at=due_at, now=now)
             matches = []
@@ -196,7 +196,8 @@ async def _send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetim
         listed = by_chat[alert.chat_id]
         if (alert.chat_id, alert.article_id) not in sent and len(listed) < MAX_ALERTS_PER_MESSAGE:
             listed.append(alert)
-    wanted = [a.article_id for alerts in by_chat.values() for a in alerts]
+    # Each article once: popular words send the same ones to many chats.
+    wanted = sorted({a.article_id for alerts in by_chat.values() for a in alerts})
     articles = {a.id: a for a in await articles_by_ids(session, wanted)}
     chats = await alert_chats(session, by_chat)
     rendered: dict[tuple[int, str, str, tuple[str, ...]], str] = {}
@@ -211,7 +212,7 @@ async def _send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetim
         messages.append((chat_id, texts, buttons))
         delivered.extend((chat_id, a.article_id) for a in listed)
     await queue_alert_messages(session, messages, now=now)
-    await record_many_deliveries(session, delivered, kind="alert", now=now)
+    await record_alert_deliveries(session, delivered, now=now)
     return len(messages)
 
 

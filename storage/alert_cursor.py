@@ -1,0 +1,90 @@
+"""The alert job's cursor over the articles table, and the articles it reads past it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.claims import begin_claim
+from storage.models import Article, JobCursor
+
+
+async def claim_cursor(session: AsyncSession, name: str, *, start_before: datetime) -> int | None:
+    """The job's position, locked for this transaction; ``None`` when another process is
+    running the job right now. A new cursor starts at the last article ingested before
+    ``start_before`` (older articles are never matched)."""
+    use_row_lock = await begin_claim(session, table="job_cursors")
+    query = select(JobCursor).where(JobCursor.name == name)
+    if use_row_lock:
+        query = query.with_for_update(skip_locked=True)
+    cursor = await session.scalar(query)
+    if cursor is None:
+        start = await _last_article_id_before(session, start_before)
+        upsert = pg_insert if use_row_lock else sqlite_insert
+        await session.execute(
+            upsert(JobCursor).values(name=name, position=start).on_conflict_do_nothing()
+        )
+        # Ours now, or (another process created it first) locked by it or moved by it.
+        cursor = await session.scalar(query)
+    return cursor.position if cursor is not None else None
+
+
+async def move_cursor(session: AsyncSession, name: str, position: int) -> None:
+    await session.execute(
+        update(JobCursor).where(JobCursor.name == name).values(position=position)
+    )
+
+
+async def _last_article_id_before(session: AsyncSession, moment: datetime) -> int:
+    # Once per database (a new cursor): a scan of ix_articles_ingested is fine.
+    found = await session.scalar(select(func.max(Article.id)).where(Article.ingested_at < moment))
+    return int(found or 0)
+
+
+async def last_article_to_match(
+    session: AsyncSession, *, after_id: int, ingested_before: datetime
+) -> int:
+    """The id the cursor would reach by reading every article to match (when there is no
+    watch to match them against); ``after_id`` when there is none. A primary-key range."""
+    found = await session.scalar(
+        select(func.max(Article.id)).where(
+            Article.id > after_id, Article.ingested_at < ingested_before
+        )
+    )
+    return int(found or after_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlesToMatch:
+    """A page of articles for the alert job, as columns."""
+
+    ids: list[int]
+    texts: list[str]  # title and body, a line apart: what watches match
+    categories: list[str]
+
+
+async def articles_to_match(
+    session: AsyncSession, *, after_id: int, ingested_before: datetime, limit: int
+) -> ArticlesToMatch:
+    """Articles past the cursor, in id order: only the columns matching needs, the title
+    and body joined by the database.
+
+    Only those ingested before ``ingested_before``: a writer that took an id earlier but
+    commits later is given that long to commit before the cursor passes its id.
+    """
+    # The table's columns, not the model's: rows without the ORM's work per row.
+    articles = cast(Table, Article.__table__).c
+    page = await session.execute(
+        select(articles.id, articles.title + "\n" + articles.content, articles.category)
+        .where(articles.id > after_id, articles.ingested_at < ingested_before)
+        .order_by(articles.id)
+        .limit(limit)
+    )
+    rows = page.all()
+    return ArticlesToMatch([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
