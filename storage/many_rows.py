@@ -4,7 +4,7 @@ whose work per row cost SQLite twice its own for a run's 20,000 waiting alerts."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Subquery, Table, bindparam, func, select
@@ -47,27 +47,17 @@ def _as_stored(
     session: AsyncSession, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[tuple[Any, ...]]:
     """SQLite: the rows as the driver takes them, each value through its column's bind
-    processor (as Core would: times become SQLite's text), a repeated value once."""
+    processor (as Core would: times become SQLite's text), each distinct value once (a
+    run's times repeat: one a chat, or now)."""
     dialect = session.get_bind().dialect
-    processors: list[tuple[int, Callable[[Any], Any]]] = []
+    by_column = list(zip(*rows, strict=True))
     for at, name in enumerate(columns):
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            processors.append((at, processor))
-    if not processors:
-        return [tuple(row) for row in rows]
-    done: dict[Any, Any] = {}  # a run's times repeat: one a chat, or now
-    stored = []
-    for row in rows:
-        values = list(row)
-        for at, convert in processors:
-            value = values[at]
-            if value is not None:
-                if value not in done:
-                    done[value] = convert(value)
-                values[at] = done[value]
-        stored.append(tuple(values))
-    return stored
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            stored = {value: convert(value) for value in set(by_column[at]) - {None}}
+            stored[None] = None
+            by_column[at] = tuple(stored[value] for value in by_column[at])
+    return list(zip(*by_column, strict=True))
 
 
 async def insert_rows(
