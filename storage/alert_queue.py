@@ -71,10 +71,11 @@ async def queue_alerts(
 ) -> None:
     """Put these alerts in the waiting table (one statement), each due at its chat's
     ``due_at``; an alert already waiting stays as it was."""
-    rows = [
+    # In key order: the primary key's b-tree is then written page after page, not all over.
+    rows = sorted(
         (m.chat_id, m.article_id, "\n".join(m.phrases), m.watch_id, due_at[m.chat_id])
         for m in matches
-    ]
+    )
     table = cast(Table, PendingAlert.__table__)
     await insert_rows(session, table, _PENDING_COLUMNS, rows, keep=True)
 
