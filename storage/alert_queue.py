@@ -13,7 +13,7 @@ from sqlalchemy import Table, and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.capped_matching import ArticleMatch
-from storage.many_rows import IDS_PER_STATEMENT, chunks, insert_rows
+from storage.bulk import IDS_PER_STATEMENT, chunks, insert_rows
 from storage.models import Chat, Delivery, OutboxMessage, PendingAlert
 from storage.outbox import PENDING
 

@@ -1,58 +1,58 @@
-"""Bulk inserts for ingest, without SQLAlchemy's work per row.
+"""Statements over many rows at once, without SQLAlchemy's work per row.
 
 Core's executemany compiles each row's parameters (``construct_params``) and runs every
 value through its type, a few microseconds a row: a bulk ingest writes 23 rows an article
-(the article, its search terms, 21 band keys), and that bookkeeping cost more than the
-database's own work (bench/README.md). Here a statement is rendered once per batch, the
-columns' bind processors are applied once per value (the same conversions Core makes, so
-stored values are identical), and the rows go to the driver as tuples.
+(the article, its search terms, 21 band keys), and an alert run up to 20,000 waiting
+alerts; that bookkeeping cost more than the database's own work (bench/README.md). Here a
+statement is rendered once per batch, the columns' bind processors are applied once per
+distinct value (the same conversions Core makes, so stored values are identical), and the
+rows go to the driver as tuples, or on PostgreSQL as one array a column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Row, Table
+from sqlalchemy import Row, Subquery, Table, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # Rows per multi-row INSERT: SQLite binds at most 32,766 values a statement, PostgreSQL
 # 32,767; articles have 12 columns.
 ROWS_PER_STATEMENT = 1_000
+# Ids per ``IN (...)``: far below both limits.
+IDS_PER_STATEMENT = 5_000
+_T = TypeVar("_T")
 
 
-def _converters(
-    session: AsyncSession, table: Table, columns: Sequence[str]
-) -> list[tuple[int, Callable[[Any], Any]]]:
-    """(position, conversion) of the columns whose values the driver does not take as is."""
+def chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def is_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _as_stored(
+    session: AsyncSession, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """The rows as the driver takes them: each value through its column's bind processor,
+    converted a column at a time, each distinct value once (a batch's times repeat)."""
     # The dialect's own implementation of each type: SQLite's DATETIME writes the text
     # format every query compares with, which the generic DateTime would not.
     dialect = session.get_bind().dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
-    ]
-    return [(position, convert) for position, convert in enumerate(processors) if convert]
-
-
-def _converted(
-    rows: Sequence[Sequence[Any]], converters: Sequence[tuple[int, Callable[[Any], Any]]]
-) -> list[Sequence[Any]]:
-    if not converters:
-        return list(rows)
-    done: dict[tuple[int, Any], Any] = {}  # a column's values repeat (ingested_at: the batch's)
-    converted: list[Sequence[Any]] = []
-    for row in rows:
-        values = list(row)
-        for position, convert in converters:
-            value = values[position]
-            if value is not None:
-                key = (position, value)
-                if key not in done:
-                    done[key] = convert(value)
-                values[position] = done[key]
-        converted.append(values)
-    return converted
+    by_column = list(zip(*rows, strict=True))
+    for at, name in enumerate(columns):
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            stored = {value: convert(value) for value in set(by_column[at]) - {None}}
+            stored[None] = None
+            by_column[at] = tuple(stored[value] for value in by_column[at])
+    return list(zip(*by_column, strict=True))
 
 
 @lru_cache(maxsize=64)
@@ -66,17 +66,21 @@ def _values_clause(paramstyle: str, width: int, count: int) -> str:
     )
 
 
+def _insert_sql(session: AsyncSession, table: Table, columns: Sequence[str], count: int) -> str:
+    values = _values_clause(session.get_bind().dialect.paramstyle, len(columns), count)
+    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}"  # noqa: S608 - names from the schema
+
+
 async def insert_many(
     session: AsyncSession, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """``INSERT INTO table (columns) VALUES (...)`` for every row, one executemany."""
     if not rows:
         return
-    values = _values_clause(session.get_bind().dialect.paramstyle, len(columns), 1)
-    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}"  # noqa: S608 - names from the schema
-    converted = _converted(rows, _converters(session, table, columns))
     connection = await session.connection()
-    await connection.exec_driver_sql(statement, converted)
+    await connection.exec_driver_sql(
+        _insert_sql(session, table, columns, 1), _as_stored(session, table, columns, rows)
+    )
 
 
 async def insert_new_returning(
@@ -88,17 +92,57 @@ async def insert_new_returning(
 ) -> list[Row[Any]]:
     """Insert the rows that conflict with no unique constraint (``ON CONFLICT DO NOTHING``);
     the ``returning`` columns of those inserted, in multi-row statements."""
-    converted = _converted(rows, _converters(session, table, columns))
+    if not rows:
+        return []
+    stored = _as_stored(session, table, columns, rows)
     connection = await session.connection()
     inserted: list[Row[Any]] = []
-    paramstyle = session.get_bind().dialect.paramstyle
-    for start in range(0, len(converted), ROWS_PER_STATEMENT):
-        chunk = converted[start : start + ROWS_PER_STATEMENT]
-        values = _values_clause(paramstyle, len(columns), len(chunk))
+    for chunk in chunks(stored, ROWS_PER_STATEMENT):
         statement = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values} "  # noqa: S608 - names from the schema
+            f"{_insert_sql(session, table, columns, len(chunk))} "
             f"ON CONFLICT DO NOTHING RETURNING {', '.join(returning)}"
         )
         flat = tuple(value for row in chunk for value in row)
         inserted.extend((await connection.exec_driver_sql(statement, flat)).all())
     return inserted
+
+
+def as_arrays(table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Subquery:
+    """PostgreSQL: ``rows`` as one ``SELECT unnest(...), unnest(...)``, a column an array.
+
+    asyncpg then sends a few arrays instead of a statement per row (executemany) or a
+    statement per 1,000 rows with five parameters each (SQLAlchemy's insertmanyvalues),
+    which would be prepared anew for every count of rows.
+    """
+    return select(
+        *(
+            func.unnest(
+                bindparam(f"column_{name}", [row[at] for row in rows], ARRAY(table.c[name].type))
+            ).label(name)
+            for at, name in enumerate(columns)
+        )
+    ).subquery()
+
+
+async def insert_rows(
+    session: AsyncSession,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    keep: bool,
+) -> None:
+    """Insert ``rows`` (values in the order of ``columns``) in one statement; with ``keep``,
+    a row whose key exists already is left as it was."""
+    if not rows:
+        return
+    if is_postgresql(session):
+        arrays = select(as_arrays(table, columns, rows))
+        from_arrays = pg_insert(table).from_select(list(columns), arrays)
+        await session.execute(from_arrays.on_conflict_do_nothing() if keep else from_arrays)
+        return
+    statement = _insert_sql(session, table, columns, 1)
+    if keep:
+        statement += " ON CONFLICT DO NOTHING"
+    connection = await session.connection()
+    await connection.exec_driver_sql(statement, _as_stored(session, table, columns, rows))

@@ -10,7 +10,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.watching import Watch
-from storage.many_rows import as_arrays, is_postgresql
+from storage.bulk import as_arrays, is_postgresql
 from storage.models import WatchRow
 
 
