@@ -69,6 +69,6 @@ async def test_conflicting_rows_are_skipped_across_statements(
             session, ARTICLE_TABLE, ARTICLE_COLUMNS, rows, ("content_hash", "category")
         )
 
-    assert sorted(row.content_hash for row in inserted) == ["hash1", "hash2", "hash4", "hash5"]
+    assert [row.content_hash for row in inserted] == ["hash1", "hash2", "hash4", "hash5"]
     assert {row.category for row in inserted} == {"国际"}
     assert len(await _stored(runtime)) == 5

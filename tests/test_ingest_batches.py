@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 from pathlib import Path
 
@@ -64,3 +66,28 @@ async def test_a_bulk_session_has_a_larger_page_cache_while_it_lasts(runtime: Ru
         after = await session.scalar(text("PRAGMA cache_size"))
     assert during == -BULK_CACHE_KIB
     assert after == -CACHE_KIB
+
+
+async def test_the_collector_runs_less_often_while_ingests_run_and_as_before_after(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = gc.get_threshold()
+    seen: list[int] = []  # the first threshold at each batch written
+    original_flush = Ingestor.flush
+
+    async def flush_and_look(self: Ingestor) -> None:
+        seen.append(gc.get_threshold()[0])
+        await original_flush(self)
+
+    monkeypatch.setattr(Ingestor, "flush", flush_and_look)
+    inputs = [_json_lines(tmp_path / "some.jsonl", range(1, 4))]
+
+    # Two at once: the setting holds until the last one ends, whichever ends first.
+    first, second = await asyncio.gather(
+        ingest_inputs(runtime, inputs), ingest_inputs(runtime, inputs, dry_run=True)
+    )
+
+    assert first.new + first.duplicate == second.new + second.duplicate == 3
+    assert len(seen) == 2
+    assert set(seen) == {max(before[0], ingest.INGEST_GC_THRESHOLD)}
+    assert gc.get_threshold() == before

@@ -4,9 +4,10 @@ failed input. Parsing runs in a worker thread, so the event loop is never blocke
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,6 +32,12 @@ BATCH_SIZE = 500
 # many, and ingesting the same input again brings exactly those back.
 COMMIT_EVERY = 5_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# The garbage collector's first threshold during an ingest (Python's is 700 allocations).
+# A batch allocates hundreds of thousands of objects that all live until it is written (band
+# keys, rows, terms), and each collection walks them again: collecting seventy times less
+# often made a bulk ingest a quarter faster. Reference counting still frees them as usual.
+INGEST_GC_THRESHOLD = 50_000
+_ingests_running: list[tuple[int, int, int]] = []  # the thresholds each one found
 
 
 @dataclass(slots=True)
@@ -167,6 +174,22 @@ class Ingestor:
             await self.commit()
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cyclic garbage less often while ingests run (nested or concurrent: the
+    first one's thresholds come back when the last one ends)."""
+    _ingests_running.append(gc.get_threshold())
+    first, *older = _ingests_running[0]
+    gc.set_threshold(max(first, INGEST_GC_THRESHOLD), *older)
+    try:
+        yield
+    finally:
+        original = _ingests_running[0]
+        _ingests_running.pop()
+        if not _ingests_running:
+            gc.set_threshold(*original)
+
+
 @asynccontextmanager
 async def _ingestor(runtime: Runtime, *, dry_run: bool) -> AsyncIterator[Ingestor]:
     async with runtime.db.bulk_session() as session:
@@ -224,6 +247,17 @@ async def ingest_inputs(
 ) -> IngestReport:
     """Ingest every input; a failed one (or a bad line) is reported, the others go in."""
     options = _Options(zone=runtime.settings.zone, category=category)
+    with _fewer_collections():
+        return await _ingest_all(runtime, inputs, options, dry_run, on_input_done)
+
+
+async def _ingest_all(
+    runtime: Runtime,
+    inputs: list[str],
+    options: _Options,
+    dry_run: bool,
+    on_input_done: Callable[[str], None] | None,
+) -> IngestReport:
     async with (
         _ingestor(runtime, dry_run=dry_run) as ingestor,
         Fetcher(allow_private=runtime.settings.allow_private_feed_urls) as fetcher,
