@@ -39,19 +39,24 @@ def is_postgresql(session: AsyncSession) -> bool:
 
 def _as_stored(
     session: AsyncSession, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[tuple[Any, ...]]:
+) -> list[Sequence[Any]]:
     """The rows as the driver takes them: each value through its column's bind processor,
     converted a column at a time, each distinct value once (a batch's times repeat)."""
     # The dialect's own implementation of each type: SQLite's DATETIME writes the text
     # format every query compares with, which the generic DateTime would not.
     dialect = session.get_bind().dialect
+    converters = [
+        (at, convert)
+        for at, name in enumerate(columns)
+        if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    if not converters:
+        return rows if isinstance(rows, list) else list(rows)
     by_column = list(zip(*rows, strict=True))
-    for at, name in enumerate(columns):
-        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if convert is not None:
-            stored = {value: convert(value) for value in set(by_column[at]) - {None}}
-            stored[None] = None
-            by_column[at] = tuple(stored[value] for value in by_column[at])
+    for at, convert in converters:
+        stored = {value: convert(value) for value in set(by_column[at]) - {None}}
+        stored[None] = None
+        by_column[at] = tuple(stored[value] for value in by_column[at])
     return list(zip(*by_column, strict=True))
 
 
