@@ -5,6 +5,9 @@ characters or more keeps its letters and digits with numpy, through a table of t
 Multilingual Plane built at import (3 ms), instead of a regex substitution per gap between
 words: about 11 µs for a 600-character Chinese article instead of 25, on one core. Shorter
 text, and text with characters beyond the BMP, takes the regex, which defines the output.
+
+``text_keys`` does the same for all the texts of a batch at once, reading their code points
+as ``digest.folding.fold_all`` left them and case-folding them through a table too.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 import numpy.typing as npt
 
-from digest.folding import fold
+from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, fold
 
 # Query parameters that track the reader, not select the page.
 _TRACKING_PARAMS = frozenset(
@@ -60,6 +63,18 @@ def _bmp_letters_and_digits() -> npt.NDArray[np.bool_]:
 
 
 _BMP_LETTERS_AND_DIGITS = _bmp_letters_and_digits()
+
+
+def _bmp_key_chars() -> npt.NDArray[np.uint32]:
+    """What each BMP code point adds to a text key: its case folding when that is a letter or
+    digit, 0 (nothing) when not, ``NOT_ONE_BMP_CHAR`` when the table cannot tell."""
+    casefolded = bmp_char_mapping(str.casefold)
+    one_char = casefolded != NOT_ONE_BMP_CHAR
+    kept = one_char & _BMP_LETTERS_AND_DIGITS.take(np.where(one_char, casefolded, 0))
+    return np.where(kept | ~one_char, casefolded, 0).astype(np.uint32)
+
+
+_BMP_KEY_CHARS = _bmp_key_chars()
 # Shorter text (a title) is reduced faster by the regex than with numpy's fixed cost.
 _NUMPY_FROM_CHARS = 100
 
@@ -102,6 +117,30 @@ def text_key(folded: str) -> str:
     if len(casefolded) < _NUMPY_FROM_CHARS:
         return _NOT_WORD.sub("", casefolded)
     return _letters_and_digits(casefolded)
+
+
+def text_keys(folded: FoldedTexts) -> list[str]:
+    """``text_key`` of each text of ``folded``, in a few numpy calls for them all.
+
+    About 4 µs for an article's title and body instead of 10 (one core): the text is
+    neither case-folded nor encoded again, and numpy is called once for them all.
+    Texts with a character the tables cannot speak for (beyond the BMP, or case-folding to
+    more than one, as ``ß``) are done one by one.
+    """
+    codes = folded.codes
+    if codes.size and codes.max() > 0xFFFF:
+        return list(map(text_key, folded.texts))
+    key_chars = _BMP_KEY_CHARS.take(codes)
+    if key_chars.size and key_chars.max() == NOT_ONE_BMP_CHAR:
+        return list(map(text_key, folded.texts))
+    kept = key_chars != 0
+    letters = key_chars[kept].tobytes().decode("utf-32-le")
+    # How many code points are kept before each position, for where each text's key starts.
+    kept_before = np.zeros(codes.size + 1, dtype=np.int32)
+    np.cumsum(kept, dtype=np.int32, out=kept_before[1:])
+    starts = kept_before.take(folded.starts).tolist()
+    ends = kept_before.take(folded.ends).tolist()
+    return [letters[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _letters_and_digits(text: str) -> str:

@@ -12,12 +12,20 @@ well under a microsecond) and is normalised only when it is not.
 
 ``tests/test_folding.py`` checks on random and real text that the words are exactly the
 words of the full normalisation.
+
+``fold_all`` folds the texts of a batch as one numpy array of code points, which the index
+text and the dedup keys then read without decoding and encoding each text again.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 _WORD = re.compile(r"\w")
 
@@ -49,12 +57,95 @@ def _separator_class() -> str:
 _SEPARATORS = re.compile(f"[{_separator_class()}]")
 
 
+def _bmp_separators() -> npt.NDArray[np.bool_]:
+    """Which code points of the Basic Multilingual Plane ``_SEPARATORS`` matches (all it
+    matches: its class is built from the BMP alone)."""
+    # The BMP includes the surrogates, which only "surrogatepass" lets through the codec.
+    every_char = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    matches = np.zeros(0x10000, dtype=np.bool_)
+    for run in _SEPARATORS.finditer(every_char):
+        matches[run.start() : run.end()] = True
+    return matches
+
+
+_BMP_SEPARATORS = _bmp_separators()
+# Between texts folded together: a line break is NFKC-normal, composes with nothing and is
+# no separator, so each text folds and normalises as it would alone.
+TEXT_GAP = "\n"
+
+
 def fold(text: str) -> str:
     """``text`` with the same words as its NFKC normalisation; punctuation may differ."""
     spaced = _SEPARATORS.sub(" ", text)
     if unicodedata.is_normalized("NFKC", spaced):
         return spaced
     return unicodedata.normalize("NFKC", spaced)
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedTexts:
+    """Texts folded by ``fold``, and the same as code points: ``codes`` holds them in order
+    with ``TEXT_GAP`` between them, text ``i`` from ``starts[i]`` for ``len(texts[i])``."""
+
+    texts: list[str]
+    codes: npt.NDArray[np.uint32]
+    starts: npt.NDArray[np.int64]
+
+    @property
+    def ends(self) -> npt.NDArray[np.int64]:
+        return self.starts + np.fromiter(map(len, self.texts), np.int64, len(self.texts))
+
+
+def fold_all(texts: Sequence[str]) -> FoldedTexts:
+    """``fold`` of each text, with a few numpy calls for them all instead of a regex
+    substitution each (about 4 µs for an article's title and body instead of 9)."""
+    codes = _code_points(TEXT_GAP.join(texts)).copy()
+    # Beyond the BMP nothing is a separator; clipped, such a code point reads U+FFFF's entry.
+    codes[_BMP_SEPARATORS.take(codes, mode="clip")] = ord(" ")
+    spaced = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    starts = _starts(list(map(len, texts)))
+    folded = [spaced[start : start + len(text)] for start, text in zip(starts, texts, strict=True)]
+    if unicodedata.is_normalized("NFKC", spaced):  # each text is then normalised too
+        return FoldedTexts(folded, codes, np.array(starts, dtype=np.int64))
+    folded = [unicodedata.normalize("NFKC", text) for text in folded]
+    starts = _starts(list(map(len, folded)))
+    codes = _code_points(TEXT_GAP.join(folded))
+    return FoldedTexts(folded, codes, np.array(starts, dtype=np.int64))
+
+
+# What ``bmp_char_mapping`` gives a code point whose mapping is not one code point of the
+# BMP: beyond Unicode, so that one ``max()`` finds it among mapped code points.
+NOT_ONE_BMP_CHAR = 0x110000
+
+
+def bmp_char_mapping(mapping: Callable[[str], str]) -> npt.NDArray[np.uint32]:
+    """``mapping`` (``str.lower``, ``str.casefold``) of each code point of the BMP alone, or
+    ``NOT_ONE_BMP_CHAR`` where that is not one code point of the BMP (``ß`` → ``ss``)."""
+    # Mapped in one call, each code point followed by a marker no mapping produces: the gaps
+    # between markers are the mappings (2 ms at import; a per-character loop took 9).
+    marker = 0x10FFFF
+    marked = np.full((0x10000, 2), marker, dtype=np.uint32)
+    marked[:, 0] = np.arange(0x10000)
+    # The BMP includes the surrogates, which only "surrogatepass" lets through the codec.
+    mapped = _code_points(mapping(marked.tobytes().decode("utf-32-le", "surrogatepass")))
+    ends = np.flatnonzero(mapped == marker)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    first = mapped.take(starts)
+    one_bmp_char = (ends - starts == 1) & (first < 0x10000)
+    return np.where(one_bmp_char, first, np.uint32(NOT_ONE_BMP_CHAR))
+
+
+def _code_points(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _starts(lengths: list[int]) -> list[int]:
+    """Where each text starts when texts of these lengths are joined by ``TEXT_GAP``."""
+    starts, position = [], 0
+    for length in lengths:
+        starts.append(position)
+        position += length + len(TEXT_GAP)
+    return starts
 
 
 # Full-width punctuation of Chinese text and its NFKC forms (one character each, but "…").

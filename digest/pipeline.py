@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -10,13 +10,17 @@ from zoneinfo import ZoneInfo
 
 from digest.article import ParsedArticle
 from digest.categories import normalise_category
-from digest.dedup import canonical_url, hash_of_keys, text_key
-from digest.folding import fold
+from digest.dedup import canonical_url, hash_of_keys, text_keys
+from digest.folding import fold_all
 from digest.neardup import band_keys_of, minhashes_of_keys, signature_text_key
-from digest.search_terms import index_folded
+from digest.search_terms import article_index_texts
 from digest.summary import summarise_lead
 
 MAX_TITLE_CHARS = 300
+# Articles whose keys are computed together: numpy's arrays for about 32,768 characters
+# (a few hundred KB) stay in the cache and in malloc's heap. A whole batch of 500 articles
+# at once (megabytes) took half as long again.
+_GROUP_CHARS = 32768
 
 
 @dataclass(slots=True)
@@ -107,14 +111,18 @@ class _Keys(NamedTuple):
 
 def _keys_of(titles: list[str], contents: list[str], categories: list[str]) -> list[_Keys]:
     """Each article's keys, from its title, content and category."""
-    # Folded once, for every key below (folding is most of their cost).
-    folded_titles, folded_contents = list(map(fold, titles)), list(map(fold, contents))
-    title_keys = list(map(text_key, folded_titles))
-    content_keys = list(map(text_key, folded_contents))
-    search_texts = [
-        index_folded(f"{title}\n{content}")
-        for title, content in zip(folded_titles, folded_contents, strict=True)
-    ]
+    title_keys: list[str] = []
+    content_keys: list[str] = []
+    search_texts: list[str] = []
+    for group in _groups_of_about(_GROUP_CHARS, contents):
+        # Folded once, for every key below (folding is most of their cost).
+        folded = fold_all(
+            [text for pair in zip(titles[group], contents[group], strict=True) for text in pair]
+        )
+        keys = text_keys(folded)
+        title_keys += keys[0::2]
+        content_keys += keys[1::2]
+        search_texts += article_index_texts(folded)
     signatures = minhashes_of_keys(list(map(signature_text_key, title_keys, content_keys)))
     return list(
         map(
@@ -125,3 +133,16 @@ def _keys_of(titles: list[str], contents: list[str], categories: list[str]) -> l
             band_keys_of(signatures, categories),
         )
     )
+
+
+def _groups_of_about(chars: int, texts: list[str]) -> Iterator[slice]:
+    """Consecutive slices of ``texts``, each of at least one text and about ``chars``
+    characters, that cover them all."""
+    start, total = 0, 0
+    for end, text in enumerate(texts, start=1):
+        total += len(text)
+        if total >= chars:
+            yield slice(start, end)
+            start, total = end, 0
+    if start < len(texts):
+        yield slice(start, len(texts))

@@ -12,6 +12,9 @@ table of its kind and its neighbours' (about 25 µs; both on one core). The tabl
 the BMP; ``İ`` and ``Σ``, whose lower case is longer or depends on the neighbours), take the
 word-by-word path, which defines the output: ``tests/test_search_terms.py`` checks on random
 and real text that both give the same.
+
+``article_index_texts`` indexes the articles of a batch at once, from the code points
+``digest.folding.fold_all`` left, lower-cased through a table too.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-from digest.folding import fold
+from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, fold
 
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -72,6 +75,12 @@ _EMITTED = np.array(
 )
 
 
+# ``str.lower`` of each BMP code point, where that is one code point of the BMP and does not
+# depend on the neighbours (``Σ``).
+_BMP_LOWERED = bmp_char_mapping(str.lower)
+_BMP_LOWERED[ord("Σ")] = NOT_ONE_BMP_CHAR
+
+
 def _tokens(folded: str) -> list[str]:
     tokens: list[str] = []
     for cjk, word in _RUNS.findall(folded):
@@ -94,20 +103,73 @@ def _bmp_index_text(folded: str) -> str | None:
         return None
     # A separator on each side gives every character two neighbours.
     codes = np.frombuffer(f" {lowered} ".encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    try:
-        kinds = _BMP_KINDS.take(codes)
-    except IndexError:  # an emoji, an ideograph of CJK extension B...
+    if codes.max() > 0xFFFF:  # an emoji, an ideograph of CJK extension B...
         return None
+    candidates, emitted = _index_rows(codes)
+    # Every token ends with a space; the last one is not wanted.
+    return candidates[emitted][:-1].tobytes().decode("utf-32-le")
+
+
+def _index_rows(
+    padded: npt.NDArray[np.uint32],
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """For each code point of ``padded`` (lower-cased, in the BMP) but the first and last,
+    what it may add to the index text (itself, the next one, a space) and what it adds."""
+    kinds = _BMP_KINDS.take(padded)
     # The kinds of each character and its neighbours, as the index into ``_EMITTED``.
     pairs = kinds[:-1] * _KIND_COUNT + kinds[1:]
     contexts = pairs[:-1] * _KIND_COUNT + kinds[2:]
     emitted = _EMITTED.take(contexts, axis=0)
     candidates = np.empty(emitted.shape, dtype=np.uint32)
-    candidates[:, 0] = codes[1:-1]
-    candidates[:, 1] = codes[2:]
+    candidates[:, 0] = padded[1:-1]
+    candidates[:, 1] = padded[2:]
     candidates[:, 2] = ord(" ")
-    # Every token ends with a space; the last one is not wanted.
-    return candidates[emitted][:-1].tobytes().decode("utf-32-le")
+    return candidates, emitted
+
+
+def article_index_texts(folded: FoldedTexts) -> list[str]:
+    """``index_folded(f"{title}\\n{content}")`` of each article, from ``folded`` holding each
+    article's folded title and content in turn, in a few numpy calls for them all.
+
+    About 10 µs for an article instead of 21 (one core): the text is neither lower-cased
+    nor encoded again, and numpy is called once for them all. In ``folded.codes`` an
+    article's title, ``TEXT_GAP`` and content are the text it indexes, and the gaps around it
+    separate it from its neighbours as the spaces ``_bmp_index_text`` adds do. Articles
+    longer than ``MAX_INDEXED_CHARS`` are indexed one by one, and so are all articles when
+    the tables cannot speak for one of their characters (beyond the BMP, ``İ``, ``Σ``).
+    """
+    codes = folded.codes
+    titles, contents = folded.texts[0::2], folded.texts[1::2]
+    if codes.size and codes.max() > 0xFFFF:
+        return list(map(_article_index_text_of_folded, titles, contents))
+    padded = np.full(codes.size + 2, ord(" "), dtype=np.uint32)
+    _BMP_LOWERED.take(codes, out=padded[1:-1])
+    if padded.max() == NOT_ONE_BMP_CHAR:
+        return list(map(_article_index_text_of_folded, titles, contents))
+    candidates, emitted = _index_rows(padded)
+    text = candidates[emitted].tobytes().decode("utf-32-le")
+    # How many code points are emitted before each row: where each article's text starts.
+    emitted_before = np.zeros(emitted.size + 1, dtype=np.int32)
+    np.cumsum(emitted.reshape(-1), dtype=np.int32, out=emitted_before[1:])
+    starts, ends = folded.starts[0::2], folded.ends[1::2]
+    row = emitted.shape[1]
+    return [
+        text[start : max(start, end - 1)]  # without the space after the last token
+        if size <= MAX_INDEXED_CHARS
+        else _article_index_text_of_folded(title, content)
+        for start, end, size, title, content in zip(
+            emitted_before.take(starts * row).tolist(),
+            emitted_before.take(ends * row).tolist(),
+            (ends - starts).tolist(),
+            titles,
+            contents,
+            strict=True,
+        )
+    ]
+
+
+def _article_index_text_of_folded(title: str, content: str) -> str:
+    return index_folded(f"{title}\n{content}")
 
 
 def index_text(text: str) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from digest.article import ParsedArticle
 from digest.dedup import content_hash, normalised_text
-from digest.folding import fold
+from digest.folding import NOT_ONE_BMP_CHAR, TEXT_GAP, bmp_char_mapping, fold, fold_all
 from digest.neardup import minhash_signature, near_duplicate_text
 from digest.pipeline import prepare_article
 from digest.search_terms import index_text
@@ -71,3 +71,27 @@ def test_prepared_records_match_the_public_key_functions() -> None:
     assert record.content_hash == content_hash(record.title, content)
     assert record.signature == minhash_signature(near_duplicate_text(record.title, content))
     assert record.search_text == index_text(f"{record.title}\n{content}")
+
+
+def test_folding_texts_together_is_folding_each_alone() -> None:
+    texts = _texts()
+    for start in range(0, len(texts), 50):
+        group = texts[start : start + 50]
+        folded = fold_all(group)
+        assert folded.texts == [fold(text) for text in group]
+        assert folded.codes.tobytes().decode("utf-32-le", "surrogatepass") == TEXT_GAP.join(
+            folded.texts
+        )
+        assert (folded.ends - folded.starts).tolist() == [len(text) for text in folded.texts]
+    assert fold_all([]).texts == []
+
+
+def test_bmp_char_mapping_is_the_mapping_of_each_character_alone() -> None:
+    for mapping in (str.lower, str.casefold):
+        mapped = bmp_char_mapping(mapping).tolist()
+        for code in range(0x10000):
+            expected = mapping(chr(code))
+            if len(expected) == 1 and ord(expected) < 0x10000:
+                assert mapped[code] == ord(expected)
+            else:
+                assert mapped[code] == NOT_ONE_BMP_CHAR

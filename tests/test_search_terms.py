@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import ArticleGenerator
-from digest.dedup import _letters_and_digits, text_key
-from digest.folding import fold
-from digest.search_terms import MAX_INDEXED_CHARS, _bmp_index_text, index_folded, query_phrases
+from digest.dedup import _letters_and_digits, text_key, text_keys
+from digest.folding import TEXT_GAP, fold, fold_all
+from digest.search_terms import (
+    MAX_INDEXED_CHARS,
+    _bmp_index_text,
+    article_index_texts,
+    index_folded,
+    query_phrases,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -204,3 +210,41 @@ def test_text_key_knows_every_character_of_the_bmp() -> None:
 def test_text_key_is_the_same_as_the_regex_on_real_articles() -> None:
     texts = real_texts()
     assert [text_key(text) for text in texts] == [reference_text_key(text) for text in texts]
+
+
+def groups_of_pairs(texts: tuple[str, ...], size: int = 3) -> list[list[str]]:
+    """Texts as groups of (title, content) pairs, folded; small, so that most groups are all
+    within the BMP (the tables' path) and some are not (the fallback)."""
+    folded = [fold(text) for text in texts]
+    return [folded[start : start + 2 * size] for start in range(0, len(folded) - 1, 2 * size)]
+
+
+def test_text_keys_together_are_each_text_key() -> None:
+    texts = random_texts(4) + tuple(text.replace("ß", "") for text in random_texts(5))
+    groups = groups_of_pairs(texts + real_texts())
+    assert [text_keys(fold_all(group)) for group in groups] == [
+        [reference_text_key(text) for text in group] for group in groups
+    ]
+    assert text_keys(fold_all([])) == []
+
+
+def test_the_gap_between_folded_texts_separates_words_as_a_space_does() -> None:
+    text = f"降准{TEXT_GAP}央行 rates{TEXT_GAP}up " * 10  # long enough for numpy
+    assert index_folded(text) == index_folded(text.replace(TEXT_GAP, " "))
+    assert _bmp_index_text(text) == reference_index_folded(text)
+
+
+def test_article_index_texts_are_each_article_indexed_alone() -> None:
+    texts = random_texts(6) + tuple(
+        text.replace("Σ", "").replace("İ", "") for text in random_texts(7)
+    )
+    long = "降准央行 market " * 1500  # over the cap only with its title
+    groups = groups_of_pairs(texts + real_texts())
+    groups += [["标题", long, "", "", "ab", "降"], ["x", "Σ"], ["", ""]]
+    assert [article_index_texts(fold_all(group)) for group in groups] == [
+        [
+            reference_index_folded(f"{title}\n{content}")
+            for title, content in zip(group[0::2], group[1::2], strict=True)
+        ]
+        for group in groups
+    ]
