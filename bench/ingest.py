@@ -37,7 +37,8 @@ import bot.services.ingest as ingest_service
 import storage.articles as article_storage
 from bench.databases import KINDS, PERSISTENT, bench_runtime, database_bytes, table_bytes
 from bench.synthetic import write_parts
-from bot.services.ingest import IngestReport, _json_lines_batches, _Options, ingest_inputs
+from bot.services.ingest import IngestReport, ingest_inputs
+from bot.services.preparing import PrepareOptions, json_lines_batches
 
 
 @dataclass(slots=True)
@@ -74,12 +75,12 @@ def pin_to_one_core() -> str:
 def profile_prepare(parts: list[Path], limit: int = 5_000) -> None:
     """Where parsing and preparing spend their time (they run in a worker thread during the
     real run, out of cProfile's sight): the first ``limit`` articles, profiled on their own."""
-    options = _Options(zone=ZoneInfo("Asia/Shanghai"), category=None)
+    options = PrepareOptions(zone=ZoneInfo("Asia/Shanghai"), category=None)
     profile = cProfile.Profile()
     count = 0
     profile.enable()
     for part in parts:
-        for records, _errors in _json_lines_batches(part, "profile", options):
+        for records, _errors in json_lines_batches(part, "profile", options):
             count += len(records)
         if count >= limit:
             break
