@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from itertools import chain, pairwise
 
-from digest.text import CLOSERS, is_cjk_text, normalise_space, split_sentences
+from digest.text import CLOSERS, is_cjk_text, iter_sentences, normalise_space
 
 CJK_BUDGET = 120  # characters
 CJK_LIMIT = 140  # a single first sentence up to this length is kept whole
@@ -72,17 +72,25 @@ def _news_paragraphs(paragraphs: list[str], title: str | None) -> Iterator[str]:
         text = normalise_space(raw)
         if not text or text in repeats or _BOILERPLATE.fullmatch(text):
             continue
-        # Datelines stack ("本报讯 记者 王五 报道："), so strip up to three of them.
-        for _ in range(3):
-            dateline = _DATELINE.match(text)
-            if dateline is None:
-                break
-            text = text[dateline.end() :]
-        if not text or _BOILERPLATE.fullmatch(text):
+        news = _without_datelines(text)
+        # What was boilerplate before was checked above.
+        if not news or (news is not text and _BOILERPLATE.fullmatch(news)):
             continue
+        text = news
         if any(text.startswith(f"{repeat} - ") for repeat in repeats):
             continue  # an image caption "TITLE - SITE" that a parser let through
         yield text
+
+
+def _without_datelines(text: str) -> str:
+    """``text`` after the datelines in front of it; ``text`` itself when it has none."""
+    # Datelines stack ("本报讯 记者 王五 报道："), so strip up to three of them.
+    for _ in range(3):
+        dateline = _DATELINE.match(text)
+        if dateline is None:
+            break
+        text = text[dateline.end() :]
+    return text
 
 
 def _is_word_char(char: str) -> bool:
@@ -148,7 +156,7 @@ def summarise_lead(paragraphs: list[str], *, title: str | None = None) -> str:
     chosen: list[str] = []
     used = 0
     for paragraph in chain((first,), news):
-        for sentence in split_sentences(paragraph):
+        for sentence in iter_sentences(paragraph):
             size = len(sentence) if cjk else sentence.count(" ") + 1
             if not chosen:
                 if size > limit:

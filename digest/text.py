@@ -7,6 +7,7 @@ regexes are compiled once and the script test works on byte lengths.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # CJK ideographs, CJK punctuation, kana and full-width forms: characters between which a
 # space is an artefact of line wrapping, never a word separator.
@@ -101,15 +102,19 @@ def split_sentences(text: str) -> list[str]:
     acronym ("U.S."), so decimals ("3.5") and names ("Mr. Li") stay whole. A tail without a
     final mark is a sentence too. Sentences come back stripped; empty ones are dropped.
     """
-    sentences: list[str] = []
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """``split_sentences`` one sentence at a time, for a reader that may stop early (a
+    summary reads two or three of the five sentences of a lead paragraph)."""
     start = 0
     for match in _SENTENCE_END.finditer(text):
         if match.group()[0] in "。！？" or _ends_sentence(text, match):
             sentence = text[start : match.end()].strip()
             if sentence:
-                sentences.append(sentence)
+                yield sentence
             start = match.end()
     tail = text[start:].strip()
     if tail:
-        sentences.append(tail)
-    return sentences
+        yield tail
