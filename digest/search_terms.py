@@ -131,7 +131,7 @@ def article_index_texts(folded: FoldedTexts) -> list[str]:
     """``index_folded(f"{title}\\n{content}")`` of each article, from ``folded`` holding each
     article's folded title and content in turn, in a few numpy calls for them all.
 
-    About 10 µs for an article instead of 21 (one core): the text is neither lower-cased
+    About 8 µs for an article instead of 20 (one core): the text is neither lower-cased
     nor encoded again, and numpy is called once for them all. In ``folded.codes`` an
     article's title, ``TEXT_GAP`` and content are the text it indexes, and the gaps around it
     separate it from its neighbours as the spaces ``_bmp_index_text`` adds do. Articles
@@ -147,10 +147,10 @@ def article_index_texts(folded: FoldedTexts) -> list[str]:
     if padded.max() == NOT_ONE_BMP_CHAR:
         return list(map(_article_index_text_of_folded, titles, contents))
     candidates, emitted = _index_rows(padded)
-    text = candidates[emitted].tobytes().decode("utf-32-le")
-    # How many code points are emitted before each row: where each article's text starts.
-    emitted_before = np.zeros(emitted.size + 1, dtype=np.int32)
-    np.cumsum(emitted.reshape(-1), dtype=np.int32, out=emitted_before[1:])
+    # Where the emitted code points are among the candidates, flattened (row * 3 + column):
+    # also what tells where each article's text starts (a cumulative sum cost more).
+    emitted_at = np.flatnonzero(emitted)
+    text = candidates.reshape(-1).take(emitted_at).tobytes().decode("utf-32-le")
     starts, ends = folded.starts[0::2], folded.ends[1::2]
     row = emitted.shape[1]
     return [
@@ -158,8 +158,8 @@ def article_index_texts(folded: FoldedTexts) -> list[str]:
         if size <= MAX_INDEXED_CHARS
         else _article_index_text_of_folded(title, content)
         for start, end, size, title, content in zip(
-            emitted_before.take(starts * row).tolist(),
-            emitted_before.take(ends * row).tolist(),
+            np.searchsorted(emitted_at, starts * row).tolist(),
+            np.searchsorted(emitted_at, ends * row).tolist(),
             (ends - starts).tolist(),
             titles,
             contents,
