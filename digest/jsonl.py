@@ -9,6 +9,7 @@ per line, and ``datetime.fromisoformat`` (C) before the slower fallback parser.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,8 @@ from digest.errors import InputError
 
 _OPTIONAL_TEXT = ("content", "url", "category", "source", "summary", "published_at")
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
+_DECODER = json.JSONDecoder()  # what ``json.loads`` uses
+_JSON_WHITESPACE = " \t\n\r"
 
 
 def iter_json_lines(
@@ -37,11 +40,11 @@ def iter_json_lines(
     for number, line in enumerate(lines, start=first_line):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]  # noqa: PLW2901 - the BOM is not content
-        if not line.strip():
+        if not line or line.isspace():  # ``not line.strip()`` without copying the line
             continue
         where = f"{origin}:{number}"
         try:
-            item = json.loads(line.rstrip(b"\r\n").decode("utf-8"))
+            item = _json_of_line(line)
         except UnicodeDecodeError:
             yield InputError(f"{where}: is not UTF-8 text")
             continue
@@ -55,6 +58,23 @@ def iter_json_lines(
             yield _article(item, where=where, default_tz=default_tz)
         except InputError as exc:
             yield exc
+
+
+def _json_of_line(line: bytes) -> object:
+    """``json.loads`` of the line without its line break: the same value, or the same error.
+
+    About 1 µs a line less than ``json.loads`` (a tenth of the parsing): the line is
+    decoded as it is, its break being JSON whitespace, and ``raw_decode`` skips no
+    whitespace with a regex. What is not one JSON value and whitespace is given to
+    ``json.loads``, which defines the error (its column counts from the line without its
+    break).
+    """
+    with contextlib.suppress(ValueError):  # UnicodeDecodeError, JSONDecodeError
+        text = line.decode("utf-8")
+        item, end = _DECODER.raw_decode(text)
+        if not text[end:].strip(_JSON_WHITESPACE):
+            return item
+    return json.loads(line.rstrip(b"\r\n").decode("utf-8"))
 
 
 def _article(item: object, *, where: str, default_tz: ZoneInfo) -> ParsedArticle:

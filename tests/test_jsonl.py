@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from digest.article import ParsedArticle
 from digest.errors import InputError
-from digest.jsonl import iter_json_lines
+from digest.jsonl import _json_of_line, iter_json_lines
 
 MIXED = Path(__file__).parent / "data" / "jsonl" / "mixed.jsonl"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -105,3 +107,36 @@ def test_wrong_types_and_blank_lines() -> None:
         "fine",
         "t.jsonl:6: is JSON nested too deeply",
     ]
+
+
+def _outcome(parse: Callable[[bytes], object], line: bytes) -> object:
+    try:
+        return parse(line)
+    except (ValueError, RecursionError) as exc:
+        return type(exc), str(exc)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"title": "\xe6\xa0\x87\xe9\xa2\x98", "n": [1, 2.5, null]}\n',
+        b'{"title": "x"}\r\n',
+        b'{"title": "x"}  \t \n',
+        b'  {"title": "x"}\n',
+        b'{"title": "x"}',
+        b'{"title": "x"} {"title": "y"}\n',
+        b'{"title": "x"} x\n',
+        b'{"title": "x"}\xe3\x80\x80\n',  # U+3000 is whitespace to Python, not to JSON
+        b'{"title": "x"}\x0b\n',
+        b"\xef\xbb\xbf{}\n",
+        b'{"title": "\xff"}\n',
+        b'{"title": "x\n',
+        b'{"title": "x",\n',
+        b"[]\n",
+        b"\n",
+        b"[" * 100_000 + b"]" * 100_000 + b"\n",
+    ],
+)
+def test_a_line_is_read_as_json_loads_reads_it_without_its_break(line: bytes) -> None:
+    expected = _outcome(lambda raw: json.loads(raw.rstrip(b"\r\n").decode("utf-8")), line)
+    assert _outcome(_json_of_line, line) == expected
