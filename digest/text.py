@@ -19,7 +19,11 @@ _BLANK_LINES = re.compile(r"\n[ \t\u3000\xa0]*\n\s*")
 # ("他说：“好。”" ends after ”). One leading character class keeps the scan fast: an
 # alternation here made sentence splitting five times slower.
 CLOSERS = "”’\"'」』）)】》]"
-_SENTENCE_END = re.compile(f"[。！？!?.][。！？!?.{re.escape(CLOSERS)}]*")
+_MARKS = f"。！？!?.{re.escape(CLOSERS)}"
+# A "." followed by something else than a space or a mark ("3.5", "U.S.", "example.com")
+# is never a sentence end (``_ends_sentence``): the lookahead skips it without a call to
+# Python (3.1 to 2.7 µs for a lead paragraph of Chinese news, which has decimals).
+_SENTENCE_END = re.compile(f"[。！？!?.](?!(?<=\\.)[^\\s{_MARKS}])[{_MARKS}]*")
 # Words whose trailing "." does not end a sentence ("Mr. Li", "U.S. officials", "No. 5").
 # fmt: off
 _ABBREVIATIONS = frozenset(
