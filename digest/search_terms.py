@@ -139,37 +139,36 @@ def article_index_texts(folded: FoldedTexts) -> list[str]:
     the tables cannot speak for one of their characters (beyond the BMP, ``İ``, ``Σ``).
     """
     codes = folded.codes
-    titles, contents = folded.texts[0::2], folded.texts[1::2]
+    # An article's title, the gap and its content: ``TEXT_GAP`` is the "\n" between them.
+    starts, ends = folded.starts[0::2].tolist(), folded.ends[1::2].tolist()
     if codes.size and codes.max() > 0xFFFF:
-        return list(map(_article_index_text_of_folded, titles, contents))
+        return _indexed_one_by_one(folded.joined, starts, ends)
     padded = np.full(codes.size + 2, ord(" "), dtype=np.uint32)
     _BMP_LOWERED.take(codes, out=padded[1:-1])
     if padded.max() == NOT_ONE_BMP_CHAR:
-        return list(map(_article_index_text_of_folded, titles, contents))
+        return _indexed_one_by_one(folded.joined, starts, ends)
     candidates, emitted = _index_rows(padded)
     # Where the emitted code points are among the candidates, flattened (row * 3 + column):
     # also what tells where each article's text starts (a cumulative sum cost more).
     emitted_at = np.flatnonzero(emitted)
     text = candidates.reshape(-1).take(emitted_at).tobytes().decode("utf-32-le")
-    starts, ends = folded.starts[0::2], folded.ends[1::2]
     row = emitted.shape[1]
     return [
-        text[start : max(start, end - 1)]  # without the space after the last token
-        if size <= MAX_INDEXED_CHARS
-        else _article_index_text_of_folded(title, content)
-        for start, end, size, title, content in zip(
-            np.searchsorted(emitted_at, starts * row).tolist(),
-            np.searchsorted(emitted_at, ends * row).tolist(),
-            (ends - starts).tolist(),
-            titles,
-            contents,
+        text[text_start : max(text_start, text_end - 1)]  # no space after the last token
+        if end - start <= MAX_INDEXED_CHARS
+        else index_folded(folded.joined[start:end])
+        for start, end, text_start, text_end in zip(
+            starts,
+            ends,
+            np.searchsorted(emitted_at, np.array(starts) * row).tolist(),
+            np.searchsorted(emitted_at, np.array(ends) * row).tolist(),
             strict=True,
         )
     ]
 
 
-def _article_index_text_of_folded(title: str, content: str) -> str:
-    return index_folded(f"{title}\n{content}")
+def _indexed_one_by_one(joined: str, starts: list[int], ends: list[int]) -> list[str]:
+    return [index_folded(joined[start:end]) for start, end in zip(starts, ends, strict=True)]
 
 
 def index_text(text: str) -> str:

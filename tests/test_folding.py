@@ -79,6 +79,7 @@ def test_folding_texts_together_is_folding_each_alone() -> None:
         group = texts[start : start + 50]
         folded = fold_all(group)
         assert folded.texts == [fold(text) for text in group]
+        assert folded.joined == TEXT_GAP.join(folded.texts)
         assert folded.codes.tobytes().decode("utf-32-le", "surrogatepass") == TEXT_GAP.join(
             folded.texts
         )
