@@ -27,17 +27,16 @@ _JSON_WHITESPACE = " \t\n\r"
 
 
 def iter_json_lines(
-    lines: Iterable[bytes], *, origin: str, default_tz: ZoneInfo, first_line: int = 1
+    lines: Iterable[bytes], *, origin: str, default_tz: ZoneInfo
 ) -> Iterator[ParsedArticle | InputError]:
     """An article, or an ``InputError`` (``origin:LINE: problem``), for each non-blank line.
 
-    ``lines`` are the file's from line ``first_line`` on (a part of a file read elsewhere).
-    Lines are UTF-8; the file's first may start with a byte-order mark. ``published_at`` is ISO
+    Lines are UTF-8; the first may start with a byte-order mark. ``published_at`` is ISO
     8601 (other forms ``digest.dates`` reads are accepted); without an offset it is in
     ``default_tz``. ``content`` is split into paragraphs at blank lines (at line breaks
     when it has no blank line).
     """
-    for number, line in enumerate(lines, start=first_line):
+    for number, line in enumerate(lines, start=1):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]  # noqa: PLW2901 - the BOM is not content
         if not line or line.isspace():  # ``not line.strip()`` without copying the line

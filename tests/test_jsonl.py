@@ -40,21 +40,6 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_are_read() -> No
     assert [a.origin for a in articles] == ["mixed.jsonl:1", "mixed.jsonl:3", "mixed.jsonl:10"]
 
 
-def test_a_part_of_a_file_keeps_the_file_s_line_numbers() -> None:
-    lines = MIXED.read_bytes().splitlines(keepends=True)
-
-    part = iter_json_lines(lines[6:], origin="mixed.jsonl", default_tz=SHANGHAI, first_line=7)
-
-    where = [item.origin if isinstance(item, ParsedArticle) else str(item) for item in part]
-    assert [place.split(": ")[0] for place in where] == [
-        "mixed.jsonl:7",
-        "mixed.jsonl:8",
-        "mixed.jsonl:10",
-        "mixed.jsonl:11",
-        "mixed.jsonl:12",
-    ]
-
-
 def test_good_lines_follow_the_schema() -> None:
     first, second, third = (item for item in _read_mixed() if isinstance(item, ParsedArticle))
     assert first.title == "中欧班列今年开行突破8000列"  # the BOM on line 1 is not part of it

@@ -19,11 +19,10 @@ from bot.services.context import Runtime
 from bot.services.preparing import (
     INGEST_GC_THRESHOLD,
     PrepareOptions,
-    Preparer,
     head,
     parse_bytes,
+    prepared_batches,
     read_file,
-    usable_cores,
 )
 from digest.errors import InputError
 from digest.formats import sniff_format
@@ -143,12 +142,10 @@ async def _ingestor(runtime: Runtime, *, dry_run: bool) -> AsyncIterator[Ingesto
             raise
 
 
-async def _ingest_file(
-    ingestor: Ingestor, preparer: Preparer, name: str, path: Path, options: PrepareOptions
-) -> None:
-    start, size = await asyncio.to_thread(head, path)
+async def _ingest_file(ingestor: Ingestor, name: str, path: Path, options: PrepareOptions) -> None:
+    start = await asyncio.to_thread(head, path)
     if start and sniff_format(start, None) == "jsonl":
-        async with aclosing(preparer.json_lines(path, name, options, size=size)) as batches:
+        async with aclosing(prepared_batches(path, name, options)) as batches:
             async for records, errors in batches:
                 for error in errors:
                     ingestor.fail(name, str(error))
@@ -192,12 +189,11 @@ async def _ingest_all(
     async with (
         _ingestor(runtime, dry_run=dry_run) as ingestor,
         Fetcher(allow_private=runtime.settings.allow_private_feed_urls) as fetcher,
-        Preparer(use_process=usable_cores() > 1) as preparer,
     ):
         for name, path in expand_inputs(inputs):
             try:
                 if path is not None:
-                    await _ingest_file(ingestor, preparer, name, path, options)
+                    await _ingest_file(ingestor, name, path, options)
                 elif is_url(name):
                     await _ingest_url(ingestor, fetcher, name, options)
                 else:
