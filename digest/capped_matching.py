@@ -36,7 +36,7 @@ class ArticleMatch(NamedTuple):
     chat_id: int
     article_id: int
     phrases: tuple[str, ...]  # sorted
-    watch_id: int  # the chat's lowest matching watch id
+    watch_id: int  # the watch of ``phrases[0]``: the alert's unwatch button names it
 
 
 class _PhraseHits:
@@ -159,9 +159,8 @@ class CappedMatching:
                 )
             else:
                 matched = tuple(sorted({w.phrase for w in watches}))
-                found.append(
-                    ArticleMatch(chat_id, article_id, matched, min(w.id for w in watches))
-                )
+                named = min(watches, key=lambda w: (w.phrase, w.id))  # the button names it
+                found.append(ArticleMatch(chat_id, article_id, matched, named.id))
             self.taken[chat_id] += 1
             if self.taken[chat_id] >= self._limit:
                 self.close(chat_id)

@@ -254,6 +254,9 @@ class WatchRow(Base):
     __table_args__ = (
         # /watches and /unwatch, and the one-phrase-once rule per chat.
         Index("ix_watches_chat_phrase", "chat_id", "phrase", "category", unique=True),
+        # An id is never given twice (migration 0012): the alert job's index and the unwatch
+        # buttons of alerts already sent go by it.
+        {"sqlite_autoincrement": True},
     )
 
 

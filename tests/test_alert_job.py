@@ -25,7 +25,7 @@ from storage.articles import insert_articles
 from storage.db import Database
 from storage.models import Delivery, OutboxMessage, PendingAlert, WatchRow
 from storage.subscriptions import record_many_deliveries
-from storage.watches import add_watches
+from storage.watches import add_watches, remove_watches
 from tests.conftest import Clock
 from tests.factories import article_record, distinct_body, private_chat
 
@@ -220,3 +220,26 @@ async def test_an_alert_already_waiting_or_delivered_stays_as_it_was(runtime: Ru
         ledger = await session.execute(select(Delivery.article_id, Delivery.kind))
         assert sorted(waiting.all()) == [(5, "降准", now), (6, "央行", later)]
         assert sorted(ledger.all()) == [(5, "digest"), (6, "alert")]
+
+
+async def test_a_watch_added_after_the_newest_was_removed_alerts_and_the_removed_does_not(
+    runtime: Runtime, clock: Clock
+) -> None:
+    matcher = AlertMatcher()
+    await _chat(runtime, 1, "降准", "加息")
+    await _tick(runtime, clock, matcher)  # the index is built with both
+    async with runtime.db.transaction() as session:
+        await remove_watches(session, chat_id=1, phrase="加息")
+        [added] = await add_watches(
+            session, chat_id=1, phrases=["央行"], category=None, now=runtime.now()
+        )
+    on_central_bank, _on_rate_rise = await _ingest(runtime, [_news(1, "央行"), _news(2, "加息")])
+
+    await _tick(runtime, clock, matcher)
+
+    async with runtime.db.transaction() as session:
+        alerted = list(await session.scalars(select(Delivery.article_id)))
+        phrases = list(await session.scalars(select(WatchRow.phrase).order_by(WatchRow.id)))
+    assert added.id == 3  # never the removed watch's id 2, on SQLite too (migration 0012)
+    assert phrases == ["降准", "央行"]
+    assert alerted == [on_central_bank]  # not the article on the removed 加息

@@ -80,6 +80,24 @@ def test_highlight_spans_are_case_insensitive_and_cover_the_text() -> None:
     assert [part for part, hit in spans if hit] == ["Rate", "RATE"]
 
 
+def test_highlighting_keeps_the_word_boundaries_of_matching() -> None:
+    spans = highlight_spans("Corporate rate cut, rates up, 利率rate上调", ["rate"])
+    assert [part for part, hit in spans if hit] == ["rate", "rate"]
+    assert "".join(part for part, _ in spans) == "Corporate rate cut, rates up, 利率rate上调"
+
+
+def test_the_watch_an_alert_names_is_the_one_its_button_removes() -> None:
+    # The lowest watch id is 降准's, but the alert names its first phrase, 央行.
+    index = WatchIndex(
+        [
+            Watch(id=1, chat_id=10, phrase="降准", category=None),
+            Watch(id=2, chat_id=10, phrase="央行", category=None),
+        ]
+    )
+    [match] = CappedMatching(index, 10, {}).match(1, normalise_phrase("央行降准"), "财经")
+    assert match == ArticleMatch(chat_id=10, article_id=1, phrases=("央行", "降准"), watch_id=2)
+
+
 def test_an_english_word_is_found_after_an_occurrence_inside_a_longer_word() -> None:
     index = _index("rate")
     assert index.phrases_in("corporate rate") == {"rate"}
@@ -158,7 +176,7 @@ def test_alerts_still_waiting_count_toward_the_limit() -> None:
     ]
 
 
-def test_one_match_per_chat_and_article_with_every_phrase_and_the_lowest_watch() -> None:
+def test_one_match_per_chat_and_article_with_every_phrase_and_the_first_phrase_s_watch() -> None:
     index = WatchIndex(
         [
             Watch(id=5, chat_id=10, phrase="降准", category=None),
