@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -51,12 +52,14 @@ async def last_article_to_match(
     session: AsyncSession, *, after_id: int, ingested_before: datetime
 ) -> int:
     """The id the cursor would reach by reading every article to match (when there is no
-    watch to match them against); ``after_id`` when there is none. A primary-key range."""
-    found = await session.scalar(
-        select(func.max(Article.id)).where(
-            Article.id > after_id, Article.ingested_at < ingested_before
-        )
+    watch to match them against); ``after_id`` when there is none. Primary-key ranges."""
+    newer = Article.id > after_id
+    too_new = await session.scalar(
+        select(func.min(Article.id)).where(newer, Article.ingested_at >= ingested_before)
     )
+    if too_new is not None:
+        newer &= Article.id < too_new
+    found = await session.scalar(select(func.max(Article.id)).where(newer))
     return int(found or after_id)
 
 
@@ -72,19 +75,27 @@ class ArticlesToMatch:
 async def articles_to_match(
     session: AsyncSession, *, after_id: int, ingested_before: datetime, limit: int
 ) -> ArticlesToMatch:
-    """Articles past the cursor, in id order: only the columns matching needs, the title
-    and body joined by the database.
+    """Articles past the cursor, in id order, up to the first one ingested at
+    ``ingested_before`` or later: only the columns matching needs, the title and body
+    joined by the database.
 
-    Only those ingested before ``ingested_before``: a writer that took an id earlier but
-    commits later is given that long to commit before the cursor passes its id.
+    A writer that took an id earlier but commits later is given that long to commit before
+    the cursor passes its id. The page stops at the first article too new, not just leaves
+    it out: the clock of a process can stamp a lower id later than a higher one, and a
+    cursor past the higher one would never come back for it.
     """
     # The table's columns, not the model's: rows without the ORM's work per row.
     articles = cast(Table, Article.__table__).c
     page = await session.execute(
-        select(articles.id, articles.title + "\n" + articles.content, articles.category)
-        .where(articles.id > after_id, articles.ingested_at < ingested_before)
+        select(
+            articles.id,
+            articles.title + "\n" + articles.content,
+            articles.category,
+            articles.ingested_at,
+        )
+        .where(articles.id > after_id)
         .order_by(articles.id)
         .limit(limit)
     )
-    rows = page.all()
+    rows = list(itertools.takewhile(lambda row: row[3] < ingested_before, page.all()))
     return ArticlesToMatch([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])

@@ -243,3 +243,25 @@ async def test_a_watch_added_after_the_newest_was_removed_alerts_and_the_removed
     assert added.id == 3  # never the removed watch's id 2, on SQLite too (migration 0012)
     assert phrases == ["降准", "央行"]
     assert alerted == [on_central_bank]  # not the article on the removed 加息
+
+
+async def test_an_article_stamped_later_than_a_higher_id_is_matched_once_old_enough(
+    runtime: Runtime, clock: Clock
+) -> None:
+    # Two writers whose clocks differ: the lower id is stamped 3 s after the higher one.
+    matcher = AlertMatcher()
+    await _chat(runtime, 1, "降准")
+    await _tick(runtime, clock, matcher)  # the cursor starts here
+    start = runtime.now()
+    async with runtime.db.transaction() as session:
+        late = await insert_articles(session, [_news(1, "降准")], now=start + timedelta(seconds=3))
+        early = await insert_articles(session, [_news(2, "降准")], now=start)
+
+    clock.moment = start + alerts.COMMIT_GRACE + timedelta(seconds=1)
+    await alert_tick(runtime, matcher)  # the lower id is not old enough yet: nothing passes it
+    clock.advance(minutes=5)
+    await alert_tick(runtime, matcher)
+
+    async with runtime.db.transaction() as session:
+        alerted = sorted(await session.scalars(select(Delivery.article_id)))
+    assert alerted == sorted([*late.new_ids, *early.new_ids])
