@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 import numpy.typing as npt
 
-from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, fold
+from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, bmp_matches, fold
 
 # Query parameters that track the reader, not select the page.
 _TRACKING_PARAMS = frozenset(
@@ -61,17 +61,8 @@ _PLAIN_URL = re.compile(
 )
 
 
-def _bmp_letters_and_digits() -> npt.NDArray[np.bool_]:
-    """Which code points of the Basic Multilingual Plane ``_NOT_WORD`` does not remove."""
-    # The BMP includes the surrogates, which only "surrogatepass" lets through the codec.
-    every_char = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    kept = np.ones(0x10000, dtype=np.bool_)
-    for run in _NOT_WORD.finditer(every_char):
-        kept[run.start() : run.end()] = False
-    return kept
-
-
-_BMP_LETTERS_AND_DIGITS = _bmp_letters_and_digits()
+# The code points of the Basic Multilingual Plane that ``_NOT_WORD`` does not remove.
+_BMP_LETTERS_AND_DIGITS = ~bmp_matches(_NOT_WORD)
 
 
 def _bmp_key_chars() -> npt.NDArray[np.uint32]:

@@ -57,18 +57,18 @@ def _separator_class() -> str:
 _SEPARATORS = re.compile(f"[{_separator_class()}]")
 
 
-def _bmp_separators() -> npt.NDArray[np.bool_]:
-    """Which code points of the Basic Multilingual Plane ``_SEPARATORS`` matches (all it
-    matches: its class is built from the BMP alone)."""
+def bmp_matches(pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
+    """Which code points of the Basic Multilingual Plane ``pattern`` matches, as a table:
+    the regex engine itself decides, so the table cannot disagree with it."""
     # The BMP includes the surrogates, which only "surrogatepass" lets through the codec.
     every_char = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     matches = np.zeros(0x10000, dtype=np.bool_)
-    for run in _SEPARATORS.finditer(every_char):
+    for run in pattern.finditer(every_char):
         matches[run.start() : run.end()] = True
     return matches
 
 
-_BMP_SEPARATORS = _bmp_separators()
+_BMP_SEPARATORS = bmp_matches(_SEPARATORS)  # all it matches: a class of the BMP alone
 # Between texts folded together: a line break is NFKC-normal, composes with nothing and is
 # no separator, so each text folds and normalises as it would alone.
 TEXT_GAP = "\n"

@@ -25,7 +25,7 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, fold
+from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, bmp_matches, fold
 
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -41,14 +41,9 @@ _KIND_COUNT = 3
 
 
 def _bmp_matches(char_class: str) -> npt.NDArray[np.bool_]:
-    """Which code points of the Basic Multilingual Plane the regex ``char_class`` matches."""
-    # The same regex engine as ``_RUNS`` decides, so the table cannot disagree with it. The
-    # BMP includes the surrogates, which only "surrogatepass" lets through the codec.
-    every_char = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    matches = np.zeros(0x10000, dtype=np.bool_)
-    for run in re.finditer(f"{char_class}+", every_char):
-        matches[run.start() : run.end()] = True
-    return matches
+    """Which code points of the Basic Multilingual Plane the regex ``char_class`` matches
+    (the same regex engine as ``_RUNS`` decides)."""
+    return bmp_matches(re.compile(f"{char_class}+"))
 
 
 def _emitted(previous: int, this: int, following: int) -> tuple[bool, bool, bool]:
