@@ -267,3 +267,23 @@ async def test_a_better_copy_in_the_batch_that_needs_a_partition_does_not_wait(
     async with database.transaction() as session:
         [kept] = await articles_by_ids(session, [1])
     assert kept.url == "https://news.example.com/belarus"  # the copy did replace the text
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: a sequence
+async def test_0012_keeps_the_watches_and_never_gives_their_ids_again(database: Database) -> None:
+    watch = (
+        "INSERT INTO watches (chat_id, phrase, match_count, created_at) "
+        "VALUES (1, :phrase, 0, '2026-11-24 00:00:00+00:00')"
+    )
+    await _migrate(database, "0011")
+    async with database.engine.begin() as connection:
+        for phrase in ("降准", "加息"):
+            await connection.execute(text(watch), {"phrase": phrase})
+
+    await _migrate(database, "head")
+    async with database.engine.begin() as connection:
+        await connection.execute(text("DELETE FROM watches WHERE phrase = '加息'"))
+        await connection.execute(text(watch), {"phrase": "央行"})
+        rows = (await connection.execute(text("SELECT id, phrase FROM watches ORDER BY id"))).all()
+
+    assert [tuple(row) for row in rows] == [(1, "降准"), (3, "央行")]
