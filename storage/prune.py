@@ -19,7 +19,14 @@ from sqlalchemy import Table, and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Article, CategoryCount, Delivery, PendingAlert, Subscription
+from storage.models import (
+    Article,
+    CategoryCount,
+    Delivery,
+    JobCursor,
+    PendingAlert,
+    Subscription,
+)
 from storage.neardup import forget_bands
 from storage.search import unindex_articles
 
@@ -104,12 +111,15 @@ async def delete_articles(session: AsyncSession, ids: Sequence[int]) -> Counter[
     """
     if not ids:
         return Counter()
+    newest = await session.scalar(select(func.max(Article.id)))
     await unindex_articles(session, ids)
     await forget_bands(session, ids)
     rows = await session.execute(
         delete(Article).where(Article.id.in_(list(ids))).returning(Article.category)
     )
     deleted = Counter(category for (category,) in rows)
+    if session.get_bind().dialect.name == "sqlite" and newest in ids:
+        await _ready_ids_for_reuse(session)
     if deleted:
         table = cast(Table, CategoryCount.__table__)
         await session.execute(
@@ -119,6 +129,19 @@ async def delete_articles(session: AsyncSession, ids: Sequence[int]) -> Counter[
             [{"deleted_name": name, "deleted_count": count} for name, count in deleted.items()],
         )
     return deleted
+
+
+async def _ready_ids_for_reuse(session: AsyncSession) -> None:
+    """SQLite gives a new article the largest id plus one, so deleting the newest articles
+    gives their ids out again. In the deleting transaction (no article can take one of them
+    meanwhile): the job cursors over article ids go back to the largest id left, and the
+    delivery ledger forgets the ids above it, so an article that gets one of them is matched
+    and sent as the new article it is."""
+    largest = await session.scalar(select(func.coalesce(func.max(Article.id), 0)))
+    await session.execute(
+        update(JobCursor).where(JobCursor.position > largest).values(position=largest)
+    )
+    await session.execute(delete(Delivery).where(Delivery.article_id > largest))
 
 
 async def forget_orphan_deliveries(session: AsyncSession, *, up_to_id: int) -> int:

@@ -14,7 +14,8 @@ from bot.services.context import Runtime
 from bot.services.prune import parse_age, prune_if_configured, prune_old_articles
 from digest.search_terms import query_phrases
 from storage.articles import category_counts, insert_articles
-from storage.models import ArticleBand, Delivery, PendingAlert, Subscription
+from storage.models import ArticleBand, Delivery, JobCursor, PendingAlert, Subscription
+from storage.prune import delete_articles
 from storage.search import search_article_ids
 from storage.subscriptions import record_deliveries
 from tests.conftest import Clock
@@ -254,3 +255,24 @@ async def test_prune_command_prints_what_it_deleted(
     )
     assert refused.code == 2
     assert "365d" in refused.err
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: a sequence
+async def test_a_new_article_given_a_deleted_newest_article_s_id_is_new_to_every_job(
+    runtime: Runtime,
+) -> None:
+    ids = await _store(runtime, 3, published_at=NOW - 2 * YEAR, ingested_at=NOW - 2 * YEAR)
+    async with runtime.db.transaction() as session:
+        session.add(JobCursor(name="alerts", position=ids[-1]))  # the alert job saw all three
+        await record_deliveries(session, chat_id=7, article_ids=ids, kind="alert", now=NOW)
+    async with runtime.db.transaction() as session:
+        await delete_articles(session, ids[1:])
+
+    [new] = await _store(runtime, 1, published_at=NOW, ingested_at=NOW)
+
+    async with runtime.db.transaction() as session:
+        cursor = await session.scalar(select(JobCursor.position))
+        sent = set(await session.scalars(select(Delivery.article_id)))
+    assert new == ids[1]  # SQLite gives the deleted id out again
+    assert cursor == ids[0]  # so the alert job reads the new article
+    assert sent == {ids[0]}  # and no chat has had it
