@@ -281,3 +281,14 @@ class JobCursor(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger)
+
+
+class AlertGap(Base):
+    """Article ids the alert job's cursor passed with no article there (``storage.alert_gaps``):
+    a writer may still commit one, later than a higher id another writer committed."""
+
+    __tablename__ = "alert_gaps"
+
+    first_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    noticed_at: Mapped[datetime] = mapped_column(UTCDateTime)

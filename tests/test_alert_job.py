@@ -15,6 +15,7 @@ from bot.services.context import Runtime
 from digest.capped_matching import ArticleMatch
 from digest.pipeline import ArticleRecord
 from storage.alert_cursor import claim_cursor
+from storage.alert_gaps import GAP_MEMORY, articles_in_gaps, gaps_passed, remember_gaps
 from storage.alert_queue import (
     queue_alerts,
     record_alert_deliveries,
@@ -23,7 +24,7 @@ from storage.alert_queue import (
 )
 from storage.articles import insert_articles
 from storage.db import Database
-from storage.models import Delivery, OutboxMessage, PendingAlert, WatchRow
+from storage.models import AlertGap, Delivery, OutboxMessage, PendingAlert, WatchRow
 from storage.subscriptions import record_many_deliveries
 from storage.watches import add_watches, remove_watches
 from tests.conftest import Clock
@@ -265,3 +266,51 @@ async def test_an_article_stamped_later_than_a_higher_id_is_matched_once_old_eno
     async with runtime.db.transaction() as session:
         alerted = sorted(await session.scalars(select(Delivery.article_id)))
     assert alerted == sorted([*late.new_ids, *early.new_ids])
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite: one writer
+async def test_an_article_committed_after_a_higher_id_is_matched_when_it_comes(
+    runtime: Runtime, clock: Clock
+) -> None:
+    # A bulk ingest holds a lower id uncommitted while a feed poll commits a higher one.
+    matcher = AlertMatcher()
+    await _chat(runtime, 1, "降准")
+    await _tick(runtime, clock, matcher)
+    async with runtime.db.sessions() as bulk:
+        held = await insert_articles(bulk, [_news(1, "降准")], now=runtime.now())
+        async with runtime.db.transaction() as poll:  # another category: no row lock shared
+            body = distinct_body(2) + "降准"
+            polled = await insert_articles(
+                poll, [article_record("快讯", body=body, category="财经")], now=runtime.now()
+            )
+        await _tick(runtime, clock, matcher)  # the cursor passes the held id
+        await bulk.commit()
+
+    await _tick(runtime, clock, matcher)
+
+    async with runtime.db.transaction() as session:
+        alerted = sorted(await session.scalars(select(Delivery.article_id)))
+    assert held.new_ids[0] < polled.new_ids[0]
+    assert alerted == sorted([*held.new_ids, *polled.new_ids])
+
+
+def test_the_gaps_a_cursor_passes_are_the_runs_of_missing_ids() -> None:
+    assert gaps_passed(10, [11, 14, 15, 20]) == [(12, 13), (16, 19)]
+    assert gaps_passed(10, []) == []
+
+
+async def test_articles_that_turn_up_in_a_gap_leave_it_and_old_gaps_are_forgotten(
+    runtime: Runtime,
+) -> None:
+    ids = await _ingest(runtime, [_news(number) for number in range(1, 4)])
+    now = runtime.now() + timedelta(minutes=1)
+    async with runtime.db.transaction() as session:
+        await remember_gaps(session, [(ids[1], ids[2] + 2)], now=now)
+        await remember_gaps(session, [(ids[2] + 10, ids[2] + 10)], now=now - GAP_MEMORY * 2)
+        found = await articles_in_gaps(session, now=now, ingested_before=now)
+        again = await articles_in_gaps(session, now=now, ingested_before=now)
+        left = (await session.execute(select(AlertGap.first_id, AlertGap.last_id))).all()
+
+    assert found.ids == ids[1:]
+    assert again.ids == []
+    assert [tuple(gap) for gap in left] == [(ids[2] + 1, ids[2] + 2)]

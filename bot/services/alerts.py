@@ -30,6 +30,7 @@ from storage.alert_cursor import (
     last_article_to_match,
     move_cursor,
 )
+from storage.alert_gaps import articles_in_gaps, gaps_passed, remember_gaps
 from storage.alert_queue import (
     AlertChat,
     DueAlert,
@@ -106,13 +107,16 @@ async def _match_new_articles(
     waiting = await waiting_alert_counts(session)
     matching = CappedMatching(index, MAX_ALERTS_PER_MESSAGE, waiting)
     due_at: dict[int, datetime] = {}  # per chat: now, or the end of its quiet hours
-    matches: list[ArticleMatch] = []
+    late = await articles_in_gaps(session, now=now, ingested_before=ingested_before)
+    matches = matching.match_page(late.ids, late.texts, late.categories)
+    gaps: list[tuple[int, int]] = []
     while True:
         articles = await articles_to_match(
             session, after_id=position, ingested_before=ingested_before, limit=PAGE
         )
         if articles.ids:
             matches.extend(matching.match_page(articles.ids, articles.texts, articles.categories))
+            gaps += gaps_passed(position, articles.ids)
             position = articles.ids[-1]
         last_page = len(articles.ids) < PAGE
         if last_page or len(matches) >= QUEUE_BATCH:
@@ -120,6 +124,7 @@ async def _match_new_articles(
             matches = []
         if last_page:
             break
+    await remember_gaps(session, gaps, now=now)
     await move_cursor(session, CURSOR, position)
     await count_matches(session, matching.match_counts())
 
