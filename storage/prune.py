@@ -20,6 +20,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    AlertGap,
     Article,
     CategoryCount,
     Delivery,
@@ -135,13 +136,14 @@ async def _ready_ids_for_reuse(session: AsyncSession) -> None:
     """SQLite gives a new article the largest id plus one, so deleting the newest articles
     gives their ids out again. In the deleting transaction (no article can take one of them
     meanwhile): the job cursors over article ids go back to the largest id left, and the
-    delivery ledger forgets the ids above it, so an article that gets one of them is matched
-    and sent as the new article it is."""
+    delivery ledger and the alert job's gaps forget the ids above it, so an article that
+    gets one of them is matched once and sent as the new article it is."""
     largest = await session.scalar(select(func.coalesce(func.max(Article.id), 0)))
     await session.execute(
         update(JobCursor).where(JobCursor.position > largest).values(position=largest)
     )
     await session.execute(delete(Delivery).where(Delivery.article_id > largest))
+    await session.execute(delete(AlertGap).where(AlertGap.last_id > largest))
 
 
 async def forget_orphan_deliveries(session: AsyncSession, *, up_to_id: int) -> int:
