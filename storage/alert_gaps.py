@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.alert_cursor import ArticlesToMatch
-from storage.models import AlertGap, Article
+from storage.models import AlertGap, UTCDateTime
 
 # Far longer than a transaction of the bot or the CLI stays open (the CLI commits every
 # 5,000 articles: seconds), far shorter than the gaps duplicates leave would pile up in.
@@ -51,28 +51,40 @@ async def remember_gaps(
 async def articles_in_gaps(
     session: AsyncSession, *, now: datetime, ingested_before: datetime
 ) -> ArticlesToMatch:
-    """The articles committed since into the gaps, old enough to match (as pages are);
-    their ids leave the gaps. Gaps older than ``GAP_MEMORY`` are forgotten first."""
+    """The articles committed since into the gaps, old enough to match (as pages are), in
+    id order; their ids leave the gaps. Gaps older than ``GAP_MEMORY`` are forgotten first.
+    """
     await session.execute(delete(AlertGap).where(AlertGap.noticed_at < now - GAP_MEMORY))
-    articles = cast(Table, Article.__table__).c
-    rows = (
-        await session.execute(
-            select(
-                articles.id,
-                articles.title + "\n" + articles.content,
-                articles.category,
-                AlertGap.first_id,
-                AlertGap.last_id,
-                AlertGap.noticed_at,
-            )
-            .join(AlertGap, articles.id.between(AlertGap.first_id, AlertGap.last_id))
-            .where(articles.ingested_at < ingested_before)
-            .order_by(articles.id)
-        )
-    ).all()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":  # the LATERAL plan's cost estimate would switch JIT on
+        await session.execute(text("SET LOCAL jit = off"))
+    found = await session.execute(_IN_GAPS[dialect], {"before": ingested_before})
+    rows = sorted(found.all())
     if rows:
         await _cut_out(session, rows)
     return ArticlesToMatch([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+
+
+# Each gap's primary-key range on its own, whatever the planner knows: a plain join was
+# planned as a scan of every article (SQLite, to return them in id order; PostgreSQL
+# without statistics), seconds at 200,000 articles instead of a millisecond. SQLite keeps
+# the tables of a CROSS JOIN in the order written; PostgreSQL runs a LATERAL query per gap.
+_COLUMNS = "a.id, a.title || '\n' || a.content, a.category, g.first_id, g.last_id, g.noticed_at"
+_IN_GAPS = {
+    "sqlite": text(
+        f"SELECT {_COLUMNS} FROM alert_gaps g CROSS JOIN articles a "  # noqa: S608 - constants
+        "WHERE a.id BETWEEN g.first_id AND g.last_id AND a.ingested_at < :before"
+    )
+    .bindparams(bindparam("before", type_=UTCDateTime))
+    .columns(noticed_at=UTCDateTime),
+    "postgresql": text(
+        f"SELECT {_COLUMNS} FROM alert_gaps g CROSS JOIN LATERAL ("  # noqa: S608 - constants
+        "SELECT id, title, content, category FROM articles "
+        "WHERE id BETWEEN g.first_id AND g.last_id AND ingested_at < :before OFFSET 0) a"
+    )
+    .bindparams(bindparam("before", type_=UTCDateTime))
+    .columns(noticed_at=UTCDateTime),
+}
 
 
 async def _cut_out(session: AsyncSession, rows: Sequence[Sequence[Any]]) -> None:
