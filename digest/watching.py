@@ -30,6 +30,7 @@ __all__ = [
 _ARGUMENT = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|(\S+)')
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MIN_CJK_CHARS, MIN_LATIN_CHARS = 2, 2
+MAX_PHRASE_CHARS = 100  # what the watches table keeps (storage.models.WatchRow.phrase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class WatchRequest:
     phrases: list[str]
     category: str | None  # the raw name after ``in:``
     too_short: list[str]
+    too_long: list[str]  # the first characters of each, for the reply
 
 
 def parse_watch_request(text: str) -> WatchRequest:
@@ -46,6 +48,7 @@ def parse_watch_request(text: str) -> WatchRequest:
     """
     phrases: list[str] = []
     too_short: list[str] = []
+    too_long: list[str] = []
     category: str | None = None
     for match in _ARGUMENT.finditer(text):
         quoted = match.group(1) or match.group(2) or match.group(3)
@@ -59,9 +62,11 @@ def parse_watch_request(text: str) -> WatchRequest:
         minimum = MIN_CJK_CHARS if _CJK.search(phrase) else MIN_LATIN_CHARS
         if len(phrase) < minimum:
             too_short.append(word)
+        elif len(phrase) > MAX_PHRASE_CHARS:
+            too_long.append(word[:20] + "…")
         elif phrase not in phrases:
             phrases.append(phrase)
-    return WatchRequest(phrases=phrases, category=category, too_short=too_short)
+    return WatchRequest(phrases, category, too_short, too_long)
 
 
 @dataclass(frozen=True, slots=True)

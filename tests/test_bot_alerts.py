@@ -155,6 +155,7 @@ async def test_watch_limits_and_mistakes_get_clear_replies(
 ) -> None:
     assert "/watch" in await _say(fake_api, "/watch")
     assert "太短" in await _say(fake_api, "/watch 准")
+    assert "太长" in await _say(fake_api, "/watch " + "长" * 4000)
     assert "分类" in await _say(fake_api, "/watch 降准 in:火星")
     words = " ".join(f"关键词{n:02d}" for n in range(20))
     assert "关键词00" in await _say(fake_api, f"/watch {words}")

@@ -11,6 +11,7 @@ import pytest
 from digest.capped_matching import ArticleMatch, CappedMatching
 from digest.watch_text import fold_page
 from digest.watching import (
+    MAX_PHRASE_CHARS,
     Watch,
     WatchIndex,
     highlight_spans,
@@ -32,6 +33,13 @@ def test_single_characters_are_too_short() -> None:
     request = parse_watch_request("准 a 降准")
     assert request.too_short == ["准", "a"]
     assert request.phrases == ["降准"]
+
+
+def test_phrases_longer_than_the_table_keeps_are_too_long() -> None:
+    longest = "降" * MAX_PHRASE_CHARS
+    request = parse_watch_request(f'{longest} "{longest}准" 加息')
+    assert request.phrases == [longest, "加息"]
+    assert request.too_long == ["降" * 20 + "…"]
 
 
 def test_full_width_and_case_are_folded() -> None:

@@ -10,7 +10,12 @@ from bot.services.context import Caller, Runtime
 from bot.settings import parse_hhmm
 from digest.categories import english_label, known_category
 from digest.reply import Reply
-from digest.watching import normalise_phrase, parse_watch_request
+from digest.watching import (
+    MAX_PHRASE_CHARS,
+    WatchRequest,
+    normalise_phrase,
+    parse_watch_request,
+)
 from storage.articles import category_counts
 from storage.watches import add_watches, chat_watches, remove_watches
 
@@ -25,13 +30,23 @@ def _category_note(caller: Caller, category: str | None) -> str:
     return say(caller.language, "watch.in_category", category=label)
 
 
+def _unwatchable(request: WatchRequest, language: str) -> Reply | None:
+    """The reply to a /watch whose words cannot be watched as written, if they cannot."""
+    if request.too_short:
+        return Reply([say(language, "watch.too_short", words="、".join(request.too_short))])
+    if request.too_long:
+        words = "、".join(request.too_long)
+        return Reply([say(language, "watch.too_long", words=words, limit=MAX_PHRASE_CHARS)])
+    if not request.phrases:
+        return Reply([raw(language, "watch.usage")])
+    return None
+
+
 async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     request = parse_watch_request(" ".join(args))
     language = caller.language
-    if request.too_short:
-        return Reply([say(language, "watch.too_short", words="、".join(request.too_short))])
-    if not request.phrases:
-        return Reply([raw(language, "watch.usage")])
+    if (mistake := _unwatchable(request, language)) is not None:
+        return mistake
     async with runtime.db.transaction() as session:
         category = None
         if request.category is not None:
