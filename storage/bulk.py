@@ -125,11 +125,10 @@ async def _insert_new_sqlite(
 
     A multi-row ``VALUES ... RETURNING`` of a bulk ingest's rows cost SQLite about 100 µs an
     article, commit included, the executemany about 60 (bench/README.md). The new rows'
-    rowids are consecutive: the insert holds the
-    database's only write lock, and each new row takes the largest rowid plus one (the
-    table must not be ``AUTOINCREMENT``: there a row skipped by a conflict takes an id). So
-    ``changes`` rows inserted, the last of them ``last_insert_rowid()``, are the rows
-    above ``last - changes``.
+    rowids are consecutive: the insert holds the database's only write lock, and each new
+    row takes the largest rowid plus one (the table must not be ``AUTOINCREMENT``: there a
+    row skipped by a conflict takes an id). So ``changes`` rows inserted, the last of them
+    ``last_insert_rowid()``, are the rows above ``last - changes``.
     """
     connection = await session.connection()
     statement = f"{_insert_sql(session, table, columns, 1)} ON CONFLICT DO NOTHING"

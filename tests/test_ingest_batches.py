@@ -83,5 +83,5 @@ async def test_the_collector_runs_less_often_while_an_ingest_runs_and_as_before_
     report = await ingest_inputs(runtime, [_json_lines(tmp_path / "some.jsonl", range(1, 4))])
 
     assert report.new == 3
-    assert seen == [max(before[0], preparing.INGEST_GC_THRESHOLD)]
+    assert seen == [max(before[0], ingest.INGEST_GC_THRESHOLD)]
     assert gc.get_threshold() == before

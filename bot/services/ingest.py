@@ -17,7 +17,6 @@ from bot.fetch import Fetcher
 from bot.services import preparing
 from bot.services.context import Runtime
 from bot.services.preparing import (
-    INGEST_GC_THRESHOLD,
     PrepareOptions,
     head,
     parse_bytes,
@@ -36,6 +35,11 @@ logger = logging.getLogger(__name__)
 # cost twice the index's time of committing every 5,000. A failed run loses at most this
 # many, and ingesting the same input again brings exactly those back.
 COMMIT_EVERY = 5_000
+# The garbage collector's first threshold during an ingest (Python's is 700 allocations).
+# A batch allocates hundreds of thousands of objects that all live until it is written
+# (band keys, rows, search terms), and each collection walks them again: collecting 70
+# times less often made a bulk ingest a quarter faster. Reference counting frees them.
+INGEST_GC_THRESHOLD = 50_000
 
 
 @dataclass(slots=True)

@@ -22,11 +22,6 @@ from digest.pipeline import ArticleRecord, prepare_articles
 
 BATCH_SIZE = 500
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# The garbage collector's first threshold during an ingest (Python's is 700 allocations).
-# A batch allocates hundreds of thousands of objects that all live until it is written
-# (band keys, rows, search terms), and each collection walks them again: collecting 70
-# times less often made a bulk ingest a quarter faster. Reference counting frees them.
-INGEST_GC_THRESHOLD = 50_000
 
 Prepared = tuple[list[ArticleRecord], list[InputError]]
 

@@ -21,19 +21,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    # The table made again with AUTOINCREMENT; its rows, ids and index come with it.
-    with op.batch_alter_table(
-        "watches", recreate="always", table_kwargs={"sqlite_autoincrement": True}
-    ):
-        pass
+    _recreate_watches(autoincrement=True)
 
 
 def downgrade() -> None:
+    _recreate_watches(autoincrement=False)
+
+
+def _recreate_watches(*, autoincrement: bool) -> None:
+    """The table made again (SQLite only); its rows, ids and index come with it."""
     if op.get_bind().dialect.name != "sqlite":
         return
     with op.batch_alter_table(
-        "watches", recreate="always", table_kwargs={"sqlite_autoincrement": False}
+        "watches", recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
     ):
         pass
