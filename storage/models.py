@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -251,13 +252,21 @@ class WatchRow(Base):
     match_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (
-        # /watches and /unwatch, and the one-phrase-once rule per chat.
-        Index("ix_watches_chat_phrase", "chat_id", "phrase", "category", unique=True),
-        # An id is never given twice (migration 0012): the alert job's index and the unwatch
-        # buttons of alerts already sent go by it.
-        {"sqlite_autoincrement": True},
-    )
+    # An id is never given twice (migration 0012): the alert job's index and the unwatch
+    # buttons of alerts already sent go by it.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+# /watches and /unwatch, and the one-phrase-once rule per chat (migration 0014). On the
+# category's coalesce, for both databases take two NULLs for different values; storing ""
+# for "any category" instead would have changed every reader of the column.
+Index(
+    "ix_watches_chat_phrase",
+    WatchRow.chat_id,
+    WatchRow.phrase,
+    func.coalesce(WatchRow.category, ""),
+    unique=True,
+)
 
 
 class PendingAlert(Base):

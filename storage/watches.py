@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.watching import Watch
@@ -29,16 +31,26 @@ async def add_watches(
     category: str | None,
     now: datetime,
 ) -> list[WatchRow]:
-    """Add the phrases this chat does not watch yet (in that category); the new rows."""
-    existing = {(w.phrase, w.category) for w in await chat_watches(session, chat_id)}
-    added = [
-        WatchRow(chat_id=chat_id, phrase=phrase, category=category, match_count=0, created_at=now)
-        for phrase in phrases
-        if (phrase, category) not in existing
+    """Add the phrases this chat does not watch yet (in that category); the new rows, in
+    id order. One statement: a phrase another transaction added meanwhile (a /watch in
+    another process) is left out by the unique index, as one already there is."""
+    if not phrases:
+        return []
+    upsert = pg_insert if is_postgresql(session) else sqlite_insert
+    rows = [
+        {
+            "chat_id": chat_id,
+            "phrase": p,
+            "category": category,
+            "match_count": 0,
+            "created_at": now,
+        }
+        for p in phrases
     ]
-    session.add_all(added)
-    await session.flush()
-    return added
+    added = await session.scalars(
+        upsert(WatchRow).values(rows).on_conflict_do_nothing().returning(WatchRow)
+    )
+    return sorted(added, key=lambda row: row.id)
 
 
 async def remove_watches(

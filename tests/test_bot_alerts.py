@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
+from bot.services import watches as watch_service
 from bot.services.alerts import COMMIT_GRACE
 from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
 from storage.db import Database
-from tests.conftest import Clock, running_bot
+from storage.models import WatchRow
+from storage.watches import add_watches
+from tests.conftest import Clock, another_process, running_bot
 from tests.factories import article_record, distinct_body
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 
@@ -163,6 +169,30 @@ async def test_watch_limits_and_mistakes_get_clear_replies(
     assert "已经在关注" in await _say(fake_api, "/watch 关键词01")
     assert "没有找到" in await _say(fake_api, "/unwatch 99999")
     assert "关键词01" in await _say(fake_api, "/unwatch 关键词01")
+
+
+async def test_a_phrase_another_process_adds_meanwhile_is_already_watched_not_an_error(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two bot processes take the same /watch: the other one commits the phrase (no category)
+    # after this one has read the chat's watches and before it adds its own.
+    assert "加息" in await _say(fake_api, "/watch 加息")  # the chat exists from here on
+    read_watches = watch_service.chat_watches
+
+    async def read_then_other_process_adds(session: AsyncSession, chat_id: int) -> list[WatchRow]:
+        current = await read_watches(session, chat_id)
+        async with another_process(runtime) as other, other.db.transaction() as elsewhere:
+            await add_watches(
+                elsewhere, chat_id=chat_id, phrases=["降准"], category=None, now=other.now()
+            )
+        return current
+
+    monkeypatch.setattr(watch_service, "chat_watches", read_then_other_process_adds)
+    assert "已经在关注" in await _say(fake_api, "/watch 降准")
+    monkeypatch.undo()
+    listing = await _say(fake_api, "/watches")
+    assert listing.count("降准") == 1
+    assert "已经在关注" in await _say(fake_api, "/watch 降准")
 
 
 async def test_a_flood_of_matches_alerts_ten_and_the_digest_brings_the_rest(

@@ -1,17 +1,22 @@
 """Migrations keep data (0006: band keys without a foreign key, 0007: partitioned search
 terms on PostgreSQL, 0010: SQLite's contentless index, 0011: band keys' publish days), and
-PostgreSQL's search partitions are made ahead of the ids."""
+PostgreSQL's search partitions are made ahead of the ids; 0014: one watch of a phrase without
+category; the models are what the migrations make."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from digest.neardup import band_keys, minhash_signature
 from digest.search_terms import article_index_text, query_phrases
@@ -19,6 +24,7 @@ from storage import search
 from storage.articles import articles_by_ids, insert_articles
 from storage.db import Database
 from storage.migrate import _config
+from storage.models import Base
 from storage.neardup import published_day
 from storage.prune import delete_articles
 from storage.search import search_article_ids
@@ -287,3 +293,83 @@ async def test_0012_keeps_the_watches_and_never_gives_their_ids_again(database: 
         rows = (await connection.execute(text("SELECT id, phrase FROM watches ORDER BY id"))).all()
 
     assert [tuple(row) for row in rows] == [(1, "降准"), (3, "央行")]
+
+
+async def test_0014_keeps_one_watch_of_each_phrase_without_category_and_then_no_second(
+    database: Database,
+) -> None:
+    watch = (
+        "INSERT INTO watches (chat_id, phrase, category, match_count, created_at) "
+        "VALUES (:chat, :phrase, :category, 0, '2026-11-24 00:00:00+00:00')"
+    )
+    waiting = (
+        "INSERT INTO pending_alerts (chat_id, article_id, phrases, watch_id, due_at) "
+        "VALUES (1, :article, '降准', :watch, '2026-11-24 00:00:00+00:00')"
+    )
+    await _migrate(database, "0013")
+    async with database.engine.begin() as connection:
+        for chat, phrase, category in [
+            (1, "降准", None),  # 1: kept
+            (1, "降准", None),  # 2: a copy of 1
+            (1, "降准", "财经"),  # 3: another watch
+            (2, "降准", None),  # 4: another chat's
+            (1, "降准", None),  # 5: a copy of 1
+            (1, "加息", None),  # 6
+        ]:
+            await connection.execute(
+                text(watch), {"chat": chat, "phrase": phrase, "category": category}
+            )
+        for article, watch_id in [(10, 2), (11, 5), (12, 3), (13, 99)]:  # 99: removed since
+            await connection.execute(text(waiting), {"article": article, "watch": watch_id})
+
+    async def rows(query: str) -> list[tuple[int, ...]]:
+        async with database.engine.begin() as connection:
+            return [tuple(row) for row in await connection.execute(text(query))]
+
+    await _migrate(database, "0014")
+    assert await rows("SELECT id FROM watches ORDER BY id") == [(1,), (3,), (4,), (6,)]
+    assert await rows("SELECT article_id, watch_id FROM pending_alerts ORDER BY 1") == [
+        (10, 1),
+        (11, 1),
+        (12, 3),
+        (13, 99),
+    ]
+    with pytest.raises(IntegrityError):
+        async with database.engine.begin() as connection:
+            await connection.execute(text(watch), {"chat": 1, "phrase": "加息", "category": None})
+
+    await _migrate(database, "0013", down=True)
+    async with database.engine.begin() as connection:  # the old index lets it in again
+        await connection.execute(text(watch), {"chat": 1, "phrase": "加息", "category": None})
+    await _migrate(database, "head")
+    assert await rows("SELECT phrase FROM watches WHERE chat_id = 1 ORDER BY id") == [
+        ("降准",),
+        ("降准",),
+        ("加息",),
+    ]
+
+
+# Kept out of the models on purpose: SQLite's full-text index and PostgreSQL's partitioned
+# search terms are made and used by storage.search alone.
+_SEARCH_TABLES = ("article_fts", "article_terms")
+
+
+def _in_models(item: object, name: str | None, kind: str, reflected: bool, _: object) -> bool:
+    return not (reflected and name is not None and name.startswith(_SEARCH_TABLES))
+
+
+async def test_the_models_are_what_the_migrations_make(database: Database) -> None:
+    await _migrate(database, "head")
+
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": _in_models, "compare_type": True}
+        )
+        with warnings.catch_warnings():
+            # SQLite's expression indexes (ix_watches_chat_phrase) cannot be reflected, so
+            # only PostgreSQL compares them.
+            warnings.filterwarnings("ignore", ".*expression-based index", Warning)
+            return list(compare_metadata(context, Base.metadata))
+
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []

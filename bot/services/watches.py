@@ -66,11 +66,14 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
         if len(current) + len(wanted) > MAX_WATCHES_PER_CHAT:
             return Reply([say(language, "watch.limit", limit=MAX_WATCHES_PER_CHAT)])
-        await add_watches(
+        added = await add_watches(
             session, chat_id=caller.chat_id, phrases=wanted, category=category, now=runtime.now()
         )
+    if not added:  # another process's /watch added them since they were read
+        return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
     note = Html(_category_note(caller, category))
-    return Reply([say(language, "watch.added", phrases="、".join(wanted), category=note)])
+    phrases = "、".join(row.phrase for row in added)
+    return Reply([say(language, "watch.added", phrases=phrases, category=note)])
 
 
 async def list_watches(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
