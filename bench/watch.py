@@ -56,8 +56,9 @@ from bench.synthetic import (
     write_parts,
 )
 from bot.app import ALERT_TICK_SECONDS
-from bot.services.alerts import PAGE as ALERT_PAGE
-from bot.services.alerts import AlertMatcher, alert_tick
+from bot.services.alert_matching import PAGE as ALERT_PAGE
+from bot.services.alert_matching import AlertMatcher
+from bot.services.alerts import alert_tick
 from bot.services.context import Runtime
 from bot.services.ingest import ingest_inputs
 from digest.capped_matching import CappedMatching

@@ -20,7 +20,8 @@ from bot.messages import menu_commands
 from bot.ordering import PerChatOrder
 from bot.ratelimit import PriorityRateLimiter
 from bot.scheduler import Job, build_scheduler
-from bot.services.alerts import AlertMatcher, alert_tick
+from bot.services.alert_matching import AlertMatcher
+from bot.services.alerts import alert_tick
 from bot.services.context import Runtime
 from bot.services.digests import digest_tick
 from bot.services.feed_polling import POLL_JOB_SECONDS

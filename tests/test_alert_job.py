@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import alerts
-from bot.services.alerts import AlertMatcher, alert_tick
+from bot.services import alert_matching, alert_sending
+from bot.services.alert_matching import CURSOR, AlertMatcher
+from bot.services.alerts import alert_tick
 from bot.services.context import Runtime
 from digest.capped_matching import ArticleMatch
 from digest.pipeline import ArticleRecord
@@ -69,7 +70,7 @@ async def _alerts_queued(runtime: Runtime) -> dict[int, int]:
 
 
 async def _tick(runtime: Runtime, clock: Clock, matcher: AlertMatcher) -> int:
-    clock.advance(seconds=alerts.COMMIT_GRACE.total_seconds() + 1)
+    clock.advance(seconds=alert_matching.COMMIT_GRACE.total_seconds() + 1)
     return await alert_tick(runtime, matcher)
 
 
@@ -77,9 +78,9 @@ async def _tick(runtime: Runtime, clock: Clock, matcher: AlertMatcher) -> int:
 async def test_the_cap_holds_across_pages_and_every_match_is_counted(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch, queue_batch: int
 ) -> None:
-    monkeypatch.setattr(alerts, "PAGE", 2)
-    monkeypatch.setattr(alerts, "QUEUE_BATCH", queue_batch)
-    monkeypatch.setattr(alerts, "MAX_ALERTS_PER_MESSAGE", 2)
+    monkeypatch.setattr(alert_matching, "PAGE", 2)
+    monkeypatch.setattr(alert_matching, "QUEUE_BATCH", queue_batch)
+    monkeypatch.setattr(alert_matching, "MAX_ALERTS_PER_MESSAGE", 2)
     await _chat(runtime, 1, "降准")
     await _chat(runtime, 2, "加息")
     matcher = AlertMatcher()
@@ -127,7 +128,7 @@ async def test_alerts_waiting_out_quiet_hours_count_toward_the_ten(
 async def test_when_more_chats_have_alerts_due_than_a_run_takes_every_chat_has_its_turn(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(alerts, "ALERT_CHATS_PER_RUN", 2)
+    monkeypatch.setattr(alert_sending, "ALERT_CHATS_PER_RUN", 2)
     for chat_id in (1, 2, 3):
         await _chat(runtime, chat_id, "降准")
     matcher = AlertMatcher()
@@ -196,7 +197,7 @@ async def test_one_process_at_a_time_runs_the_job(runtime: Runtime, clock: Clock
     other = Database(runtime.settings.database_url.get_secret_value())
     try:
         async with other.transaction() as session:
-            assert await claim_cursor(session, alerts.CURSOR, start_before=clock()) is not None
+            assert await claim_cursor(session, CURSOR, start_before=clock()) is not None
             assert await alert_tick(runtime, matcher) == 0  # the other process has it
     finally:
         await other.dispose()
@@ -258,7 +259,7 @@ async def test_an_article_stamped_later_than_a_higher_id_is_matched_once_old_eno
         late = await insert_articles(session, [_news(1, "降准")], now=start + timedelta(seconds=3))
         early = await insert_articles(session, [_news(2, "降准")], now=start)
 
-    clock.moment = start + alerts.COMMIT_GRACE + timedelta(seconds=1)
+    clock.moment = start + alert_matching.COMMIT_GRACE + timedelta(seconds=1)
     await alert_tick(runtime, matcher)  # the lower id is not old enough yet: nothing passes it
     clock.advance(minutes=5)
     await alert_tick(runtime, matcher)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
 from bot.services import watches as watch_service
-from bot.services.alerts import COMMIT_GRACE
+from bot.services.alert_matching import COMMIT_GRACE
 from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
