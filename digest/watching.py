@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from digest.phrase_finder import PhraseFinder
-from digest.watch_text import fold_page, fold_table, normalise_phrase
+from digest.watch_text import fold_table, normalise_phrase
 
 __all__ = [
     "Watch",
@@ -85,35 +85,18 @@ class WatchIndex:
         for watch in watches:
             by_phrase.setdefault(watch.phrase, []).append(watch)
         self.phrases = list(by_phrase)  # a phrase's number is its index here
-        self.watches_by_phrase = list(by_phrase.values())
+        groups = list(by_phrase.values())
         self.finder = PhraseFinder(self.phrases)
         fold_table()  # built once a process (about 50 ms) here, not in the first run
         # Every watch by phrase, and each one's id, chat, phrase number and category.
-        self.watches = [watch for group in self.watches_by_phrase for watch in group]
+        self.watches = [watch for group in groups for watch in group]
         self.size = len(self.watches)
         self.watch_ids = np.array([watch.id for watch in self.watches], dtype=np.int64)
         self.watch_chats = np.array([watch.chat_id for watch in self.watches], dtype=np.int64)
         self.watch_phrases = np.repeat(
-            np.arange(len(self.phrases)), [len(group) for group in self.watches_by_phrase]
+            np.arange(len(self.phrases)), [len(group) for group in groups]
         )
         self.watch_categories = [watch.category for watch in self.watches]
-
-    def _phrase_numbers_in(self, text: str) -> list[int]:
-        return [int(number) for number in self.finder.find(fold_page([text])).phrases]
-
-    def phrases_in(self, text: str) -> set[str]:
-        """The watched phrases that occur in ``text``, each once."""
-        return {self.phrases[number] for number in self._phrase_numbers_in(text)}
-
-    def match(self, text: str, category: str) -> list[Watch]:
-        """The watches whose phrase occurs in ``text`` and whose category, if any, is
-        ``category``."""
-        return [
-            watch
-            for number in self._phrase_numbers_in(text)
-            for watch in self.watches_by_phrase[number]
-            if watch.category is None or watch.category == category
-        ]
 
 
 @lru_cache(maxsize=4096)
