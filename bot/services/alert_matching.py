@@ -3,6 +3,7 @@ alerts put in the waiting table, each due now or when its chat's quiet hours end
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,6 @@ CURSOR = "alerts"
 # passes that id (ids are not committed in order when several processes ingest).
 COMMIT_GRACE = timedelta(seconds=5)
 PAGE = 1_000
-QUEUE_BATCH = 10_000  # matches held in memory before they go to the waiting table
 MAX_ALERTS_PER_MESSAGE = 10
 
 
@@ -53,69 +53,94 @@ def in_quiet_hours(chat: AlertChat, now: datetime, default_zone: ZoneInfo) -> da
     return next_digest_at(now, end, zone) if quiet else None
 
 
-async def match_new_articles(
-    session: AsyncSession, runtime: Runtime, matcher: AlertMatcher, position: int, now: datetime
-) -> None:
-    """Match the articles past the cursor's ``position`` (the caller holds the cursor) and
-    queue their alerts.
+class AlertRun:
+    """One run of the alert job's matching: the articles past its cursor, a page a
+    transaction (``next_page``), against the watch index as the run began.
+
+    A page's alerts are queued, its matches counted and the cursor moved past it in the
+    transaction that reads it: a run cut short (a crash, another process taking the job
+    over) loses and repeats nothing, and on SQLite other writers (an ingest) get the
+    database between pages instead of waiting for the whole backlog.
 
     A chat gets at most ``MAX_ALERTS_PER_MESSAGE`` alerts waiting, those of this run
     included: a watch that matches a flood of articles alerts the first ones, and the rest
     wait for the chat's digest instead of flooding it (and cost no bookkeeping here). During
     quiet hours that is the same as collecting them all: one message lists that many.
     """
-    ingested_before = now - COMMIT_GRACE
-    index = await matcher.refresh(session)
-    if not index.size:  # nothing to match against: the cursor just moves on
-        end = await last_article_to_match(
-            session, after_id=position, ingested_before=ingested_before
-        )
-        await move_cursor(session, CURSOR, end)
-        return
-    waiting = await waiting_alert_counts(session)
-    matching = CappedMatching(index, MAX_ALERTS_PER_MESSAGE, waiting)
-    due_at: dict[int, datetime] = {}  # per chat: now, or the end of its quiet hours
-    late = await articles_in_gaps(session, now=now, ingested_before=ingested_before)
-    matches = matching.match_page(late.ids, late.texts, late.categories)
-    gaps: list[tuple[int, int]] = []
-    while True:
+
+    def __init__(
+        self, runtime: Runtime, now: datetime, position: int, matching: CappedMatching | None
+    ) -> None:
+        self.position = position  # where this run left the cursor
+        self._runtime = runtime
+        self._now = now
+        self._ingested_before = now - COMMIT_GRACE
+        self._matching = matching  # None: no watch, nothing to match
+        self._counted: Counter[int] = Counter()  # the match counts already written
+        self._due_at: dict[int, datetime] = {}  # per chat: now, or the end of its quiet hours
+
+    @classmethod
+    async def start(
+        cls,
+        session: AsyncSession,
+        runtime: Runtime,
+        matcher: AlertMatcher,
+        position: int,
+        now: datetime,
+    ) -> AlertRun:
+        """A run from the cursor's ``position`` (the caller holds the cursor). With no watch
+        the cursor just moves on; otherwise the articles that turned up in the gaps it
+        passed are matched and queued now, in the caller's transaction."""
+        index = await matcher.refresh(session)
+        if not index.size:
+            end = await last_article_to_match(
+                session, after_id=position, ingested_before=now - COMMIT_GRACE
+            )
+            await move_cursor(session, CURSOR, end)
+            return cls(runtime, now, end, None)
+        waiting = await waiting_alert_counts(session)
+        matching = CappedMatching(index, MAX_ALERTS_PER_MESSAGE, waiting)
+        run = cls(runtime, now, position, matching)
+        late = await articles_in_gaps(session, now=now, ingested_before=run._ingested_before)
+        matches = matching.match_page(late.ids, late.texts, late.categories)
+        await run._queue(session, matching, matches)
+        return run
+
+    async def next_page(self, session: AsyncSession) -> bool:
+        """Match and queue the next page of articles, count its matches and move the cursor
+        past it (the caller holds the cursor, at ``position``); whether more may follow."""
+        matching = self._matching
+        if matching is None:
+            return False
         articles = await articles_to_match(
-            session, after_id=position, ingested_before=ingested_before, limit=PAGE
+            session, after_id=self.position, ingested_before=self._ingested_before, limit=PAGE
         )
+        matches = matching.match_page(articles.ids, articles.texts, articles.categories)
+        await self._queue(session, matching, matches)
         if articles.ids:
-            matches.extend(matching.match_page(articles.ids, articles.texts, articles.categories))
-            gaps += gaps_passed(position, articles.ids)
-            position = articles.ids[-1]
-        last_page = len(articles.ids) < PAGE
-        if last_page or len(matches) >= QUEUE_BATCH:
-            await _queue(session, runtime, matches, matching=matching, due_at=due_at, now=now)
-            matches = []
-        if last_page:
-            break
-    await remember_gaps(session, gaps, now=now)
-    await move_cursor(session, CURSOR, position)
-    await count_matches(session, matching.match_counts())
+            await remember_gaps(session, gaps_passed(self.position, articles.ids), now=self._now)
+            self.position = articles.ids[-1]
+            await move_cursor(session, CURSOR, self.position)
+        counts = matching.match_counts()  # every article of the run so far
+        await count_matches(session, counts - self._counted)
+        self._counted = counts
+        return len(articles.ids) == PAGE
 
-
-async def _queue(
-    session: AsyncSession,
-    runtime: Runtime,
-    matches: list[ArticleMatch],
-    *,
-    matching: CappedMatching,
-    due_at: dict[int, datetime],
-    now: datetime,
-) -> None:
-    """Put these matches in the waiting table, each due when its chat's quiet hours end (or
-    now). Chats seen for the first time in this run are read in one query; a chat that no
-    longer exists gets nothing."""
-    new = {m.chat_id for m in matches} - due_at.keys()
-    if new:
-        chats = await alert_chats(session, new)
-        for chat_id in new:
-            chat = chats.get(chat_id)
-            if chat is None:
-                matching.close(chat_id)
-            else:
-                due_at[chat_id] = in_quiet_hours(chat, now, runtime.settings.zone) or now
-    await queue_alerts(session, [m for m in matches if m.chat_id in due_at], due_at=due_at)
+    async def _queue(
+        self, session: AsyncSession, matching: CappedMatching, matches: list[ArticleMatch]
+    ) -> None:
+        """Put these matches in the waiting table, each due when its chat's quiet hours end
+        (or now). Chats seen for the first time in this run are read in one query; a chat
+        that no longer exists gets nothing."""
+        new = {m.chat_id for m in matches} - self._due_at.keys()
+        if new:
+            chats = await alert_chats(session, new)
+            zone = self._runtime.settings.zone
+            for chat_id in new:
+                chat = chats.get(chat_id)
+                if chat is None:
+                    matching.close(chat_id)
+                else:
+                    self._due_at[chat_id] = in_quiet_hours(chat, self._now, zone) or self._now
+        wanted = [m for m in matches if m.chat_id in self._due_at]
+        await queue_alerts(session, wanted, due_at=self._due_at)

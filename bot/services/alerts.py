@@ -9,7 +9,7 @@ digests, and into the same ledger: the next digest does not list them again. Mat
 
 from __future__ import annotations
 
-from bot.services.alert_matching import COMMIT_GRACE, CURSOR, AlertMatcher, match_new_articles
+from bot.services.alert_matching import COMMIT_GRACE, CURSOR, AlertMatcher, AlertRun
 from bot.services.alert_sending import send_due_alerts
 from bot.services.context import Runtime
 from storage.alert_cursor import claim_cursor
@@ -17,16 +17,23 @@ from storage.heartbeats import beat
 
 
 async def alert_tick(runtime: Runtime, matcher: AlertMatcher) -> int:
-    """Match what was ingested since the last tick, then queue the alerts that are due.
+    """Match what was ingested since the last tick, a page of articles a transaction, then
+    queue the alerts that are due.
 
-    One process at a time: the one holding the cursor does both (two processes taking the
-    same due alerts would send them twice); the others return 0 at once."""
+    One process at a time: each transaction claims the cursor, and only the process holding
+    it matches a page or queues the due alerts (two processes taking the same due alerts
+    would send them twice). The others return 0 at once, and so does a run whose cursor
+    another process moved between its pages: that one has taken the backlog over."""
     now = runtime.now()
-    async with runtime.db.transaction() as session:
-        position = await claim_cursor(session, CURSOR, start_before=now - COMMIT_GRACE)
-        if position is None:
-            return 0
-        await match_new_articles(session, runtime, matcher, position, now)
-        queued = await send_due_alerts(session, runtime, now)
-        await beat(session, "alert_tick", now=now, detail=f"queued {queued}")
-    return queued
+    run: AlertRun | None = None
+    while True:
+        async with runtime.db.transaction() as session:
+            position = await claim_cursor(session, CURSOR, start_before=now - COMMIT_GRACE)
+            if position is None or (run is not None and position != run.position):
+                return 0
+            if run is None:
+                run = await AlertRun.start(session, runtime, matcher, position, now)
+            if not await run.next_page(session):
+                queued = await send_due_alerts(session, runtime, now)
+                await beat(session, "alert_tick", now=now, detail=f"queued {queued}")
+                return queued
