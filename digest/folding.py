@@ -69,6 +69,20 @@ def bmp_matches(pattern: re.Pattern[str]) -> npt.NDArray[np.bool_]:
 
 
 _BMP_SEPARATORS = bmp_matches(_SEPARATORS)  # all it matches: a class of the BMP alone
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def astral_letters(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """Which of ``codes`` are letters or digits beyond the BMP (ideographs of CJK extension
+    B, ``𝐀``): tables of the BMP cannot speak for them. The other code points there (emoji,
+    flags) are no part of a word, and separate words as a space does."""
+    astral = codes > 0xFFFF
+    if not astral.any():
+        return astral
+    distinct = np.unique(codes[astral]).tolist()
+    return np.isin(codes, [code for code in distinct if _LETTER_OR_DIGIT.match(chr(code))])
+
+
 # Between texts folded together: a line break is NFKC-normal, composes with nothing and is
 # no separator, so each text folds and normalises as it would alone.
 TEXT_GAP = "\n"
@@ -101,6 +115,12 @@ class FoldedTexts:
             self.joined[start:end]
             for start, end in zip(self.starts.tolist(), self.ends.tolist(), strict=True)
         ]
+
+    def holding(self, positions: npt.NDArray[np.intp]) -> list[int]:
+        """The indexes of the texts that hold these positions of ``codes`` (none of them in
+        a gap), in order, each once."""
+        found = np.searchsorted(self.starts, positions, side="right") - 1
+        return np.unique(found).tolist()  # type: ignore[no-any-return]
 
 
 def fold_all(texts: Sequence[str]) -> FoldedTexts:

@@ -25,7 +25,14 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-from digest.folding import NOT_ONE_BMP_CHAR, FoldedTexts, bmp_char_mapping, bmp_matches, fold
+from digest.folding import (
+    NOT_ONE_BMP_CHAR,
+    FoldedTexts,
+    astral_letters,
+    bmp_char_mapping,
+    bmp_matches,
+    fold,
+)
 
 # CJK ideographs, kana and hangul: scripts written without spaces between words.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -130,25 +137,27 @@ def article_index_texts(folded: FoldedTexts) -> list[str]:
     nor encoded again, and numpy is called once for them all. In ``folded.codes`` an
     article's title, ``TEXT_GAP`` and content are the text it indexes, and the gaps around it
     separate it from its neighbours as the spaces ``_bmp_index_text`` adds do. Articles
-    longer than ``MAX_INDEXED_CHARS`` are indexed one by one, and so are all articles when
-    the tables cannot speak for one of their characters (beyond the BMP, ``İ``, ``Σ``).
+    longer than ``MAX_INDEXED_CHARS``, and those with a character the tables cannot speak
+    for (a letter beyond the BMP, ``İ``, ``Σ``), are indexed on their own afterwards.
     """
     codes = folded.codes
     # An article's title, the gap and its content: ``TEXT_GAP`` is the "\n" between them.
     starts, ends = folded.starts[0::2].tolist(), folded.ends[1::2].tolist()
-    if codes.size and codes.max() > 0xFFFF:
-        return _indexed_one_by_one(folded.joined, starts, ends)
     padded = np.full(codes.size + 2, ord(" "), dtype=np.uint32)
-    _BMP_LOWERED.take(codes, out=padded[1:-1])
-    if padded.max() == NOT_ONE_BMP_CHAR:
-        return _indexed_one_by_one(folded.joined, starts, ends)
+    lowered = padded[1:-1]
+    _BMP_LOWERED.take(codes, out=lowered, mode="clip")
+    lowered[codes > 0xFFFF] = ord(" ")  # an emoji separates words; a letter is done below
+    unknown = np.flatnonzero(astral_letters(codes) | (lowered == NOT_ONE_BMP_CHAR))
+    # A separator instead: what the other articles add does not change (the gaps between
+    # articles are separators already), and these articles are indexed again below.
+    lowered[unknown] = ord(" ")
     candidates, emitted = _index_rows(padded)
     # Where the emitted code points are among the candidates, flattened (row * 3 + column):
     # also what tells where each article's text starts (a cumulative sum cost more).
     emitted_at = np.flatnonzero(emitted)
     text = candidates.reshape(-1).take(emitted_at).tobytes().decode("utf-32-le")
     row = emitted.shape[1]
-    return [
+    texts = [
         text[text_start : max(text_start, text_end - 1)]  # no space after the last token
         if end - start <= MAX_INDEXED_CHARS
         else index_folded(folded.joined[start:end])
@@ -160,10 +169,9 @@ def article_index_texts(folded: FoldedTexts) -> list[str]:
             strict=True,
         )
     ]
-
-
-def _indexed_one_by_one(joined: str, starts: list[int], ends: list[int]) -> list[str]:
-    return [index_folded(joined[start:end]) for start, end in zip(starts, ends, strict=True)]
+    for article in {index // 2 for index in folded.holding(unknown)}:  # title, content
+        texts[article] = index_folded(folded.joined[starts[article] : ends[article]])
+    return texts
 
 
 def index_text(text: str) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import functools
 import random
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bench.synthetic import ArticleGenerator
+from digest import dedup, search_terms
 from digest.dedup import _letters_and_digits, text_key, text_keys
 from digest.folding import TEXT_GAP, fold, fold_all
 from digest.search_terms import (
@@ -248,3 +250,34 @@ def test_article_index_texts_are_each_article_indexed_alone() -> None:
         ]
         for group in groups
     ]
+
+
+def test_one_text_beyond_the_tables_does_not_send_its_neighbours_the_slow_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys and index texts of a group that mixes texts the tables speak for (emoji
+    included) with a few they cannot (CJK extension B, ``ß``, ``Σ``): each is what it is
+    alone, and only those few are done on their own."""
+    plain = [fold(text) for text in real_texts()[1:7] * 2]  # Chinese news, all in the tables
+    odd = [fold(text) for text in ["点赞👍降准", "𠮷野家 降价", "Straße market", "ΟΔΟΣ 降准"]]
+    plain[1] += " 👍🏽🇨🇳"  # emoji are no part of a word: the tables' path takes them
+    group = plain[:4] + odd[:2] + plain[4:8] + odd[2:] + plain[8:10]
+    alone: list[str] = []
+
+    def noting(done_alone: Callable[[str], str]) -> Callable[[str], str]:
+        def noted(text: str) -> str:
+            alone.append(text)
+            return done_alone(text)
+
+        return noted
+
+    monkeypatch.setattr(search_terms, "index_folded", noting(index_folded))
+    monkeypatch.setattr(dedup, "text_key", noting(text_key))
+    assert text_keys(fold_all(group)) == [reference_text_key(text) for text in group]
+    assert article_index_texts(fold_all(group)) == [
+        reference_index_folded(f"{title}\n{content}")
+        for title, content in zip(group[0::2], group[1::2], strict=True)
+    ]
+    # Keys: "𠮷野家" and "Straße" ("ΟΔΟΣ" case-folds one character each). Index texts: the
+    # two articles holding them and "ΟΔΟΣ" (Σ's lower case depends on its neighbours).
+    assert sorted(alone) == sorted([*odd[1:3], f"{odd[0]}\n{odd[1]}", f"{odd[2]}\n{odd[3]}"])
