@@ -9,15 +9,13 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Row, Select, Table, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoredArticle
 from digest.batch import better_copy, unique_in_batch
 from digest.pipeline import ArticleRecord
-from storage.bulk import insert_new_returning
+from storage.bulk import dialect_insert, insert_new_returning
 from storage.models import UNDATED_SORT_AT, Article, CategoryCount
 from storage.neardup import find_near_duplicates, store_bands
 from storage.search import index_articles, make_room, unindex_articles
@@ -72,11 +70,6 @@ ARTICLE_COLUMNS = (
     "minhash",
 )
 CATEGORY_TABLE = cast(Table, CategoryCount.__table__)
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def insert_articles(
@@ -166,7 +159,7 @@ async def _keep_better_copies(
 async def _add_category_counts(session: AsyncSession, counts: Counter[str]) -> None:
     if not counts:
         return
-    statement = _insert(session)(CATEGORY_TABLE)
+    statement = dialect_insert(session)(CATEGORY_TABLE)
     statement = statement.on_conflict_do_update(
         index_elements=[CATEGORY_TABLE.c.name],
         set_={"article_count": CATEGORY_TABLE.c.article_count + statement.excluded.article_count},

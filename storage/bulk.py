@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Row, Subquery, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # Rows per multi-row INSERT: SQLite binds at most 32,766 values a statement, PostgreSQL
@@ -35,6 +36,12 @@ def chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def dialect_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    """The ``insert`` of the session's database, the one with ``ON CONFLICT`` (both take
+    ``on_conflict_do_nothing`` and ``on_conflict_do_update`` alike)."""
+    return pg_insert if is_postgresql(session) else sqlite_insert
 
 
 def _as_stored(

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bulk import dialect_insert
 from storage.models import Chat, Feed
 
 
@@ -36,7 +35,7 @@ async def insert_feeds(
     the unique constraint decides."""
     if not feeds:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     rows = [
         {
             "url": feed.url,

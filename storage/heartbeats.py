@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bulk import dialect_insert
 from storage.models import Heartbeat
 
 
@@ -16,7 +15,7 @@ async def beat(
     session: AsyncSession, name: str, *, now: datetime, detail: str | None = None
 ) -> None:
     """Record that job ``name`` ran (an upsert: several processes may beat at once)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = insert(Heartbeat).values(name=name, at=now, detail=detail)
     await session.execute(
         statement.on_conflict_do_update(

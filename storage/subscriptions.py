@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoredArticle
 from storage.articles import LISTED_COLUMNS, to_stored
+from storage.bulk import dialect_insert
 from storage.claims import begin_claim
 from storage.models import Article, Chat, Delivery, Subscription
 
@@ -41,10 +40,18 @@ async def ensure_chat(
     timezone: str,
     now: datetime,
 ) -> Chat:
-    """The chat's row, created with the given defaults when it is new."""
+    """The chat's row, created with the given defaults when it is new.
+
+    Two first commands of a new chat at once (two processes, or two updates handled
+    concurrently) both find no row: the insert leaves a row another one made first as it is,
+    instead of failing the second command on the primary key.
+    """
     chat = await session.get(Chat, chat_id)
-    if chat is None:
-        chat = Chat(
+    if chat is not None:
+        return chat
+    await session.execute(
+        dialect_insert(session)(Chat)
+        .values(
             id=chat_id,
             type=chat_type,
             title=title,
@@ -52,9 +59,10 @@ async def ensure_chat(
             timezone=timezone,
             created_at=now,
         )
-        session.add(chat)
-        await session.flush()
-    return chat
+        .on_conflict_do_nothing()
+    )
+    # Inserted, or there already (rows of chats are never deleted).
+    return await session.get_one(Chat, chat_id)
 
 
 async def get_subscription(session: AsyncSession, chat_id: int) -> Subscription | None:
@@ -213,9 +221,8 @@ async def record_many_deliveries(
     once, whatever the count); a pair already recorded stays as it was."""
     if not pairs:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     await session.execute(
-        insert(Delivery).on_conflict_do_nothing(),
+        dialect_insert(session)(Delivery).on_conflict_do_nothing(),
         [
             {"chat_id": chat_id, "article_id": article_id, "kind": kind, "recorded_at": now}
             for chat_id, article_id in pairs

@@ -7,12 +7,10 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.watching import Watch
-from storage.bulk import as_arrays, is_postgresql
+from storage.bulk import as_arrays, dialect_insert, is_postgresql
 from storage.models import WatchRow
 
 
@@ -36,7 +34,7 @@ async def add_watches(
     another process) is left out by the unique index, as one already there is."""
     if not phrases:
         return []
-    upsert = pg_insert if is_postgresql(session) else sqlite_insert
+    upsert = dialect_insert(session)
     rows = [
         {
             "chat_id": chat_id,
