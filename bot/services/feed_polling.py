@@ -178,18 +178,20 @@ async def poll_feed(
             etag=feed.etag,
             last_modified=feed.last_modified,
         )
+        now = runtime.now()
+        async with runtime.db.transaction() as session:
+            outcome = await store_fetched(session, runtime, feed, fetched, now=now)
     except InputError as exc:
         logger.info("feed %s failed: %s", feed.id, exc)
         return await record_poll_failure(runtime, feed, str(exc), now=runtime.now())
     except Exception:
-        # A bug met on one feed's content must not stop the others being polled: log it
-        # with its traceback and back off like any failure.
+        # A bug met on one feed's content, or a write the database refused (the poll's
+        # transaction rolled back: nothing of it is kept), must not stop the other feeds'
+        # polls nor leave this one retried at every lease's end: log it with its
+        # traceback and back off like any failure.
         logger.exception("unexpected error polling feed %s (%s)", feed.id, feed.url)
         error = f"{feed.url}: unexpected error (see the bot's log)"
         return await record_poll_failure(runtime, feed, error, now=runtime.now())
-    now = runtime.now()
-    async with runtime.db.transaction() as session:
-        outcome = await store_fetched(session, runtime, feed, fetched, now=now)
     return outcome, []
 
 
