@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -43,6 +43,11 @@ CACHE_KIB = 64 * 1024
 # band keys and unique keys of a batch touch pages all over a few hundred MB of b-trees,
 # and a quarter of a gigabyte of them made the ingest about 15 % faster than 64 MB.
 BULK_CACHE_KIB = 256 * 1024
+# PostgreSQL: the memory a bulk ingest's transactions may use for each sort or merge. New
+# search terms wait in the GIN index's pending list, which an insert merges into the index
+# once it is full, in runs of this size: with 256 MB instead of the default 4 MB, indexing
+# took about 15 % less time (bench/README.md).
+BULK_WORK_MEM = "256MB"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -58,6 +63,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # from the OS at every batch. Grown on use, so an idle bot does not hold it.
     cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
+
+
+def _bulk_work_mem(_session: Any, _transaction: Any, connection: Connection) -> None:
+    connection.exec_driver_sql(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
 
 
 def create_engine(raw_url: str) -> AsyncEngine:
@@ -91,8 +100,11 @@ class Database:
     @asynccontextmanager
     async def bulk_session(self) -> AsyncIterator[AsyncSession]:
         """A session for a bulk ingest: on SQLite, its connection keeps ``BULK_CACHE_KIB``
-        of pages until the session ends (the usual cache again when it ends normally)."""
+        of pages until the session ends (the usual cache again when it ends normally); on
+        PostgreSQL, each of its transactions may use ``BULK_WORK_MEM``."""
         async with self.sessions() as session:
+            if self.dialect == "postgresql":
+                event.listen(session.sync_session, "after_begin", _bulk_work_mem)
             if self.dialect == "sqlite":
                 await session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KIB}"))
             yield session

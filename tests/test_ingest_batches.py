@@ -13,7 +13,7 @@ from bot.services import ingest, preparing
 from bot.services.context import Runtime
 from bot.services.ingest import Ingestor, ingest_inputs
 from storage.articles import article_count
-from storage.db import BULK_CACHE_KIB, CACHE_KIB
+from storage.db import BULK_CACHE_KIB, BULK_WORK_MEM, CACHE_KIB
 from tests.factories import distinct_body
 
 
@@ -65,6 +65,18 @@ async def test_a_bulk_session_has_a_larger_page_cache_while_it_lasts(runtime: Ru
         after = await session.scalar(text("PRAGMA cache_size"))
     assert during == -BULK_CACHE_KIB
     assert after == -CACHE_KIB
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_each_transaction_of_a_bulk_session_has_more_work_memory(runtime: Runtime) -> None:
+    async with runtime.db.bulk_session() as session:
+        first = await session.scalar(text("SHOW work_mem"))
+        await session.commit()  # the ingest commits every COMMIT_EVERY articles
+        second = await session.scalar(text("SHOW work_mem"))
+    async with runtime.db.sessions() as session:
+        elsewhere = await session.scalar(text("SHOW work_mem"))
+    assert first == second == BULK_WORK_MEM
+    assert elsewhere != BULK_WORK_MEM
 
 
 async def test_the_collector_runs_less_often_while_an_ingest_runs_and_as_before_after(
