@@ -43,6 +43,8 @@ _BLOCK_TAGS = frozenset((
 ))
 # fmt: on
 _TITLE_CHARS = 60  # a title made from the text of an item that has none
+# A week: polling honours no longer hint, and a larger <ttl> would not fit a 32-bit column.
+_LONGEST_TTL_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +80,13 @@ def parse_feed(
 
 
 def feed_metadata(data: bytes, *, origin: str = "feed") -> FeedInfo:
-    """The channel's title, ``<ttl>`` (minutes, returned in seconds) and site link."""
+    """The channel's title, ``<ttl>`` (minutes, returned in seconds, at most a week) and site
+    link."""
     feed = _parse(data, origin)[0].feed
     ttl = str(feed.get("ttl", "")).strip()
     return FeedInfo(
         title=_plain(feed.get("title", "")) or None,
-        ttl_seconds=int(ttl) * 60 if ttl.isdigit() else None,
+        ttl_seconds=min(int(ttl), _LONGEST_TTL_MINUTES) * 60 if ttl.isdigit() else None,
         link=feed.get("link") or None,
     )
 

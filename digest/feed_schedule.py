@@ -16,9 +16,12 @@ BROKEN_AFTER = timedelta(days=1)  # ... failing for at least this long
 def success_interval(
     interval: timedelta, *, ttl_seconds: int | None, max_age: int | None
 ) -> timedelta:
-    """``interval``, or the feed's own ``<ttl>`` / Cache-Control max-age when longer."""
-    hints = [timedelta(seconds=s) for s in (ttl_seconds, max_age) if s]
-    return max([interval, *(min(hint, LONGEST_HINT) for hint in hints)])
+    """``interval``, or the feed's own ``<ttl>`` / Cache-Control max-age when longer (up
+    to ``LONGEST_HINT``, however large the number a server sends)."""
+    # Capped as numbers: timedelta overflows past 999,999,999 days.
+    longest = int(LONGEST_HINT.total_seconds())
+    hints = [timedelta(seconds=min(s, longest)) for s in (ttl_seconds, max_age) if s]
+    return max([interval, *hints])
 
 
 def backoff_interval(

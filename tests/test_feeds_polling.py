@@ -11,7 +11,12 @@ from sqlalchemy import select, text
 from bot.fetch import Fetcher
 from bot.services.context import Runtime
 from bot.services.feeds import feed_poll_job, poll_due_feeds
-from digest.feed_schedule import BACKOFF_CAP, BROKEN_AFTER_FAILURES, backoff_interval
+from digest.feed_schedule import (
+    BACKOFF_CAP,
+    BROKEN_AFTER_FAILURES,
+    LONGEST_HINT,
+    backoff_interval,
+)
 from storage.db import Database
 from storage.heartbeats import last_beats
 from storage.models import Article, OutboxMessage
@@ -345,3 +350,23 @@ async def test_a_feed_whose_items_cannot_be_stored_backs_off_and_the_others_are_
     [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
     assert (outcome.ok, outcome.new) == (True, 2)
     assert "If-None-Match" not in feed_server.requests("/bad.xml")[-1].headers
+
+
+async def test_an_absurd_ttl_or_max_age_is_honoured_up_to_a_day(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    huge = 10**20
+    feed_server.serve_feed("/ttl.xml", news_items(1, prefix="甲"), ttl=huge)
+    feed_server.serve_feed("/int.xml", news_items(1, prefix="乙"), ttl=10**8)  # over 2**31 s
+    feed_server.serve_feed(
+        "/cache.xml", news_items(1, prefix="丙"), cache_control=f"max-age={huge}"
+    )
+    ids = [
+        await add_due_feed(feed_runtime, feed_server.url(path))
+        for path in ("/ttl.xml", "/int.xml", "/cache.xml")
+    ]
+    report = await poll_due_feeds(feed_runtime)
+    assert [outcome.error for outcome in report.outcomes] == [None] * 3
+    now = feed_runtime.now()
+    delays = [(await stored_feed(feed_runtime, i)).next_poll_at - now for i in ids]
+    assert delays == [LONGEST_HINT] * 3
