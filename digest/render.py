@@ -56,8 +56,11 @@ def render_article(
     ``highlight`` (watched words) underlined in the title and summary."""
     title = _escaped(article.title, highlight)
     link = article.url if _is_web_url(article.url) else None
-    if link is not None and len(link) <= MAX_LINK_CHARS:
-        title = f'<a href="{escape(link, quote=True)}">{title}</a>'
+    href = escape(link, quote=True) if link is not None else ""
+    # The limit is on the escaped href, what the message holds: a link of many & or " grows
+    # up to six times, and a title line over a message's length cannot be split.
+    if link is not None and len(href) <= MAX_LINK_CHARS:
+        title = f'<a href="{href}">{title}</a>'
     prefix = f"{number}. " if number is not None else ""
     meta = [format_time(article.published_at, zone)] if article.published_at else []
     meta.append(escape(category_label or article.category, quote=False))

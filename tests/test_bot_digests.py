@@ -292,3 +292,23 @@ async def test_two_processes_share_due_digests_without_double_sends(
         rows = await session.scalar(select(func.count()).select_from(OutboxMessage))
     assert batches == 40
     assert rows == 40
+
+
+async def test_an_article_whose_escaped_link_is_too_long_is_listed_unlinked(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    # Under the link limit as stored, but over a message's length once its & and " are
+    # escaped: the tick once raised on it, for every chat, at every tick.
+    tracking = "https://example.com/r?q=" + '"&' * 700
+    await _say(fake_api, "/subscribe")
+    await _ingest(
+        runtime,
+        [article_record("先到的新闻"), article_record("链接很长的新闻", url=tracking)],
+        clock(),
+    )
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "先到的新闻" in digest.plain_text
+    assert "链接很长的新闻" in digest.plain_text
