@@ -43,6 +43,9 @@ _BLOCK_TAGS = frozenset((
 ))
 # fmt: on
 _TITLE_CHARS = 60  # a title made from the text of an item that has none
+# A feed's name: its articles' source, which storage keeps to 200 characters, as it does
+# the pipeline's titles to 300.
+MAX_FEED_NAME_CHARS = 200
 # A week: polling honours no longer hint, and a larger <ttl> would not fit a 32-bit column.
 _LONGEST_TTL_MINUTES = 7 * 24 * 60
 
@@ -65,7 +68,7 @@ def parse_feed(
     A truncated feed keeps the items that were complete before the cut.
     """
     parsed, text = _parse(data, origin)
-    source = _plain(parsed.feed.get("title", "")) or None
+    source = _feed_name(parsed.feed) or None
     entries = list(parsed.entries)
     if parsed.bozo:
         entries = entries[: len(_CLOSED_ENTRY.findall(text))]  # the last one was cut off
@@ -85,7 +88,7 @@ def feed_metadata(data: bytes, *, origin: str = "feed") -> FeedInfo:
     feed = _parse(data, origin)[0].feed
     ttl = str(feed.get("ttl", "")).strip()
     return FeedInfo(
-        title=_plain(feed.get("title", "")) or None,
+        title=_feed_name(feed) or None,
         ttl_seconds=min(int(ttl), _LONGEST_TTL_MINUTES) * 60 if ttl.isdigit() else None,
         link=feed.get("link") or None,
     )
@@ -176,6 +179,14 @@ def _entry_paragraphs(entry: Any) -> list[str]:
                 return html_fragment_paragraphs(value)
             return [" ".join(line.split()) for line in value.splitlines() if line.strip()]
     return []
+
+
+def _feed_name(feed: Any) -> str:
+    """The channel's title as one line, cut (with "…") at ``MAX_FEED_NAME_CHARS``."""
+    name = _plain(feed.get("title", ""))
+    if len(name) <= MAX_FEED_NAME_CHARS:
+        return name
+    return name[: MAX_FEED_NAME_CHARS - 1] + "…"
 
 
 def _plain(value: str) -> str:

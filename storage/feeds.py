@@ -9,11 +9,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulk import dialect_insert
 from storage.models import Chat, Feed
+
+
+def _fitting_title(title: str | None) -> str | None:
+    """The title cut (with "…") to what the column keeps: an OPML file's label or a
+    caller's may be longer, and PostgreSQL refuses the row rather than cut it."""
+    column = Feed.__table__.c.title.type
+    length = column.length if isinstance(column, String) else None
+    if title is None or length is None or len(title) <= length:
+        return title
+    return title[: length - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +49,7 @@ async def insert_feeds(
     rows = [
         {
             "url": feed.url,
-            "title": feed.title,
+            "title": _fitting_title(feed.title),
             "category": feed.category,
             "next_poll_at": next_poll_at or now,
             "consecutive_failures": 0,
@@ -133,7 +143,7 @@ async def record_success(
         "articles_added": Feed.articles_added + added,
     }
     if title is not None:
-        values["title"] = title
+        values["title"] = _fitting_title(title)
     if item_count is not None:
         values["item_count"] = item_count
     if ttl_seconds is not None:

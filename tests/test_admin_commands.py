@@ -22,7 +22,7 @@ from tests.feeds_helpers import (
     feed_count,
     stored_feed,
 )
-from tests.feedserver import FeedServer, news_items
+from tests.feedserver import FeedServer, news_items, rss_feed
 
 pytest_plugins = ["tests.feeds_fixtures"]  # feed_server, feed_runtime
 
@@ -243,3 +243,15 @@ async def test_help_lists_admin_commands_for_admins_only(
     assert "/addfeed" in await _ask(fake_api, "/help")
     assert "/removefeed" in await _ask(fake_api, "/help", language_code="en")
     assert "/addfeed" not in await _ask(fake_api, "/help", user_id=DEFAULT_USER_ID)
+
+
+async def test_a_feed_with_a_very_long_title_is_added(
+    feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi, bot: Application
+) -> None:
+    name = "很长的新闻源名称" * 50  # 400 characters: more than feeds and articles keep
+    feed_server.serve("/feed.xml", rss_feed(news_items(2), title=name))
+    reply = await _ask(fake_api, f"/addfeed {feed_server.url('/feed.xml')}")
+    assert "已添加订阅源 #1" in reply
+    assert "新增 2 条" in reply
+    title = (await stored_feed(feed_runtime, 1)).title or "-"
+    assert name.startswith(title.removesuffix("…"))  # cut, not lost

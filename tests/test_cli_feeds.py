@@ -121,3 +121,20 @@ async def test_import_of_a_broken_file_is_one_clear_line(
     )
     assert missing.code == 1
     assert "nope.opml: cannot be read" in missing.err
+
+
+async def test_import_keeps_feeds_with_very_long_names_and_folders(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    name = "很长的新闻源名称" * 50  # 400 characters: more than the feeds table keeps
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(
+        render_opml([OpmlFeed(feed_server.url("/a.xml"), name, name)], created=CREATED)
+    )
+    imported = await newsdigest(
+        "feeds", "import", str(opml), database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+    )
+    assert "Traceback" not in imported.err, imported.err
+    assert "added 1 · already there 0 · refused 0" in imported.out
+    listing = await newsdigest("feeds", "list", database_url=database_url, cwd=tmp_path)
+    assert "很长的新闻源名称" in listing.out

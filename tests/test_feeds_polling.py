@@ -370,3 +370,18 @@ async def test_an_absurd_ttl_or_max_age_is_honoured_up_to_a_day(
     now = feed_runtime.now()
     delays = [(await stored_feed(feed_runtime, i)).next_poll_at - now for i in ids]
     assert delays == [LONGEST_HINT] * 3
+
+
+async def test_a_feed_with_a_very_long_title_is_stored_with_the_title_cut(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    name = "很长的新闻源名称" * 50  # 400 characters: more than feeds and articles keep
+    feed_server.serve("/feed.xml", rss_feed(news_items(2), title=name))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert (outcome.error, outcome.new) == (None, 2)
+    title = (await stored_feed(feed_runtime, feed_id)).title or ""
+    assert name.startswith(title.removesuffix("…"))
+    async with feed_runtime.db.transaction() as session:
+        sources = (await session.scalars(select(Article.source))).all()
+    assert all(name.startswith((source or "").removesuffix("…")) for source in sources)
