@@ -28,6 +28,7 @@ from digest.html_page import drop_boilerplate_lines
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
+_CHARACTER_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
 _CLOSED_ENTRY = re.compile(r"</(?:\w+:)?(?:item|entry)\s*>")
 _READ_MORE = re.compile(
     r"^(?:阅读全文|閱讀全文|查看全文|全文|阅读原文|阅读更多|查看更多|更多|点击查看|read more|"
@@ -133,6 +134,7 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
     # Anywhere, not just before the root: a comment can hide where the prolog ends.
     if _INTERNAL_SUBSET.search(text):
         raise ParseError(f"{origin}: refused: the feed declares entities (a DTD internal subset)")
+    text = _CHARACTER_REFERENCE.sub(_xml_character, text)
     # Hand feedparser UTF-8 bytes in a stream: a str could be taken for a URL or a path.
     utf8 = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
     parsed = feedparser.parse(
@@ -148,6 +150,24 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
     if not parsed.version:
         raise ParseError(f"{origin}: is not an RSS or Atom feed")
     return parsed, text
+
+
+def _xml_character(reference: re.Match[str]) -> str:
+    """A character reference as it was, or nothing when XML allows no such character.
+
+    feedparser's loose parser turns ``&#0;`` into a NUL (which PostgreSQL text refuses) and
+    stops with ``UnicodeEncodeError`` at a surrogate (``&#xD800;``): one such reference
+    lost the whole feed.
+    """
+    decimal, hexadecimal = reference.groups()
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    allowed = (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+    return reference.group() if allowed else ""
 
 
 def _article(entry: Any, *, default_tz: ZoneInfo, category: str | None) -> ParsedArticle | None:

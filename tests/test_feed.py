@@ -194,3 +194,19 @@ def test_empty_pub_date_means_no_date_and_an_untitled_item_is_titled_from_its_te
         "社会消费品零售总额同比增长2.7%，国民经济延…"
     )
     assert len(untitled.title) == 60
+
+
+@pytest.mark.parametrize("reference", ["&#0;", "&#x0;", "&#xD800;", "&#99999999999;"])
+def test_a_reference_to_a_character_xml_forbids_is_dropped(reference: str) -> None:
+    document = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>源{reference}名</title><item><title>标题{reference}一</title>"
+        f"<description>正文{reference}二。&#x4E09;&#26159;</description></item>"
+        "</channel></rss>"
+    ).encode()
+    [article] = parse_feed(document, origin="feed", default_tz=SHANGHAI)
+    assert (article.source, article.title, article.paragraphs) == (
+        "源名",
+        "标题一",
+        ["正文二。三是"],
+    )

@@ -385,3 +385,16 @@ async def test_a_feed_with_a_very_long_title_is_stored_with_the_title_cut(
     async with feed_runtime.db.transaction() as session:
         sources = (await session.scalars(select(Article.source))).all()
     assert all(name.startswith((source or "").removesuffix("…")) for source in sources)
+
+
+async def test_an_item_with_a_nul_or_surrogate_reference_is_stored_without_it(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    first, second = news_items(2)
+    document = rss_feed([first, second]).replace(b"</description>", b"&#0;</description>", 1)
+    title = second.title.encode()
+    feed_server.serve("/feed.xml", document.replace(title, title + b"&#xD800;"))
+    await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert (outcome.error, outcome.new) == (None, 2)
+    assert await article_titles(feed_runtime) == [first.title, second.title]
