@@ -160,6 +160,9 @@ def _xml_character(reference: re.Match[str]) -> str:
     lost the whole feed.
     """
     decimal, hexadecimal = reference.groups()
+    digits = (decimal or hexadecimal).lstrip("0")
+    if len(digits) > 8:  # past U+10FFFF, and int() refuses over 4,300 digits
+        return ""
     code = int(decimal) if decimal is not None else int(hexadecimal, 16)
     allowed = (
         code in (0x9, 0xA, 0xD)
