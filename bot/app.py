@@ -136,5 +136,6 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
         MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.on_command)
     )
     application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     application.add_error_handler(handlers.on_error)
     return application

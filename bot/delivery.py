@@ -2,8 +2,10 @@
 
 Each message is claimed with a lease, sent, then marked sent. A 429 puts it back with its
 ``retry_after``; 403 (blocked, kicked) or "chat not found" pause the chat's subscription
-and drop what was queued for it; any other 400 skips that message; network errors and 5xx
-are retried with backoff a bounded number of times. Messages to one chat go out in order.
+and drop what was queued for it; a group upgraded to a supergroup (``migrate_to_chat_id``)
+has its rows moved to the new id and the messages sent there; any other 400 skips that
+message; network errors and 5xx are retried with backoff a bounded number of times.
+Messages to one chat go out in order.
 
 A crash after Telegram accepted a message but before it was marked sent repeats that one
 message when the lease runs out: at-least-once for the message in flight, exactly-once for
@@ -24,11 +26,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.ratelimit import BACKGROUND, retry_seconds
 from bot.services.context import Runtime
+from storage.chat_moves import move_chat
 from storage.models import OutboxMessage
 from storage.outbox import claim_ready, fail_pending_for_chat, mark_failed, mark_sent, release
 from storage.subscriptions import pause_subscription
@@ -47,6 +50,7 @@ class ChatOutcome:
     retry_after: float = 0.0
     transient_error: str | None = None
     refused: str | None = None  # the chat refuses the bot (403, chat not found)
+    moved_to: int | None = None  # the group became a supergroup with this id
 
 
 Finished = tuple[int, list[OutboxMessage], ChatOutcome]  # a chat's messages and what happened
@@ -194,6 +198,10 @@ class DeliveryWorker:
                 outcome.retry = [m.id for m in messages[index:]]
                 outcome.retry_after = retry_seconds(exc)
                 break
+            except ChatMigrated as exc:
+                outcome.retry = [m.id for m in messages[index:]]
+                outcome.moved_to = int(exc.new_chat_id)
+                break
             except TelegramError as exc:
                 refusal = _refusal(exc)
                 if refusal is not None:
@@ -274,6 +282,10 @@ class DeliveryWorker:
             logger.warning("chat %s refuses the bot (%s): pausing it", chat_id, outcome.refused)
             await pause_subscription(session, chat_id, reason=outcome.refused)
             await fail_pending_for_chat(session, chat_id, error=outcome.refused)
+        elif outcome.moved_to is not None:
+            logger.info("chat %s is now supergroup %s: moving it", chat_id, outcome.moved_to)
+            await move_chat(session, from_id=chat_id, to_id=outcome.moved_to)
+            await release(session, outcome.retry, not_before=now)
         elif outcome.transient_error is not None:
             attempts = max(m.attempts for m in messages if m.id in outcome.retry) + 1
             if attempts >= MAX_ATTEMPTS:

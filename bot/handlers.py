@@ -13,6 +13,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.messages import language_for, raw
 from bot.sending import send_reply
+from bot.services.chats import follow_migration
 from bot.services.commands import (
     MANAGING_COMMANDS,
     make_caller,
@@ -97,6 +98,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     reply = await press_button(runtime_of(context), caller, query.data)
     await send_reply(context.bot, caller.chat_id, reply)
+
+
+async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group upgraded to a supergroup: Telegram tells both chats (the old one
+    ``migrate_to_chat_id``, the new one ``migrate_from_chat_id``); either moves it."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        from_id, to_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        from_id, to_id = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    logger.info("chat %s is now supergroup %s: moving it", from_id, to_id)
+    await follow_migration(runtime_of(context), from_id=from_id, to_id=to_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

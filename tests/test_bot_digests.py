@@ -19,7 +19,12 @@ from storage.outbox import claim_ready
 from storage.subscriptions import ensure_chat
 from tests.conftest import Clock, another_process, running_bot
 from tests.factories import article_record
-from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
+from tests.fakebot import (
+    DEFAULT_GROUP_ID,
+    DEFAULT_SUPERGROUP_ID,
+    DEFAULT_USER_ID,
+    FakeBotApi,
+)
 
 OTHER_USER = 2002
 
@@ -312,3 +317,51 @@ async def test_an_article_whose_escaped_link_is_too_long_is_listed_unlinked(
     [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "先到的新闻" in digest.plain_text
     assert "链接很长的新闻" in digest.plain_text
+
+
+async def _group_subscribes(fake_api: FakeBotApi) -> None:
+    fake_api.set_chat_admins(DEFAULT_GROUP_ID, [DEFAULT_USER_ID])
+    reply = await _say(fake_api, "/subscribe", chat_type="group", chat_id=DEFAULT_GROUP_ID)
+    assert "已订阅" in reply
+
+
+async def _group_settings(fake_api: FakeBotApi) -> str:
+    return await _say(fake_api, "/settings", chat_type="supergroup", chat_id=DEFAULT_SUPERGROUP_ID)
+
+
+async def test_a_digest_to_a_group_upgraded_to_a_supergroup_follows_it_there(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _group_subscribes(fake_api)
+    await _ingest(runtime, [article_record("群升级后的新闻")], clock())
+    fake_api.upgrade_group(DEFAULT_GROUP_ID, DEFAULT_SUPERGROUP_ID)
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_SUPERGROUP_ID)
+    assert "群升级后的新闻" in digest.plain_text
+    await delivery_worker(bot).wait_idle()
+    async with runtime.db.transaction() as session:
+        assert await session.get(Subscription, DEFAULT_GROUP_ID) is None
+        moved = await session.get(Subscription, DEFAULT_SUPERGROUP_ID)
+    assert moved is not None
+    assert moved.active
+    assert moved.next_digest_at == datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
+    assert "已订阅" in await _group_settings(fake_api)
+    assert await _outbox_count(runtime, status="sent") == 1
+    # What the group was sent stays sent: the next digest lists only what is new.
+    await _ingest(runtime, [article_record("第二天的新闻")], clock() + timedelta(hours=1))
+    clock.advance(days=1)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [second] = await fake_api.wait_for_messages(chat_id=DEFAULT_SUPERGROUP_ID)
+    assert "第二天的新闻" in second.plain_text
+    assert "群升级后的新闻" not in second.plain_text
+
+
+async def test_a_group_upgrade_announced_by_telegram_moves_the_subscription_at_once(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _group_subscribes(fake_api)
+    fake_api.upgrade_group(DEFAULT_GROUP_ID, DEFAULT_SUPERGROUP_ID, announce=True)
+    assert "已订阅" in await _group_settings(fake_api)

@@ -1,10 +1,12 @@
-"""The chat row behind a caller, created on first use with the caller's language and zone."""
+"""The chat row behind a caller, created on first use with the caller's language and zone;
+a group that became a supergroup."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.context import Caller, Runtime
+from storage.chat_moves import move_chat
 from storage.models import Chat
 from storage.subscriptions import ensure_chat
 
@@ -19,3 +21,10 @@ async def caller_chat(session: AsyncSession, runtime: Runtime, caller: Caller) -
         timezone=caller.zone.key,
         now=runtime.now(),
     )
+
+
+async def follow_migration(runtime: Runtime, *, from_id: int, to_id: int) -> None:
+    """The group ``from_id`` is now the supergroup ``to_id``: its digest, watches and
+    queued messages go there."""
+    async with runtime.db.transaction() as session:
+        await move_chat(session, from_id=from_id, to_id=to_id)

@@ -39,6 +39,7 @@ class ChatDirectory:
         self.admins: dict[int, list[int]] = {}
         self.blocked: dict[int, str] = {}
         self.not_found: set[int] = set()
+        self.upgraded: dict[int, int] = {}  # a group upgraded to a supergroup: its new id
         self._last_message_id: dict[int, int] = {}
 
     def remember_user(
@@ -114,6 +115,13 @@ class ChatDirectory:
         reason = self.blocked.get(chat_id)
         if reason is not None:
             raise ApiError(403, f"Forbidden: {reason}")
+        new_id = self.upgraded.get(chat_id)
+        if new_id is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=new_id,
+            )
 
     def block(self, chat_id: int, reason: str | None = None) -> None:
         if reason is None:

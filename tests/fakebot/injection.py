@@ -86,3 +86,34 @@ def chat_member_update(
         "old_chat_member": member_json(state.bot_user, old_status),
         "new_chat_member": member_json(state.bot_user, new_status),
     }
+
+
+def migration_messages(
+    state: ServerState, chat_id: int, new_chat_id: int, *, user_id: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """The service messages of a group's upgrade to a supergroup, as Telegram sends them."""
+    user = state.directory.user(user_id)
+    old_chat = state.directory.remember_chat(chat_id, "group")
+    new_chat = state.directory.remember_chat(new_chat_id, "supergroup", title=old_chat["title"])
+    return [
+        (
+            "message",
+            {
+                "message_id": state.directory.next_message_id(chat_id),
+                "date": int(time.time()),
+                "chat": old_chat,
+                "from": user,
+                "migrate_to_chat_id": new_chat_id,
+            },
+        ),
+        (
+            "message",
+            {
+                "message_id": state.directory.next_message_id(new_chat_id),
+                "date": int(time.time()),
+                "chat": new_chat,
+                "from": user,
+                "migrate_from_chat_id": chat_id,
+            },
+        ),
+    ]

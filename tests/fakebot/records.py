@@ -20,7 +20,12 @@ class ApiError(Exception):
     """An error answer: ``{"ok": false, "error_code": status, "description": ...}``."""
 
     def __init__(
-        self, status: int, description: str | None = None, *, retry_after: int | None = None
+        self,
+        status: int,
+        description: str | None = None,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         if description is None:
             description = _DESCRIPTIONS.get(status, "Error")
@@ -30,6 +35,7 @@ class ApiError(Exception):
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -37,8 +43,13 @@ class ApiError(Exception):
             "error_code": self.status,
             "description": self.description,
         }
+        parameters: dict[str, int] = {}
         if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
+        if parameters:
+            body["parameters"] = parameters
         return body
 
 

@@ -258,6 +258,17 @@ class FakeBotApi:
         else:
             self._state.directory.not_found.discard(chat_id)
 
+    def upgrade_group(self, chat_id: int, new_chat_id: int, *, announce: bool = False) -> None:
+        """The group becomes a supergroup with a new id: writes to the old id answer 400 with
+        ``migrate_to_chat_id``. ``announce`` also queues the two service messages Telegram
+        sends (``migrate_to_chat_id`` in the old group, ``migrate_from_chat_id`` in the new)."""
+        self._state.directory.upgraded[chat_id] = new_chat_id
+        if announce:
+            for kind, payload in injection.migration_messages(
+                self._state, chat_id, new_chat_id, user_id=injection.DEFAULT_USER_ID
+            ):
+                self._state.updates.push(kind, payload)
+
     def set_chat_admins(self, chat_id: int, user_ids: list[int]) -> None:
         """The chat's administrators; the first one is its creator."""
         self._state.directory.admins[chat_id] = list(user_ids)
