@@ -291,6 +291,16 @@ def say(language: str, key: str, **values: object) -> str:
     )
 
 
+def shortened(text: str, limit: int = 300) -> str:
+    """``text``, or its start and its end around "…" when longer than ``limit``: a feed's
+    URL or error is shown whole enough to tell it, and an error's reason is at its end,
+    after the URL it names."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"
+
+
 def raw(language: str, key: str) -> str:
     """A catalogue text with no placeholders (button labels, one-liners)."""
     return CATALOGUES.get(language, ZH)[key]

@@ -255,3 +255,15 @@ async def test_a_feed_with_a_very_long_title_is_added(
     assert "新增 2 条" in reply
     title = (await stored_feed(feed_runtime, 1)).title or "-"
     assert name.startswith(title.removesuffix("…"))  # cut, not lost
+
+
+async def test_feeds_shows_why_a_feed_with_a_very_long_url_fails(
+    feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi, bot: Application
+) -> None:
+    feed_server.fail("/feed.xml", 503)
+    url = feed_server.url("/feed.xml?token=" + "a" * 3000)
+    await add_due_feed(feed_runtime, url)
+    await poll_due_feeds(feed_runtime)
+    reply = await _ask(fake_api, "/feeds")
+    assert url[:100] in reply
+    assert "503 Service Unavailable" in reply

@@ -398,3 +398,19 @@ async def test_an_item_with_a_nul_or_surrogate_reference_is_stored_without_it(
     [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
     assert (outcome.error, outcome.new) == (None, 2)
     assert await article_titles(feed_runtime) == [first.title, second.title]
+
+
+async def test_the_broken_notice_of_a_feed_with_a_very_long_url_fits_a_message(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.fail("/feed.xml", 503)
+    url = feed_server.url("/feed.xml?token=" + "a" * 3000)
+    feed_id = await add_due_feed(feed_runtime, url)
+    notices = []
+    while not (await stored_feed(feed_runtime, feed_id)).broken:
+        notices.extend((await poll_due_feeds(feed_runtime)).notices)
+        clock.moment = (await stored_feed(feed_runtime, feed_id)).next_poll_at
+    [(_, text)] = notices
+    assert len(text) <= 4096
+    assert url[:100] in text
+    assert "503" in text

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 
-from bot.messages import Html, raw, say
+from bot.messages import Html, raw, say, shortened
 from bot.services import feeds
 from bot.services.context import Caller, Runtime
 from digest.categories import english_label
@@ -21,7 +21,6 @@ from storage.stats import store_stats
 
 AdminService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
 LAST_ERRORS = 5
-MAX_SHOWN_CHARS = 300  # of a URL or an error, so every feed's block fits in a message
 
 
 def admins_only(service: AdminService) -> AdminService:
@@ -34,10 +33,6 @@ def admins_only(service: AdminService) -> AdminService:
         return await service(runtime, caller, args)
 
     return guarded
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
 
 def _category(caller: Caller, category: str | None) -> str:
@@ -62,7 +57,7 @@ async def add_feed(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     if added.duplicate_of is not None:
         return Reply([say(language, "addfeed.duplicate", id=added.duplicate_of)])
     if added.error is not None or added.feed_id is None:
-        return Reply([say(language, "addfeed.failed", reason=_clip(added.error or ""))])
+        return Reply([say(language, "addfeed.failed", reason=shortened(added.error or ""))])
     text = say(
         language,
         "addfeed.done",
@@ -91,9 +86,9 @@ def _feed_block(caller: Caller, feed: Feed) -> str:
         caller.language,
         "feeds.item",
         id=feed.id,
-        title=_clip(feed.title or feed.url),
+        title=shortened(feed.title or feed.url),
         category=_category(caller, feed.category),
-        url=_clip(feed.url),
+        url=shortened(feed.url),
         state=Html(_state(caller, feed)),
         success=_when(caller, feed.last_success_at),
         items=feed.item_count,
@@ -101,7 +96,7 @@ def _feed_block(caller: Caller, feed: Feed) -> str:
     )
     if feed.last_error:
         when = _when(caller, feed.last_error_at)
-        error = say(caller.language, "feeds.error", when=when, error=_clip(feed.last_error))
+        error = say(caller.language, "feeds.error", when=when, error=shortened(feed.last_error))
         block = f"{block}\n{error}"
     return block
 
@@ -123,7 +118,7 @@ async def remove_feed(runtime: Runtime, caller: Caller, args: list[str]) -> Repl
     url = await feeds.remove_feed(runtime, int(number))
     if url is None:
         return Reply([say(caller.language, "removefeed.missing", id=number)])
-    return Reply([say(caller.language, "removefeed.done", id=number, url=_clip(url))])
+    return Reply([say(caller.language, "removefeed.done", id=number, url=shortened(url))])
 
 
 @admins_only
@@ -149,7 +144,7 @@ async def stats(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # 
             "stats.error",
             id=feed.id,
             when=_when(caller, feed.last_error_at),
-            error=_clip(feed.last_error or ""),
+            error=shortened(feed.last_error or ""),
         )
         for feed in failed
     ]

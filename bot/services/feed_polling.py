@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.fetch import DEFAULT_DEADLINE, Fetcher
-from bot.messages import say
+from bot.messages import say, shortened
 from bot.services.context import Runtime
 from bot.services.feed_fetching import FetchedFeed, fetch_feed
 from digest.errors import InputError
@@ -128,10 +128,10 @@ async def _broken_notices(
             language,
             "feed.broken_notice",
             id=feed.id,
-            title=feed.title or feed.url,
+            title=shortened(feed.title or feed.url),
             failures=feed.consecutive_failures + 1,
             since=format_time(since, runtime.settings.zone),
-            error=error,
+            error=shortened(error),
         )
         await enqueue_messages(session, chat_id=admin, kind="notice", texts=[text], now=now)
         notices.append((admin, text))
