@@ -84,7 +84,10 @@ async def all_feeds(session: AsyncSession) -> list[Feed]:
 
 
 async def delete_feed(session: AsyncSession, feed_id: int) -> str | None:
-    """Remove a feed (its articles stay); its URL, or ``None`` when there is no such feed."""
+    """Remove a feed (its articles stay); its URL, or ``None`` when there is no such feed
+    (a number beyond the ids' 64 bits too: the databases refuse it rather than find none)."""
+    if not 0 < feed_id < 2**63:
+        return None
     statement = delete(Feed).where(Feed.id == feed_id).returning(Feed.url)
     return (await session.execute(statement)).scalar_one_or_none()
 

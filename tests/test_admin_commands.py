@@ -267,3 +267,13 @@ async def test_feeds_shows_why_a_feed_with_a_very_long_url_fails(
     reply = await _ask(fake_api, "/feeds")
     assert url[:100] in reply
     assert "503 Service Unavailable" in reply
+
+
+async def test_removefeed_of_a_number_no_feed_can_have_is_a_missing_feed(
+    feed_runtime: Runtime, fake_api: FakeBotApi, bot: Application
+) -> None:
+    await add_due_feed(feed_runtime, "https://news.example/feed.xml")
+    huge = "9" * 25  # beyond a 64-bit id
+    assert f"没有编号为 #{huge} 的订阅源" in await _ask(fake_api, f"/removefeed {huge}")
+    assert "/removefeed" in await _ask(fake_api, "/removefeed ²")  # a digit int() refuses
+    assert await feed_count(feed_runtime) == 1

@@ -138,3 +138,13 @@ async def test_import_keeps_feeds_with_very_long_names_and_folders(
     assert "added 1 · already there 0 · refused 0" in imported.out
     listing = await newsdigest("feeds", "list", database_url=database_url, cwd=tmp_path)
     assert "很长的新闻源名称" in listing.out
+
+
+async def test_remove_of_a_number_no_feed_can_have_is_a_missing_feed(
+    database_url: str, tmp_path: Path
+) -> None:
+    huge = "9" * 25  # beyond a 64-bit id
+    result = await newsdigest("feeds", "remove", huge, database_url=database_url, cwd=tmp_path)
+    assert "Traceback" not in result.err, result.err
+    assert result.code == 1
+    assert f"no feed #{huge}" in result.err

@@ -113,7 +113,7 @@ async def list_feeds(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
 @admins_only
 async def remove_feed(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     number = args[0].removeprefix("#") if len(args) == 1 else ""
-    if not number.isdigit():
+    if not number.isdecimal():  # isdigit() takes "²", which int() refuses
         return Reply([raw(caller.language, "removefeed.usage")])
     url = await feeds.remove_feed(runtime, int(number))
     if url is None:
