@@ -42,7 +42,7 @@ async def insert_feeds(
 ) -> list[int]:
     """Add the feeds whose URL is not stored yet (due at ``next_poll_at``, by default at
     once); the new ids, in order. A URL already stored (or added concurrently) is skipped:
-    the unique constraint decides."""
+    the unique constraint decides, and of a URL given twice the first is kept."""
     if not feeds:
         return []
     insert = dialect_insert(session)
@@ -62,7 +62,8 @@ async def insert_feeds(
     ]
     statement = insert(Feed).on_conflict_do_nothing().returning(Feed.id, Feed.url)
     inserted = {url: feed_id for feed_id, url in (await session.execute(statement, rows)).all()}
-    return [inserted[feed.url] for feed in feeds if feed.url in inserted]
+    # A URL given twice is inserted once, and its id listed once (it was listed twice).
+    return list(dict.fromkeys(inserted[feed.url] for feed in feeds if feed.url in inserted))
 
 
 async def feed_by_url(session: AsyncSession, url: str) -> Feed | None:

@@ -148,3 +148,19 @@ async def test_remove_of_a_number_no_feed_can_have_is_a_missing_feed(
     assert "Traceback" not in result.err, result.err
     assert result.code == 1
     assert f"no feed #{huge}" in result.err
+
+
+async def test_import_counts_one_feed_listed_under_two_spellings_once(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    url = feed_server.url("/a.xml")
+    spellings = [OpmlFeed(url, "A"), OpmlFeed(url.replace("http", "HTTP", 1) + "#top", "A2")]
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(render_opml(spellings, created=CREATED))
+    imported = await newsdigest(
+        "feeds", "import", str(opml), database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+    )
+    assert "Traceback" not in imported.err, imported.err
+    assert "added 1 · already there 1 · refused 0" in imported.out
+    exported = await newsdigest("feeds", "export", database_url=database_url, cwd=tmp_path)
+    assert parse_opml(exported.out.encode(), origin="export") == [OpmlFeed(url, "A")]
