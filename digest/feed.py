@@ -137,10 +137,13 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
     text = _CHARACTER_REFERENCE.sub(_xml_character, text)
     # Hand feedparser UTF-8 bytes in a stream: a str could be taken for a URL or a path.
     utf8 = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if origin.startswith(("http://", "https://")):
+        # The feed's URL is the base of its relative links (``<link>/news/1</link>``), which
+        # otherwise stay relative: an article with no link, and no URL to dedup by.
+        headers["content-location"] = origin
     parsed = feedparser.parse(
-        io.BytesIO(utf8),
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-        resolve_relative_uris=False,
+        io.BytesIO(utf8), response_headers=headers, resolve_relative_uris=False
     )
     if parsed.bozo and not parsed.entries:
         problem = parsed.get("bozo_exception")

@@ -212,3 +212,28 @@ def test_a_reference_to_a_character_xml_forbids_is_dropped(reference: str) -> No
         "标题一",
         ["正文二。三是"],
     )
+
+
+def test_relative_item_links_are_resolved_against_the_feeds_url() -> None:
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>a</title><link>/news/1</link></item>"
+        b"<item><title>b</title><link>https://other.example/2</link></item></channel></rss>"
+    )
+    atom = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b'<entry><title>c</title><link href="news/3"/><id>3</id></entry></feed>'
+    )
+    origin = "https://feeds.example/x/feed.xml"
+    urls = [
+        article.url
+        for document in (rss, atom)
+        for article in parse_feed(document, origin=origin, default_tz=SHANGHAI)
+    ]
+    assert urls == [
+        "https://feeds.example/news/1",
+        "https://other.example/2",
+        "https://feeds.example/x/news/3",
+    ]
+    [from_a_file, _] = parse_feed(rss, origin="feeds/local.xml", default_tz=SHANGHAI)
+    assert from_a_file.url == "/news/1"  # no base to resolve it against

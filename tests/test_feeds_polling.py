@@ -4,6 +4,7 @@ bounded concurrency, and two pollers sharing the work. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select, text
@@ -414,3 +415,15 @@ async def test_the_broken_notice_of_a_feed_with_a_very_long_url_fits_a_message(
     assert len(text) <= 4096
     assert url[:100] in text
     assert "503" in text
+
+
+async def test_relative_item_links_are_stored_as_absolute_urls(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    item = news_items(1)[0]
+    feed_server.serve("/news/feed.xml", rss_feed([replace(item, link="1.html")]))
+    await add_due_feed(feed_runtime, feed_server.url("/news/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    async with feed_runtime.db.transaction() as session:
+        urls = (await session.scalars(select(Article.url))).all()
+    assert urls == [feed_server.url("/news/1.html")]
