@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Self
@@ -34,6 +34,7 @@ MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 20.0  # seconds for each connect, read and write
 DEFAULT_DEADLINE = 60.0  # seconds for the whole fetch, redirects included
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT_REDIRECTS = frozenset({301, 308})
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
@@ -62,6 +63,9 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     max_age: int | None  # Cache-Control max-age, in seconds
+    # ``url`` in normal form when every redirect to it was permanent (301, 308): where the
+    # caller should fetch from now on (RFC 9110, 15.4.2). None without redirects.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -175,6 +179,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         target = _checked_url(url, shown=url)
+        permanent = True
         for hop in range(self.max_redirects + 1):
             via = f" (redirected to {target})" if hop else ""
             request = self._client.build_request("GET", target, headers=headers)
@@ -190,8 +195,12 @@ class Fetcher:
                     location = str(target.join(response.headers["location"]))
                     logger.debug("%s redirects to %s", target, location)
                     target = _checked_url(location, shown=f"{url} (redirected to {location})")
+                    permanent = permanent and response.status_code in _PERMANENT_REDIRECTS
                     continue
-                return await self._result(url, target, response, redirected=hop > 0)
+                result = await self._result(url, target, response, redirected=hop > 0)
+                if hop and permanent:
+                    return replace(result, moved_to=str(target.copy_with(fragment=None)))
+                return result
             finally:
                 await response.aclose()
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")

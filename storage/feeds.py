@@ -155,6 +155,14 @@ async def record_success(
     await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
 
 
+async def move_feed(session: AsyncSession, feed_id: int, url: str) -> bool:
+    """Give the feed its new URL (a permanent redirect); False, and nothing changed, when
+    another feed already has that URL."""
+    taken = select(Feed.id).where(Feed.url == url).exists()
+    statement = update(Feed).where(Feed.id == feed_id, ~taken).values(url=url).returning(Feed.id)
+    return (await session.execute(statement)).first() is not None
+
+
 async def record_failure(
     session: AsyncSession,
     feed_id: int,

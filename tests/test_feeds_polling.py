@@ -427,3 +427,41 @@ async def test_relative_item_links_are_stored_as_absolute_urls(
     async with feed_runtime.db.transaction() as session:
         urls = (await session.scalars(select(Article.url))).all()
     assert urls == [feed_server.url("/news/1.html")]
+
+
+async def test_a_permanent_redirect_moves_the_feed_to_its_new_url(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/new.xml", news_items(2))
+    feed_server.redirect("/old.xml", "/middle.xml", status=301)
+    feed_server.redirect("/middle.xml", feed_server.url("/new.xml#top"), status=308)
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/old.xml"))
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert (outcome.ok, outcome.new) == (True, 2)
+    assert (await stored_feed(feed_runtime, feed_id)).url == feed_server.url("/new.xml")
+    clock.advance(seconds=900)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.not_modified
+    assert [r.path for r in feed_server.requests()] == [
+        "/old.xml",
+        "/middle.xml",
+        "/new.xml",
+        "/new.xml",
+    ]
+
+
+async def test_a_temporary_redirect_or_one_to_another_feed_keeps_the_url(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/new.xml", news_items(2))
+    feed_server.redirect("/moved.xml", "/new.xml", status=301)
+    feed_server.redirect("/temporary.xml", "/new.xml", status=307)
+    feed_server.redirect("/mixed.xml", "/moved.xml", status=302)
+    urls = [feed_server.url(path) for path in ("/temporary.xml", "/mixed.xml", "/new.xml")]
+    ids = [await add_due_feed(feed_runtime, url) for url in urls]
+    await poll_due_feeds(feed_runtime)
+    moved = await add_due_feed(feed_runtime, feed_server.url("/moved.xml"))
+    report = await poll_due_feeds(feed_runtime)
+    assert all(outcome.ok for outcome in report.outcomes)
+    assert [(await stored_feed(feed_runtime, i)).url for i in ids] == urls
+    assert (await stored_feed(feed_runtime, moved)).url == feed_server.url("/moved.xml")

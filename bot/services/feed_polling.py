@@ -24,7 +24,13 @@ from digest.errors import InputError
 from digest.feed_schedule import backoff_interval, is_broken, success_interval
 from digest.render import format_time
 from storage.articles import insert_articles
-from storage.feeds import chat_languages, claim_due_feeds, record_failure, record_success
+from storage.feeds import (
+    chat_languages,
+    claim_due_feeds,
+    move_feed,
+    record_failure,
+    record_success,
+)
 from storage.heartbeats import beat
 from storage.models import Feed
 from storage.outbox import enqueue_messages
@@ -73,7 +79,8 @@ class PollReport:
 async def store_fetched(
     session: AsyncSession, runtime: Runtime, feed: Feed, fetched: FetchedFeed, *, now: datetime
 ) -> FeedOutcome:
-    """Store a successful poll's articles (deduplicated) and reschedule the feed."""
+    """Store a successful poll's articles (deduplicated) and reschedule the feed; a feed
+    permanently redirected takes its new URL (unless another feed has it)."""
     result = fetched.result
     new_ids = (await insert_articles(session, fetched.records, now=now)).new_ids
     unchanged = result.not_modified  # a 304 has no document: keep what the last one said
@@ -96,6 +103,16 @@ async def store_fetched(
         ttl_seconds=None if result.not_modified else fetched.ttl_seconds,
         added=len(new_ids),
     )
+    if result.moved_to is not None and result.moved_to != feed.url:
+        if await move_feed(session, feed.id, result.moved_to):
+            logger.info("feed %s moved permanently to %s", feed.id, result.moved_to)
+        else:
+            logger.info(
+                "feed %s moved permanently to %s, another feed's URL: kept %s",
+                feed.id,
+                result.moved_to,
+                feed.url,
+            )
     return FeedOutcome(
         feed.id,
         feed.url,
