@@ -213,9 +213,12 @@ async def latest_errors(session: AsyncSession, *, limit: int) -> list[Feed]:
     return list((await session.scalars(query)).all())
 
 
-async def chat_languages(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, str]:
-    """The language of each of these chats the bot knows (admins' private chats)."""
+async def chat_languages_and_zones(
+    session: AsyncSession, chat_ids: Sequence[int]
+) -> dict[int, tuple[str, str]]:
+    """(language, time zone name) of each of these chats the bot knows (admins' private
+    chats)."""
     if not chat_ids:
         return {}
-    query = select(Chat.id, Chat.language).where(Chat.id.in_(list(chat_ids)))
-    return dict((await session.execute(query)).all())
+    query = select(Chat.id, Chat.language, Chat.timezone).where(Chat.id.in_(list(chat_ids)))
+    return {chat_id: (language, zone) for chat_id, language, zone in await session.execute(query)}

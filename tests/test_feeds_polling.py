@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.heartbeats import last_beats
 from storage.models import Article, OutboxMessage
 from tests.conftest import DATA, Clock
+from tests.factories import private_chat
 from tests.feeds_helpers import (
     ADMIN_ID,
     add_due_feed,
@@ -465,3 +466,21 @@ async def test_a_temporary_redirect_or_one_to_another_feed_keeps_the_url(
     assert all(outcome.ok for outcome in report.outcomes)
     assert [(await stored_feed(feed_runtime, i)).url for i in ids] == urls
     assert (await stored_feed(feed_runtime, moved)).url == feed_server.url("/moved.xml")
+
+
+async def test_the_broken_notice_speaks_the_admins_language_and_time_zone(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    async with feed_runtime.db.transaction() as session:
+        chat = private_chat(ADMIN_ID, created_at=clock())
+        chat.language, chat.timezone = "en", "UTC"
+        session.add(chat)
+    feed_server.fail("/feed.xml", 503)
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    notices = []
+    while not (await stored_feed(feed_runtime, feed_id)).broken:
+        notices.extend((await poll_due_feeds(feed_runtime)).notices)
+        clock.moment = (await stored_feed(feed_runtime, feed_id)).next_poll_at
+    [(_, text)] = notices
+    assert "has failed" in text
+    assert "since 2026-11-24 12:00" in text  # the first failure, in UTC (20:00 in Shanghai)

@@ -20,12 +20,13 @@ from bot.fetch import DEFAULT_DEADLINE, Fetcher
 from bot.messages import say, shortened
 from bot.services.context import Runtime
 from bot.services.feed_fetching import FetchedFeed, fetch_feed
+from bot.services.zones import zone_or_default
 from digest.errors import InputError
 from digest.feed_schedule import backoff_interval, is_broken, success_interval
 from digest.render import format_time
 from storage.articles import insert_articles
 from storage.feeds import (
-    chat_languages,
+    chat_languages_and_zones,
     claim_due_feeds,
     move_feed,
     record_failure,
@@ -131,23 +132,25 @@ async def _broken_notices(
     since: datetime,
     now: datetime,
 ) -> list[tuple[int, str]]:
-    """Tell every admin, in the language of their chat with the bot, through the outbox."""
+    """Tell every admin, in the language and time zone of their chat with the bot, through
+    the outbox."""
     admins = sorted(runtime.settings.admin_ids)
     if not admins:
         logger.warning(
             "feed %s (%s) is broken and no ADMIN_IDS are set to tell", feed.id, feed.url
         )
-    languages = await chat_languages(session, admins)
+    chats = await chat_languages_and_zones(session, admins)
     notices = []
     for admin in admins:
-        language = languages.get(admin, "zh")
+        language, zone_name = chats.get(admin, ("zh", None))
+        zone = zone_or_default(zone_name, runtime.settings.zone)
         text = say(
             language,
             "feed.broken_notice",
             id=feed.id,
             title=shortened(feed.title or feed.url),
             failures=feed.consecutive_failures + 1,
-            since=format_time(since, runtime.settings.zone),
+            since=format_time(since, zone),
             error=shortened(error),
         )
         await enqueue_messages(session, chat_id=admin, kind="notice", texts=[text], now=now)
