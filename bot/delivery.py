@@ -9,7 +9,9 @@ Messages to one chat go out in order.
 
 A crash after Telegram accepted a message but before it was marked sent repeats that one
 message when the lease runs out: at-least-once for the message in flight, exactly-once for
-the rest of the digest.
+the rest of the digest. A live worker renews the leases of what it holds, so a message that
+waits longer than a lease (a flood wait, a group's 20 a minute) is not claimed and sent
+again by another worker, or by this one.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from bot.ratelimit import BACKGROUND, retry_seconds
 from bot.services.context import Runtime
 from storage.chat_moves import move_chat
 from storage.models import OutboxMessage
-from storage.outbox import claim_ready, fail_pending_for_chat, mark_failed, mark_sent, release
+from storage.outbox import (
+    claim_ready,
+    fail_pending_for_chat,
+    mark_failed,
+    mark_sent,
+    release,
+    renew_claims,
+)
 from storage.subscriptions import pause_subscription
 
 logger = logging.getLogger(__name__)
@@ -82,12 +91,16 @@ class DeliveryWorker:
         batch_size: int = 60,
         lease: timedelta = timedelta(minutes=2),
         idle_seconds: float = 1.0,
+        renew_every: float | None = None,
     ) -> None:
         self.runtime = runtime
         self.bot = bot
         self.batch_size = batch_size
         self.lease = lease
         self.idle_seconds = idle_seconds
+        # Seconds between renewals of the leases held; a third of a lease leaves two tries.
+        self.renew_every = lease.total_seconds() / 3 if renew_every is None else renew_every
+        self._held: dict[int, datetime] = {}  # message id: its claimed_until in the database
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._recording = asyncio.Lock()
@@ -121,7 +134,9 @@ class DeliveryWorker:
         in_flight: set[asyncio.Task[None]] = set()
         loop = asyncio.get_running_loop()
         next_claim_at = 0.0
+        next_renewal_at = loop.time() + self.renew_every
         while not self._stopping:
+            next_renewal_at = await self._renew_when_due(next_renewal_at)
             if self._wake.is_set():
                 self._wake.clear()
                 next_claim_at = 0.0
@@ -142,9 +157,11 @@ class DeliveryWorker:
                 *in_flight,
                 asyncio.ensure_future(self._wake.wait()),
             }
-            # Wake for a finished chat, a wake-up, or the next look after an empty claim.
-            remaining = next_claim_at - loop.time()
-            timeout = remaining if remaining > 0 else None
+            # Wake for a finished chat, a wake-up, the next look after an empty claim, or
+            # the next renewal of the leases held.
+            deadlines = [next_claim_at, next_renewal_at] if self._held else [next_claim_at]
+            remaining = [deadline - loop.time() for deadline in deadlines]
+            timeout = min((r for r in remaining if r > 0), default=None)
             done, _pending = await asyncio.wait(
                 waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
             )
@@ -172,9 +189,43 @@ class DeliveryWorker:
                 session, now=now, lease_until=now + self.lease, limit=self.batch_size
             )
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
+        self._held.update((message.id, now + self.lease) for message in claimed)
         for message in sorted(claimed, key=lambda m: m.id):  # each chat's in queued order
             by_chat[message.chat_id].append(message)
         return by_chat
+
+    async def _renew_when_due(self, due_at: float) -> float:
+        """Renew the leases held once ``due_at`` (event loop time) has come; when the next
+        renewal is due. Holding nothing, the next is a whole period away."""
+        loop = asyncio.get_running_loop()
+        if self._held and loop.time() < due_at:
+            return due_at
+        if self._held:
+            try:
+                await self._renew_leases()
+            except Exception:
+                logger.exception("renewing outbox leases failed; retrying")
+        return loop.time() + self.renew_every
+
+    async def _renew_leases(self) -> None:
+        """Extend the leases of the messages this worker holds (claimed, not yet recorded)."""
+        held = dict(self._held)
+        claims: dict[datetime, list[int]] = defaultdict(list)
+        for message_id, held_until in held.items():
+            claims[held_until].append(message_id)
+        until = self.runtime.now() + self.lease
+        async with self.runtime.db.transaction() as session:
+            await renew_claims(session, claims, until=until)
+        for message_id in held:
+            if message_id in self._held:  # not recorded meanwhile
+                self._held[message_id] = until
+
+    def _let_go(self, batch: list[Finished]) -> None:
+        """Stop renewing these messages' leases (recorded, or their record given up: when
+        the lease runs out they are sent again, at least once)."""
+        for _chat_id, messages, _outcome in batch:
+            for message in messages:
+                self._held.pop(message.id, None)
 
     async def deliver_once(self) -> int:
         """Claim one batch of due messages and send them all; the number claimed."""
@@ -240,6 +291,7 @@ class DeliveryWorker:
                 raise
             except Exception:
                 if len(batch) == 1:
+                    self._let_go(batch)
                     raise
                 # One chat's bad record must not cost the others theirs: one at a time.
                 for finished in batch:
@@ -247,6 +299,7 @@ class DeliveryWorker:
                         await self._record_retrying([finished])
                     except Exception:
                         logger.exception("recording chat %s failed", finished[0])
+                        self._let_go([finished])
 
     async def _record_retrying(self, batch: list[Finished]) -> None:
         for attempt in range(RECORD_ATTEMPTS):
@@ -265,6 +318,7 @@ class DeliveryWorker:
             await mark_sent(session, [m for _, _, outcome in batch for m in outcome.sent], now=now)
             for chat_id, messages, outcome in batch:
                 await self._record_trouble(session, chat_id, messages, outcome, now=now)
+        self._let_go(batch)
 
     @staticmethod
     async def _record_trouble(

@@ -5,7 +5,7 @@ the lease runs out and another worker sends it, so nothing is lost."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, exists, insert, select, update
@@ -124,6 +124,24 @@ async def claim_ready(
 
 def _locking(query: Select[OutboxMessage], lock: bool) -> Select[OutboxMessage]:
     return query.with_for_update(skip_locked=True, of=OutboxMessage) if lock else query
+
+
+async def renew_claims(
+    session: AsyncSession, claims: Mapping[datetime, Sequence[int]], *, until: datetime
+) -> None:
+    """Extend to ``until`` the claims a live worker still holds: by claim (its
+    ``claimed_until`` when taken or last renewed), the messages claimed then. A message
+    another worker took after its lease ran out keeps that worker's claim."""
+    for held_until, ids in claims.items():
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(list(ids)),
+                OutboxMessage.status == SENDING,
+                OutboxMessage.claimed_until == held_until,
+            )
+            .values(claimed_until=until)
+        )
 
 
 async def mark_sent(session: AsyncSession, ids: Sequence[int], *, now: datetime) -> None:

@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import delivery
 from bot.app import BotApplication, delivery_worker
-from bot.delivery import Finished
+from bot.delivery import DeliveryWorker, Finished
 from bot.services.context import Runtime
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import enqueue_messages, mark_sent
 from storage.subscriptions import ensure_chat
 from tests.conftest import Clock
 from tests.fakebot import FakeBotApi
+from tests.feeds_helpers import eventually
 
 CHAT, OTHER = 3001, 3002
 
@@ -209,3 +210,46 @@ async def test_one_chats_failing_record_does_not_cost_the_others_theirs(
     await worker.deliver_once()
     statuses = {chat: status for chat, status, _ in await _statuses(runtime)}
     assert statuses == {CHAT: "sent", CHAT + 1: "sending", CHAT + 2: "sent"}
+
+
+async def _claimed_until(runtime: Runtime, chat_id: int) -> datetime | None:
+    async with runtime.db.transaction() as session:
+        return await session.scalar(
+            select(OutboxMessage.claimed_until).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.status == "sending"
+            )
+        )
+
+
+async def test_a_message_waiting_out_a_flood_wait_longer_than_its_lease_is_sent_once(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    worker = delivery_worker(bot)
+    await worker.stop()
+    # A 429 (a private chat's) makes every send of the process wait out its retry_after.
+    fake_api.fail_next("sendMessage", status=429, retry_after=2, chat_id=CHAT)
+    await _queue(runtime, CHAT, "引来限流的消息")
+    await worker.deliver_once()
+    keeper = DeliveryWorker(runtime, worker.bot, renew_every=0.05)
+    await _queue(runtime, OTHER, "等限流结束的消息")
+    keeper.start()
+    await eventually(lambda: _has_claim(runtime, OTHER))
+    clock.advance(minutes=3)  # the wait outlasts the two-minute lease
+    await eventually(lambda: _claim_holds(runtime, OTHER, clock()))
+    # Another process looks for work meanwhile: the claim the keeper holds is not for it.
+    successor = DeliveryWorker(runtime, worker.bot)
+    await successor.deliver_once()
+    await fake_api.wait_for_messages(chat_id=OTHER)
+    await keeper.stop()
+    assert [m.plain_text for m in fake_api.messages(OTHER)] == ["等限流结束的消息"]
+    assert [m.plain_text for m in fake_api.messages(CHAT)] == ["引来限流的消息"]
+    assert [s for _, s, _ in await _statuses(runtime)] == ["sent", "sent"]
+
+
+async def _has_claim(runtime: Runtime, chat_id: int) -> bool:
+    return await _claimed_until(runtime, chat_id) is not None
+
+
+async def _claim_holds(runtime: Runtime, chat_id: int, now: datetime) -> bool:
+    until = await _claimed_until(runtime, chat_id)
+    return until is not None and until > now
