@@ -88,6 +88,9 @@ def _checked_url(url: str, *, shown: str) -> httpx.URL:
         raise FetchError(f"{shown}: only http:// and https:// URLs can be fetched")
     if not parsed.host:
         raise FetchError(f"{shown}: has no host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        # Else the connection (or the resolver) raises OverflowError, no FetchError.
+        raise FetchError(f"{shown}: there is no port {parsed.port}")
     return parsed
 
 

@@ -277,3 +277,16 @@ async def test_removefeed_of_a_number_no_feed_can_have_is_a_missing_feed(
     assert f"没有编号为 #{huge} 的订阅源" in await _ask(fake_api, f"/removefeed {huge}")
     assert "/removefeed" in await _ask(fake_api, "/removefeed ²")  # a digit int() refuses
     assert await feed_count(feed_runtime) == 1
+
+
+@pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize("path", ["", "/redirect.xml"])
+async def test_a_port_that_cannot_exist_is_refused_with_a_reason(
+    feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi, path: str
+) -> None:
+    feed_server.redirect("/redirect.xml", "http://127.0.0.1:99999/feed.xml", status=301)
+    url = feed_server.url(path) if path else "http://127.0.0.1:99999/feed.xml"
+    reply = await _ask(fake_api, f"/addfeed {url}")
+    assert "没有添加" in reply
+    assert "99999" in reply
+    assert await feed_count(feed_runtime) == 0

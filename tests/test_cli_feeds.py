@@ -164,3 +164,17 @@ async def test_import_counts_one_feed_listed_under_two_spellings_once(
     assert "added 1 · already there 1 · refused 0" in imported.out
     exported = await newsdigest("feeds", "export", database_url=database_url, cwd=tmp_path)
     assert parse_opml(exported.out.encode(), origin="export") == [OpmlFeed(url, "A")]
+
+
+async def test_import_refuses_a_port_that_cannot_exist(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feeds = [OpmlFeed("http://127.0.0.1:99999/a.xml"), OpmlFeed(feed_server.url("/b.xml"))]
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(render_opml(feeds, created=CREATED))
+    imported = await newsdigest(
+        "feeds", "import", str(opml), database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+    )
+    assert "Traceback" not in imported.err, imported.err
+    assert "added 1 · already there 0 · refused 1" in imported.out
+    assert "99999" in imported.err
