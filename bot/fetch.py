@@ -88,6 +88,10 @@ def _checked_url(url: str, *, shown: str) -> httpx.URL:
         raise FetchError(f"{shown}: only http:// and https:// URLs can be fetched")
     if not parsed.host:
         raise FetchError(f"{shown}: has no host")
+    labels = parsed.raw_host.decode("ascii").removesuffix(".").split(".")
+    if any(not 0 < len(label) <= 63 for label in labels):
+        # The resolver would raise UnicodeError (from the idna codec), no FetchError.
+        raise FetchError(f"{shown}: is not a valid host name")
     if parsed.port is not None and not 0 < parsed.port < 65536:
         # Else the connection (or the resolver) raises OverflowError, no FetchError.
         raise FetchError(f"{shown}: there is no port {parsed.port}")

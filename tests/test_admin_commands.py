@@ -290,3 +290,14 @@ async def test_a_port_that_cannot_exist_is_refused_with_a_reason(
     assert "没有添加" in reply
     assert "99999" in reply
     assert await feed_count(feed_runtime) == 0
+
+
+@pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize("host", ["a" * 64 + ".example.com", "news..example.com"])
+async def test_a_host_name_that_cannot_exist_is_refused_with_a_reason(
+    feed_runtime: Runtime, fake_api: FakeBotApi, host: str
+) -> None:
+    reply = await _ask(fake_api, f"/addfeed http://{host}/feed.xml")
+    assert "没有添加" in reply
+    assert "host name" in reply
+    assert await feed_count(feed_runtime) == 0

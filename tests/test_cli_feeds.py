@@ -178,3 +178,17 @@ async def test_import_refuses_a_port_that_cannot_exist(
     assert "Traceback" not in imported.err, imported.err
     assert "added 1 · already there 0 · refused 1" in imported.out
     assert "99999" in imported.err
+
+
+async def test_import_refuses_a_host_name_that_cannot_exist(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feeds = [OpmlFeed(f"http://{'a' * 64}.example.com/"), OpmlFeed(feed_server.url("/b.xml"))]
+    opml = tmp_path / "feeds.opml"
+    opml.write_bytes(render_opml(feeds, created=CREATED))
+    imported = await newsdigest(
+        "feeds", "import", str(opml), database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+    )
+    assert "Traceback" not in imported.err, imported.err
+    assert "added 1 · already there 0 · refused 1" in imported.out
+    assert "host name" in imported.err
