@@ -234,6 +234,16 @@ class DeliveryWorker:
         return sum(len(messages) for messages in claimed.values())
 
     async def _deliver_chat(self, chat_id: int, messages: list[OutboxMessage]) -> None:
+        try:
+            outcome = await self._send_chat(chat_id, messages)
+        except Exception:
+            # A bug, not Telegram's answer: the leases run out and the messages are tried
+            # again, instead of being renewed for as long as this process lives.
+            self._let_go([(chat_id, messages, ChatOutcome())])
+            raise
+        await self._record(chat_id, messages, outcome)
+
+    async def _send_chat(self, chat_id: int, messages: list[OutboxMessage]) -> ChatOutcome:
         outcome = ChatOutcome()
         for index, message in enumerate(messages):
             try:
@@ -266,7 +276,7 @@ class DeliveryWorker:
                 outcome.transient_error = f"{type(exc).__name__}: {exc.message}"
                 break
             outcome.sent.append(message.id)
-        await self._record(chat_id, messages, outcome)
+        return outcome
 
     async def _record(
         self, chat_id: int, messages: list[OutboxMessage], outcome: ChatOutcome
@@ -288,6 +298,7 @@ class DeliveryWorker:
                 await self._record_retrying(batch)
             except OperationalError:
                 self._unrecorded[:0] = batch  # still busy: the next chat to finish retries
+                self._let_go(batch)  # and if none does, the leases run out as before
                 raise
             except Exception:
                 if len(batch) == 1:
