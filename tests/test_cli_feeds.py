@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from digest.opml import OpmlFeed, parse_opml, render_opml
-from tests.feedserver import FeedServer, news_items
+from tests.feedserver import FeedServer, news_items, rss_feed
 from tests.test_cli import newsdigest
 from tests.test_opml import CREATED
 
@@ -192,3 +192,22 @@ async def test_import_refuses_a_host_name_that_cannot_exist(
     assert "Traceback" not in imported.err, imported.err
     assert "added 1 · already there 0 · refused 1" in imported.out
     assert "host name" in imported.err
+
+
+async def test_export_of_a_feed_whose_title_has_control_characters_reads_back(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/feed.xml", rss_feed(news_items(1), title="新闻\x01源\x1b"))
+    added = await newsdigest(
+        "feeds",
+        "add",
+        feed_server.url("/feed.xml"),
+        database_url=database_url,
+        cwd=tmp_path,
+        env=PRIVATE_OK,
+    )
+    assert added.code == 0, added.err
+    exported = await newsdigest("feeds", "export", database_url=database_url, cwd=tmp_path)
+    assert parse_opml(exported.out.encode(), origin="export") == [
+        OpmlFeed(feed_server.url("/feed.xml"), "新闻源")
+    ]
