@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import BotApplication, delivery_worker, run_digest_tick
@@ -365,3 +366,29 @@ async def test_a_group_upgrade_announced_by_telegram_moves_the_subscription_at_o
     await _group_subscribes(fake_api)
     fake_api.upgrade_group(DEFAULT_GROUP_ID, DEFAULT_SUPERGROUP_ID, announce=True)
     assert "已订阅" in await _group_settings(fake_api)
+
+
+async def test_an_article_whose_ingest_commits_after_a_digest_is_in_the_next_one(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    if runtime.db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's one writer: the tick waits for the ingest's commit")
+    await _say(fake_api, "/subscribe")
+    await _ingest(runtime, [article_record("早已入库的新闻")], clock())
+    clock.moment = datetime(2026, 11, 24, 23, 59, 50, tzinfo=UTC)
+    # A bulk ingest stamps a batch when it writes it and commits thousands of articles later.
+    async with runtime.db.transaction() as session:
+        await insert_articles(session, [article_record("入库途中的新闻")], now=clock())
+        clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+        fake_api.mark()
+        assert await run_digest_tick(bot) == 1
+        [today] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "早已入库的新闻" in today.plain_text
+    assert "入库途中的新闻" not in today.plain_text  # not committed when the tick read
+    await delivery_worker(bot).wait_idle()
+    clock.advance(days=1)
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [tomorrow] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "入库途中的新闻" in tomorrow.plain_text
+    assert "早已入库的新闻" not in tomorrow.plain_text

@@ -46,6 +46,11 @@ from storage.subscriptions import (
 
 logger = logging.getLogger(__name__)
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
+# A window starts this long before the previous digest: an ingest stamps articles when it
+# writes them and commits later (a bulk ingest every 5,000), and on PostgreSQL a digest
+# read meanwhile does not see them; from the next window they would be older than "since".
+# The ledger keeps out what the previous digest sent.
+INGEST_SETTLE = timedelta(minutes=15)
 TICK_PAGE = 200
 PAGE_PAUSE = 0.05
 # Distinct windows and digests kept within a tick: chats due together mostly share a few,
@@ -154,7 +159,9 @@ def _render(
 
 
 def _since(last_digest_at: datetime | None, now: datetime) -> datetime:
-    return last_digest_at if last_digest_at is not None else now - FIRST_DIGEST_WINDOW
+    if last_digest_at is None:
+        return now - FIRST_DIGEST_WINDOW
+    return last_digest_at - INGEST_SETTLE
 
 
 async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
