@@ -7,8 +7,10 @@ the latest rows and no other writer can claim them before this transaction commi
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Subscription
 
 
 async def begin_claim(session: AsyncSession, *, table: str) -> bool:
@@ -21,3 +23,13 @@ async def begin_claim(session: AsyncSession, *, table: str) -> bool:
     # ``table`` is one of our own table names, never user input.
     await session.execute(text(f"UPDATE {table} SET rowid = rowid WHERE 0"))  # noqa: S608
     return False
+
+
+async def hold_subscription(session: AsyncSession, chat_id: int) -> Subscription | None:
+    """The chat's subscription, held until this transaction ends: the digest tick skips a
+    held row, and waits here for one it holds, so the two never compose the same chat's
+    digest at once and the later one reads the other's ledger. On SQLite, the write lock.
+    """
+    lock = await begin_claim(session, table="subscriptions")
+    query = select(Subscription).where(Subscription.chat_id == chat_id)
+    return await session.scalar(query.with_for_update() if lock else query)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.app import BotApplication, delivery_worker, run_digest_tick
 from bot.delivery import DeliveryWorker
+from bot.services import digests
 from bot.services.context import Runtime
 from bot.services.digests import digest_tick
 from digest.pipeline import ArticleRecord
@@ -26,6 +28,7 @@ from tests.fakebot import (
     DEFAULT_USER_ID,
     FakeBotApi,
 )
+from tests.feeds_helpers import eventually
 
 OTHER_USER = 2002
 
@@ -392,3 +395,46 @@ async def test_an_article_whose_ingest_commits_after_a_digest_is_in_the_next_one
     [tomorrow] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "入库途中的新闻" in tomorrow.plain_text
     assert "早已入库的新闻" not in tomorrow.plain_text
+
+
+async def test_digest_now_during_the_tick_does_not_send_the_ticks_articles_again(
+    runtime: Runtime,
+    clock: Clock,
+    fake_api: FakeBotApi,
+    bot: BotApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if runtime.db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's one writer: nothing shows that /digest waits for the tick")
+    await _say(fake_api, "/subscribe")
+    await _ingest(runtime, [article_record("只该收到一次的新闻")], clock())
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    queued, release = asyncio.Event(), asyncio.Event()
+    beat = digests.beat
+
+    async def beat_slowly(*args: Any, **kwargs: Any) -> None:
+        queued.set()  # the tick has queued the digest and written the ledger, uncommitted
+        await release.wait()
+        await beat(*args, **kwargs)
+
+    monkeypatch.setattr(digests, "beat", beat_slowly)
+    tick = asyncio.create_task(digest_tick(runtime))
+    await queued.wait()
+    fake_api.mark()
+    before = len(fake_api.messages(DEFAULT_USER_ID))
+    fake_api.send_text("/digest")
+    await eventually(lambda: _digest_answered_or_waiting(runtime, fake_api, before))
+    release.set()
+    assert await tick == 1
+    delivery_worker(bot).wake()
+    sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID, count=2)
+    assert sum("只该收到一次的新闻" in m.plain_text for m in sent) == 1
+
+
+async def _digest_answered_or_waiting(runtime: Runtime, fake_api: FakeBotApi, before: int) -> bool:
+    """/digest was answered, or its transaction waits for a lock the tick holds."""
+    if len(fake_api.messages(DEFAULT_USER_ID)) > before:
+        return True
+    async with runtime.db.transaction() as session:
+        waiting = await session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+    return bool(waiting)

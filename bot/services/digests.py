@@ -28,6 +28,7 @@ from digest.categories import english_label
 from digest.compose import DigestTexts, chat_share, compose_digest
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
+from storage.claims import hold_subscription
 from storage.heartbeats import beat
 from storage.outbox import enqueue_batches
 from storage.subscriptions import (
@@ -36,7 +37,6 @@ from storage.subscriptions import (
     WindowArticles,
     claim_due_page,
     delivered_in_window,
-    get_subscription,
     record_deliveries,
     record_many_deliveries,
     schedule_digests,
@@ -169,7 +169,8 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
     now = runtime.now()
     caches = DigestCaches(BoundedCache(1), BoundedCache(1))
     async with runtime.db.transaction() as session:
-        subscription = await get_subscription(session, caller.chat_id)
+        # Held: a tick composing this chat's digest now would list the same articles.
+        subscription = await hold_subscription(session, caller.chat_id)
         window = DigestWindow(
             categories=tuple(split_categories(subscription.categories)) if subscription else (),
             since=_since(subscription.last_digest_at if subscription else None, now),
