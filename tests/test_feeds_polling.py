@@ -484,3 +484,24 @@ async def test_the_broken_notice_speaks_the_admins_language_and_time_zone(
     [(_, text)] = notices
     assert "has failed" in text
     assert "since 2026-11-24 12:00" in text  # the first failure, in UTC (20:00 in Shanghai)
+
+
+async def test_an_item_dated_in_the_future_is_taken_as_published_when_fetched(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    past, future, soon = news_items(3)
+    items = [
+        past,
+        replace(future, published=clock() + timedelta(days=365 * 70)),  # a typo: 2096
+        replace(soon, published=clock() + timedelta(minutes=5)),  # clocks a little apart
+    ]
+    feed_server.serve_feed("/feed.xml", items)
+    await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    async with feed_runtime.db.transaction() as session:
+        stored = (await session.execute(select(Article.title, Article.published_at))).all()
+    assert dict(stored) == {
+        past.title: past.published,
+        future.title: clock(),
+        soon.title: items[2].published,
+    }

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.fetch import Fetcher, FetchResult
 from digest.feed import feed_metadata
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format
-from digest.pipeline import ArticleRecord, prepare_articles
+from digest.pipeline import ArticleRecord, prepare_articles, to_utc
+
+# An item dated later than this after its fetch is misdated (a wrong zone, a typo in the
+# year): it would stay at the top of /latest until that time came.
+FUTURE_SLACK = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +32,7 @@ class FetchedFeed:
 
 
 def _parse(
-    result: FetchResult, *, origin: str, category: str | None, zone: ZoneInfo
+    result: FetchResult, *, origin: str, category: str | None, zone: ZoneInfo, now: datetime
 ) -> FetchedFeed:
     """CPU work, for a worker thread: the document's articles, ready to store."""
     articles = parse_document(
@@ -42,6 +47,10 @@ def _parse(
         # keywords far more often than sections.
         for article in articles:
             article.category = category
+    for article in articles:
+        published = to_utc(article.published_at, zone)
+        if published is not None and published > now + FUTURE_SLACK:
+            article.published_at = now
     records = prepare_articles(articles, default_tz=zone)
     if sniff_format(result.body[:SNIFF_BYTES], result.content_type) != "feed":
         return FetchedFeed(result, records)
@@ -55,11 +64,17 @@ async def fetch_feed(
     *,
     category: str | None,
     zone: ZoneInfo,
+    now: datetime,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchedFeed:
-    """Fetch (conditionally) and parse; ``InputError`` naming the URL when either fails."""
+    """Fetch (conditionally) and parse; ``InputError`` naming the URL when either fails.
+
+    An item dated more than ``FUTURE_SLACK`` after ``now`` is taken as published ``now``.
+    """
     result = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
     if result.not_modified:
         return FetchedFeed(result, [])
-    return await asyncio.to_thread(_parse, result, origin=url, category=category, zone=zone)
+    return await asyncio.to_thread(
+        _parse, result, origin=url, category=category, zone=zone, now=now
+    )

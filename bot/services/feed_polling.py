@@ -195,6 +195,7 @@ async def poll_feed(
             feed.url,
             category=feed.category,
             zone=runtime.settings.zone,
+            now=runtime.now(),
             etag=feed.etag,
             last_modified=feed.last_modified,
         )

@@ -79,7 +79,9 @@ async def add_feed(
         return AddedFeed(duplicate_of=existing.id)
     own = fetcher or Fetcher(allow_private=runtime.settings.allow_private_feed_urls)
     try:
-        fetched = await fetch_feed(own, url, category=category, zone=runtime.settings.zone)
+        fetched = await fetch_feed(
+            own, url, category=category, zone=runtime.settings.zone, now=runtime.now()
+        )
     except InputError as exc:
         return AddedFeed(error=str(exc))
     finally:
