@@ -438,3 +438,18 @@ async def _digest_answered_or_waiting(runtime: Runtime, fake_api: FakeBotApi, be
     async with runtime.db.transaction() as session:
         waiting = await session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
     return bool(waiting)
+
+
+async def test_subscribing_again_as_the_digest_falls_due_keeps_todays_digest(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _ingest(runtime, [article_record("今天早上的新闻")], clock())
+    # 08:00:05 in Shanghai: due, and the next tick (every 15 s) has not run yet.
+    clock.moment = datetime(2026, 11, 25, 0, 0, 5, tzinfo=UTC)
+    await _say(fake_api, "/subscribe 国际")
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "今天早上的新闻" in digest.plain_text
+    assert "2026-11-26 08:00" in await _say(fake_api, "/settings")

@@ -14,7 +14,7 @@ from bot.settings import parse_hhmm
 from digest.categories import english_label, known_category
 from digest.render import format_time
 from digest.reply import Reply
-from digest.schedule import next_digest_at
+from digest.schedule import next_digest_at, same_local_day
 from storage.articles import category_counts
 from storage.models import Subscription
 from storage.subscriptions import (
@@ -80,11 +80,20 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         if subscription is None:
             subscription = _new_subscription(runtime, caller, active=True)
             session.add(subscription)
+        # An active subscription whose digest is due today and not yet composed (the tick
+        # runs every 15 s) keeps it: changing the categories must not skip today's digest.
+        now = runtime.now()
+        due = (
+            subscription.active
+            and subscription.next_digest_at <= now
+            and same_local_day(subscription.next_digest_at, now, caller.zone)
+        )
         subscription.active = True
         subscription.paused_reason = None
         subscription.categories = join_categories(categories)
-        digest_time = time.fromisoformat(subscription.digest_time)
-        subscription.next_digest_at = next_digest_at(runtime.now(), digest_time, caller.zone)
+        if not due:
+            digest_time = time.fromisoformat(subscription.digest_time)
+            subscription.next_digest_at = next_digest_at(now, digest_time, caller.zone)
         text = say(
             caller.language,
             "subscribe.done",
