@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bot.services import feeds
@@ -42,13 +43,16 @@ def add(
     """Add a feed: it is fetched once now; nothing is added when that fails."""
     added = _run(lambda runtime: feeds.add_feed(runtime, url, category=category))
     if added.duplicate_of is not None:
-        err.print(f"[yellow]already there[/]: {url} is feed #{added.duplicate_of}")
+        err.print(f"[yellow]already there[/]: {escape(url)} is feed #{added.duplicate_of}")
         raise typer.Exit(1)
     if added.error is not None or added.feed_id is None:
-        err.print(f"[red]not added[/]: {added.error}", markup=True, soft_wrap=True)
+        err.print(f"[red]not added[/]: {escape(added.error or '')}", soft_wrap=True)
         raise typer.Exit(1)
+    # Titles, URLs and errors come from the network: escaped, never read as rich markup
+    # ("[video]" vanished, "[/]" raised MarkupError).
+    name = escape(added.title or url)
     out.print(
-        f"added feed #{added.feed_id} {added.title or url} ({added.category or 'any category'}): "
+        f"added feed #{added.feed_id} {name} ({escape(added.category or 'any category')}): "
         f"{added.items} items, {added.new} new"
     )
 
@@ -77,13 +81,13 @@ def list_feeds() -> None:
         success = format_time(feed.last_success_at, zone) if feed.last_success_at else "-"
         table.add_row(
             str(feed.id),
-            feed.title or "",
-            feed.category or "",
-            feed.url,
+            escape(feed.title or ""),
+            escape(feed.category or ""),
+            escape(feed.url),
             _state(feed),
             success,
             str(feed.item_count),
-            feed.last_error or "",
+            escape(feed.last_error or ""),
         )
     out.print(table)
 
@@ -97,7 +101,7 @@ def remove(
     if url is None:
         err.print(f"[red]error[/]: there is no feed #{feed_id}")
         raise typer.Exit(1)
-    out.print(f"removed feed #{feed_id} {url}")
+    out.print(f"removed feed #{feed_id} {escape(url)}")
 
 
 @feeds_app.command("import")
@@ -108,13 +112,13 @@ def import_opml(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        err.print(f"[red]error[/]: {path}: cannot be read ({exc.strerror or exc})")
+        err.print(f"[red]error[/]: {escape(f'{path}: cannot be read ({exc.strerror or exc})')}")
         raise typer.Exit(1) from None
 
     # An unreadable document is an InputError: run_with_runtime prints it and exits 1.
     report = _run(lambda runtime: feeds.import_opml(runtime, data, origin=str(path)))
     for _url, reason in report.refused:
-        err.print(f"[red]refused[/]: {reason}", soft_wrap=True)
+        err.print(f"[red]refused[/]: {escape(reason)}", soft_wrap=True)
     out.print(
         f"added {len(report.added)} · already there {report.existing} · "
         f"refused {len(report.refused)}"
@@ -136,4 +140,4 @@ def export_opml(
         sys.stdout.flush()
         return
     output.write_bytes(document)
-    out.print(f"wrote {output}")
+    out.print(f"wrote {escape(str(output))}")

@@ -211,3 +211,33 @@ async def test_export_of_a_feed_whose_title_has_control_characters_reads_back(
     assert parse_opml(exported.out.encode(), origin="export") == [
         OpmlFeed(feed_server.url("/feed.xml"), "新闻源")
     ]
+
+
+async def test_add_and_list_show_a_title_with_brackets_as_it_is(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    name = "[video] 新闻 [/]"  # rich markup, were it read as such
+    feed_server.serve("/feed.xml", rss_feed(news_items(1), title=name))
+    feed_server.fail("/bad[x].xml", 500)
+    added = await newsdigest(
+        "feeds",
+        "add",
+        feed_server.url("/feed.xml"),
+        database_url=database_url,
+        cwd=tmp_path,
+        env=PRIVATE_OK,
+    )
+    assert "Traceback" not in added.err, added.err
+    assert f"added feed #1 {name} (any category)" in added.out
+    failed = await newsdigest(
+        "feeds",
+        "add",
+        feed_server.url("/bad[x].xml"),
+        database_url=database_url,
+        cwd=tmp_path,
+        env=PRIVATE_OK,
+    )
+    assert feed_server.url("/bad[x].xml") in failed.err
+    listing = await newsdigest("feeds", "list", database_url=database_url, cwd=tmp_path)
+    assert "Traceback" not in listing.err, listing.err
+    assert name in listing.out
