@@ -301,3 +301,18 @@ async def test_a_host_name_that_cannot_exist_is_refused_with_a_reason(
     assert "没有添加" in reply
     assert "host name" in reply
     assert await feed_count(feed_runtime) == 0
+
+
+async def test_a_url_moved_permanently_is_added_under_its_new_url_once(
+    feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi, bot: Application
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    feed_server.redirect("/old.xml", "/feed.xml", status=301)
+    feed_server.redirect("/older.xml", "/feed.xml", status=308)
+    added = await _ask(fake_api, f"/addfeed {feed_server.url('/old.xml')}")
+    assert "已添加订阅源 #1" in added
+    assert (await stored_feed(feed_runtime, 1)).url == feed_server.url("/feed.xml")
+    again = await _ask(fake_api, f"/addfeed {feed_server.url('/older.xml')}")
+    assert "已经添加过" in again
+    assert "#1" in again
+    assert await feed_count(feed_runtime) == 1

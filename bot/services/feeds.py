@@ -66,7 +66,8 @@ async def add_feed(
     """Fetch ``url`` once, through the poll code, and store it with its articles.
 
     Nothing is stored when the URL is refused or the fetch fails: the admin fixes the URL
-    and tries again. A URL already stored is refused with that feed's id.
+    and tries again. A URL already stored, or moved permanently (301, 308) to one, is
+    refused with that feed's id; a URL moved to one not stored is stored as moved.
     """
     category = feed_category(category)
     try:
@@ -89,6 +90,10 @@ async def add_feed(
             await own.aclose()
     now = runtime.now()
     async with runtime.db.transaction() as session:
+        moved_to = fetched.result.moved_to
+        existing = await feed_by_url(session, moved_to) if moved_to else None
+        if existing is not None:  # the URL moved permanently to a feed already there
+            return AddedFeed(duplicate_of=existing.id)
         ids = await insert_feeds(
             session, [NewFeed(url, category=category, title=fetched.title)], now=now
         )
