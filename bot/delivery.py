@@ -1,11 +1,11 @@
 """Delivery workers: drain the outbox through the rate limiter, and never lose a message.
 
 Each message is claimed with a lease, sent, then marked sent. A 429 puts it back with its
-``retry_after``; 403 (blocked, kicked) or "chat not found" pause the chat's subscription
-and drop what was queued for it; a group upgraded to a supergroup (``migrate_to_chat_id``)
-has its rows moved to the new id and the messages sent there; any other 400 skips that
-message; network errors and 5xx are retried with backoff a bounded number of times.
-Messages to one chat go out in order.
+``retry_after``; 403 (blocked, kicked), "chat not found" and the 400s that deny the bot
+the right to write there pause the chat's subscription and drop what was queued for it;
+a group upgraded to a supergroup (``migrate_to_chat_id``) has its rows moved to the new
+id and the messages sent there; any other 400 skips that message; network errors and 5xx
+are retried with backoff a bounded number of times. Messages to one chat go out in order.
 
 A crash after Telegram accepted a message but before it was marked sent repeats that one
 message when the lease runs out: at-least-once for the message in flight, exactly-once for
@@ -74,10 +74,22 @@ def _markup(buttons: str | None) -> InlineKeyboardMarkup | None:
     )
 
 
+# Telegram's 400s that refuse the chat, not the message: sending it anything fails alike.
+_REFUSING_CHAT = (
+    "chat not found",
+    "not enough rights to send",  # a group took the bot's right to write
+    "have no rights to send",
+    "chat_write_forbidden",
+    "chat_restricted",
+    "group chat was deactivated",
+    "need administrator rights in the channel",
+)
+
+
 def _refusal(exc: TelegramError) -> str | None:
     if isinstance(exc, Forbidden):
         return exc.message
-    if isinstance(exc, BadRequest) and "chat not found" in exc.message.lower():
+    if isinstance(exc, BadRequest) and any(p in exc.message.lower() for p in _REFUSING_CHAT):
         return exc.message
     return None
 

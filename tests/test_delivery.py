@@ -253,3 +253,46 @@ async def _has_claim(runtime: Runtime, chat_id: int) -> bool:
 async def _claim_holds(runtime: Runtime, chat_id: int, now: datetime) -> bool:
     until = await _claimed_until(runtime, chat_id)
     return until is not None and until > now
+
+
+async def test_a_group_where_the_bot_may_not_write_pauses_the_subscription(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    group = -5001
+    async with runtime.db.transaction() as session:
+        await ensure_chat(
+            session,
+            chat_id=group,
+            chat_type="group",
+            title=None,
+            language="zh",
+            timezone="UTC",
+            now=clock(),
+        )
+        session.add(
+            Subscription(
+                chat_id=group,
+                active=True,
+                categories="",
+                digest_time="08:00",
+                next_digest_at=clock() + timedelta(days=1),
+                created_at=clock(),
+            )
+        )
+    # A 400, not a 403: the group's admins took the bot's right to send messages.
+    fake_api.fail_next(
+        "sendMessage",
+        status=400,
+        description="Bad Request: not enough rights to send text messages to the chat",
+        chat_id=group,
+        times=10,
+    )
+    await _queue(runtime, group, "第一部分", "第二部分", "第三部分")
+    await _settle(bot)
+    assert fake_api.stats.calls["sendMessage"] == 1  # not once a message, every day
+    async with runtime.db.transaction() as session:
+        subscription = await session.get(Subscription, group)
+    assert subscription is not None
+    assert not subscription.active
+    assert "rights" in (subscription.paused_reason or "")
+    assert [s for _, s, _ in await _statuses(runtime)] == ["failed"] * 3
