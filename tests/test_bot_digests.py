@@ -453,3 +453,17 @@ async def test_subscribing_again_as_the_digest_falls_due_keeps_todays_digest(
     [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "今天早上的新闻" in digest.plain_text
     assert "2026-11-26 08:00" in await _say(fake_api, "/settings")
+
+
+async def test_settings_replies_listing_many_categories_fit_in_a_message(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    names = [f"地方新闻第{i:03d}号专栏与评论汇编及读者来信" for i in range(250)]  # 22 each
+    await _ingest(runtime, [article_record(category=name) for name in names], clock())
+    unknown = await _say(fake_api, "/subscribe 不存在的分类")
+    assert "不存在的分类" in unknown
+    assert names[0] in unknown
+    await _say(fake_api, "/subscribe")
+    some = await _say(fake_api, "/unsubscribe " + names[0])
+    assert names[1] in some
+    assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in fake_api.messages())

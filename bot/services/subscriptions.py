@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
+from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +25,11 @@ from storage.subscriptions import (
     split_categories,
 )
 
+# Characters of names (escaped) a list in a reply shows, and of one name: two lists and
+# the text around them stay within a message's 4096.
+LISTED_CHARS = 1_200
+MAX_NAME_CHARS = 100
+
 
 def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subscription:
     now = runtime.now()
@@ -39,11 +46,25 @@ def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subs
     )
 
 
+def _listing(language: str, names: Sequence[str]) -> str:
+    """Names joined with 、 as far as ``LISTED_CHARS`` (escaped) goes, then how many in all:
+    a store can hold hundreds of categories, and a reply lists up to two such lists."""
+    shown: list[str] = []
+    used = 0
+    for name in names:
+        clipped = name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
+        used += len(escape(clipped, quote=False)) + 1
+        if used > LISTED_CHARS:
+            return "、".join(shown) + raw(language, "list.more").format(count=len(names))
+        shown.append(clipped)
+    return "、".join(shown)
+
+
 def _labels(caller: Caller, names: list[str]) -> str:
     if not names:
         return raw(caller.language, "subscribe.all")
-    shown = (english_label(n) if caller.language == "en" else n for n in names)
-    return "、".join(shown)
+    shown = [english_label(n) if caller.language == "en" else n for n in names]
+    return _listing(caller.language, shown)
 
 
 def _when(caller: Caller, moment: datetime) -> str:
@@ -71,10 +92,9 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     async with runtime.db.transaction() as session:
         categories, unknown = await _resolve_categories(session, args)
         if unknown:
-            known = "、".join(name for name, _ in await category_counts(session))
-            return Reply(
-                [say(caller.language, "subscribe.unknown", names="、".join(unknown), known=known)]
-            )
+            known = _listing(caller.language, [n for n, _ in await category_counts(session)])
+            names = _listing(caller.language, unknown)
+            return Reply([say(caller.language, "subscribe.unknown", names=names, known=known)])
         await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
         if subscription is None:
