@@ -11,6 +11,8 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass, replace
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Self
@@ -43,7 +45,14 @@ _ACCEPT = (
 
 
 class FetchError(InputError):
-    """A URL that could not be fetched; the message names the URL and what went wrong."""
+    """A URL that could not be fetched; the message names the URL and what went wrong.
+
+    ``retry_after``: the seconds a 429 or 503 answer's ``Retry-After`` asked to wait.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def user_agent() -> str:
@@ -219,7 +228,10 @@ class Fetcher:
         if status not in {200, 304}:
             phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
             where = f" (redirected to {target})" if redirected else ""
-            raise FetchError(f"{url}: the server answered {status}{phrase}{where}")
+            raise FetchError(
+                f"{url}: the server answered {status}{phrase}{where}",
+                retry_after=_retry_after(response.headers) if status in {429, 503} else None,
+            )
         body = b"" if status == 304 else await self._read_body(url, response)
         return FetchResult(
             url=str(target),
@@ -244,6 +256,21 @@ class Fetcher:
                 raise too_big
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """The seconds ``Retry-After`` asks for: a number, or a date read against the answer's
+    own ``Date`` (the server's clock, not ours); None when absent, past or unreadable."""
+    value = headers.get("retry-after", "").strip()
+    if value.isdecimal():
+        return float(int(value)) if len(value) <= 12 else 1e12  # int() refuses 4,300 digits
+    try:
+        until = parsedate_to_datetime(value)
+        now = parsedate_to_datetime(headers.get("date", ""))
+    except (TypeError, ValueError):
+        return None
+    seconds = until.replace(tzinfo=until.tzinfo or UTC) - now.replace(tzinfo=now.tzinfo or UTC)
+    return seconds.total_seconds() if seconds.total_seconds() > 0 else None
 
 
 def _describe(exc: httpx.RequestError) -> str:

@@ -35,6 +35,15 @@ def backoff_interval(
     return delay * (1 - JITTER * random())
 
 
+def with_retry_after(delay: timedelta, retry_after: float | None) -> timedelta:
+    """``delay``, or the wait a server asked for (``Retry-After``, in seconds) when longer,
+    up to ``BACKOFF_CAP``: a feed is not polled before its server is ready to answer."""
+    if not retry_after or retry_after <= 0:
+        return delay
+    asked = timedelta(seconds=min(retry_after, BACKOFF_CAP.total_seconds()))
+    return max(delay, asked)
+
+
 def is_broken(failures: int, *, failing_since: datetime, now: datetime) -> bool:
     """Broken: failed ``BROKEN_AFTER_FAILURES`` times in a row over at least a day."""
     return failures >= BROKEN_AFTER_FAILURES and now - failing_since >= BROKEN_AFTER

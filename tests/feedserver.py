@@ -90,6 +90,7 @@ class SeenRequest:
 class _State:
     resources: dict[str, Resource] = field(default_factory=dict)
     failures: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    failure_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     redirects: dict[str, tuple[int, str]] = field(default_factory=dict)
     gates: dict[str, asyncio.Event] = field(default_factory=dict)
     requests: list[SeenRequest] = field(default_factory=list)
@@ -120,6 +121,8 @@ class _Handler(tornado.web.RequestHandler):
                 else:
                     state.failures[path] = (status, left - 1)
             self.set_status(status)
+            for name, value in state.failure_headers.get(path, {}).items():
+                self.set_header(name, value)
             self.finish("failure on purpose")
             return
         resource = state.resources.get(path)
@@ -213,9 +216,17 @@ class FeedServer:
     ) -> Resource:
         return self.serve(path, rss_feed(items, ttl=ttl), **options)
 
-    def fail(self, path: str, status: int = 500, *, times: int | None = None) -> None:
-        """Answer ``status`` (``times`` times, or until served again)."""
+    def fail(
+        self,
+        path: str,
+        status: int = 500,
+        *,
+        times: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer ``status`` (``times`` times, or until served again), with ``headers``."""
         self._state.failures[path] = (status, times)
+        self._state.failure_headers[path] = headers or {}
 
     def redirect(self, path: str, location: str, *, status: int = 302) -> None:
         self._state.redirects[path] = (status, location)

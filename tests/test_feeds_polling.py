@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
+from email.utils import format_datetime
 
 from sqlalchemy import select, text
 
@@ -505,3 +506,29 @@ async def test_an_item_dated_in_the_future_is_taken_as_published_when_fetched(
         future.title: clock(),
         soon.title: items[2].published,
     }
+
+
+async def test_retry_after_of_a_429_or_503_is_honoured_up_to_the_backoff_cap(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    later = format_datetime(clock() + timedelta(hours=3), usegmt=True)
+    answers = {
+        "/seconds.xml": (429, "7200"),
+        "/date.xml": (503, later),
+        "/forever.xml": (429, "99999999999999999999"),
+        "/short.xml": (503, "60"),  # sooner than the backoff: the backoff wins
+        "/nonsense.xml": (429, "soon"),
+    }
+    ids = []
+    for path, (status, retry_after) in answers.items():
+        feed_server.fail(
+            path,
+            status,
+            headers={"Retry-After": retry_after, "Date": format_datetime(clock(), usegmt=True)},
+        )
+        ids.append(await add_due_feed(feed_runtime, feed_server.url(path)))
+    report = await poll_due_feeds(feed_runtime)
+    assert report.failed == 5
+    delays = [(await stored_feed(feed_runtime, i)).next_poll_at - clock() for i in ids]
+    assert delays[:3] == [timedelta(hours=2), timedelta(hours=3), BACKOFF_CAP]
+    assert all(INTERVAL * 0.8 <= delay <= INTERVAL for delay in delays[3:])

@@ -16,13 +16,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.fetch import DEFAULT_DEADLINE, Fetcher
+from bot.fetch import DEFAULT_DEADLINE, Fetcher, FetchError
 from bot.messages import say, shortened
 from bot.services.context import Runtime
 from bot.services.feed_fetching import FetchedFeed, fetch_feed
 from bot.services.zones import zone_or_default
 from digest.errors import InputError
-from digest.feed_schedule import backoff_interval, is_broken, success_interval
+from digest.feed_schedule import (
+    backoff_interval,
+    is_broken,
+    success_interval,
+    with_retry_after,
+)
 from digest.render import format_time
 from storage.articles import insert_articles
 from storage.feeds import (
@@ -159,13 +164,21 @@ async def _broken_notices(
 
 
 async def record_poll_failure(
-    runtime: Runtime, feed: Feed, error: str, *, now: datetime
+    runtime: Runtime,
+    feed: Feed,
+    error: str,
+    *,
+    now: datetime,
+    retry_after: float | None = None,
 ) -> tuple[FeedOutcome, list[tuple[int, str]]]:
-    """Back off; mark the feed broken (and queue the admins' notices) when it is."""
+    """Back off (no sooner than the server's ``Retry-After``, in seconds); mark the feed
+    broken (and queue the admins' notices) when it is."""
     failures = feed.consecutive_failures + 1
     since = feed.failing_since or now
     interval = timedelta(seconds=runtime.settings.feed_poll_interval)
-    delay = backoff_interval(interval, failures, random=random.random)
+    delay = with_retry_after(
+        backoff_interval(interval, failures, random=random.random), retry_after
+    )
     notices: list[tuple[int, str]] = []
     async with runtime.db.transaction() as session:
         newly_broken = await record_failure(
@@ -204,7 +217,10 @@ async def poll_feed(
             outcome = await store_fetched(session, runtime, feed, fetched, now=now)
     except InputError as exc:
         logger.info("feed %s failed: %s", feed.id, exc)
-        return await record_poll_failure(runtime, feed, str(exc), now=runtime.now())
+        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        return await record_poll_failure(
+            runtime, feed, str(exc), now=runtime.now(), retry_after=retry_after
+        )
     except Exception:
         # A bug met on one feed's content, or a write the database refused (the poll's
         # transaction rolled back: nothing of it is kept), must not stop the other feeds'
