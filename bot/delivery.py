@@ -183,8 +183,12 @@ class DeliveryWorker:
                 if not task.cancelled() and task.exception() is not None:
                     logger.error("delivery failed", exc_info=task.exception())
             in_flight -= done
-        if in_flight:  # stopping: finish what was handed out, so nothing is left half-sent
-            await asyncio.wait(in_flight)
+        # Stopping: finish what was handed out, so nothing is left half-sent, keeping its
+        # leases while it waits (a flood wait can outlast one).
+        while in_flight:
+            _done, in_flight = await asyncio.wait(in_flight, timeout=self.renew_every)
+            if in_flight:
+                await self._renew_when_due(0.0)
         self._idle.set()
 
     async def _claim_and_start(self) -> set[asyncio.Task[None]]:

@@ -296,3 +296,24 @@ async def test_a_group_where_the_bot_may_not_write_pauses_the_subscription(
     assert not subscription.active
     assert "rights" in (subscription.paused_reason or "")
     assert [s for _, s, _ in await _statuses(runtime)] == ["failed"] * 3
+
+
+async def test_a_worker_stopping_during_a_flood_wait_keeps_its_claims_until_it_sends(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    worker = delivery_worker(bot)
+    await worker.stop()
+    fake_api.fail_next("sendMessage", status=429, retry_after=2, chat_id=CHAT)
+    await _queue(runtime, CHAT, "引来限流的消息")
+    await worker.deliver_once()
+    keeper = DeliveryWorker(runtime, worker.bot, renew_every=0.05)
+    await _queue(runtime, OTHER, "等限流结束的消息")
+    keeper.start()
+    await eventually(lambda: _has_claim(runtime, OTHER))
+    stopping = asyncio.create_task(keeper.stop())  # the bot shuts down meanwhile
+    clock.advance(minutes=3)
+    await eventually(lambda: _claim_holds(runtime, OTHER, clock()))
+    successor = DeliveryWorker(runtime, worker.bot)
+    await successor.deliver_once()
+    await stopping
+    assert [m.plain_text for m in fake_api.messages(OTHER)] == ["等限流结束的消息"]
