@@ -122,6 +122,7 @@ async def record_success(
     session: AsyncSession,
     feed_id: int,
     *,
+    claimed_until: datetime,
     now: datetime,
     next_poll_at: datetime,
     etag: str | None,
@@ -130,11 +131,13 @@ async def record_success(
     item_count: int | None,
     ttl_seconds: int | None,
     added: int,
-) -> None:
+) -> bool:
     """A poll that worked: validators for the next conditional GET, counters, next poll.
 
     ``title``, ``item_count`` and ``ttl_seconds`` stay as they were when ``None`` (a 304
-    Not Modified answer has no document to read them from).
+    Not Modified answer has no document to read them from). Recorded only while the feed
+    is still due at ``claimed_until`` (the poller's lease, or the ``next_poll_at`` it read):
+    False, and nothing changed, when another poller claimed it since.
     """
     values: dict[str, object] = {
         "etag": etag,
@@ -152,7 +155,20 @@ async def record_success(
         values["item_count"] = item_count
     if ttl_seconds is not None:
         values["ttl_seconds"] = ttl_seconds
-    await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+    return await _update_claimed(session, feed_id, claimed_until, values)
+
+
+async def _update_claimed(
+    session: AsyncSession, feed_id: int, claimed_until: datetime, values: dict[str, object]
+) -> bool:
+    """Update the feed if it is still the caller's claim; whether it was."""
+    statement = (
+        update(Feed)
+        .where(Feed.id == feed_id, Feed.next_poll_at == claimed_until)
+        .values(**values)
+        .returning(Feed.id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def move_feed(session: AsyncSession, feed_id: int, url: str) -> bool:
@@ -167,6 +183,7 @@ async def record_failure(
     session: AsyncSession,
     feed_id: int,
     *,
+    claimed_until: datetime,
     now: datetime,
     error: str,
     failures: int,
@@ -175,7 +192,8 @@ async def record_failure(
     broken: bool,
 ) -> bool:
     """A poll that failed. True when this call marked the feed broken (it was not before),
-    so the caller tells the admins exactly once."""
+    so the caller tells the admins exactly once. Nothing is recorded (False) when the feed
+    is no longer due at ``claimed_until``: another poller claimed it since."""
     values: dict[str, object] = {
         "last_error": error,
         "last_error_at": now,
@@ -183,7 +201,8 @@ async def record_failure(
         "failing_since": failing_since,
         "next_poll_at": next_poll_at,
     }
-    await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+    if not await _update_claimed(session, feed_id, claimed_until, values):
+        return False
     if not broken:
         return False
     newly = await session.execute(

@@ -237,6 +237,10 @@ class FeedServer:
         self._state.gates[path] = gate
         return gate
 
+    def stop_holding(self, path: str) -> None:
+        """Later requests to ``path`` are answered at once; those held still wait."""
+        self._state.gates.pop(path, None)
+
     def requests(self, path: str | None = None) -> list[SeenRequest]:
         return [r for r in self._state.requests if path is None or r.path == path]
 

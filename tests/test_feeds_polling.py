@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from bot.fetch import Fetcher
 from bot.services.context import Runtime
+from bot.services.feed_polling import LEASE
 from bot.services.feeds import feed_poll_job, poll_due_feeds
 from digest.feed_schedule import (
     BACKOFF_CAP,
@@ -22,7 +23,7 @@ from digest.feed_schedule import (
 from storage.db import Database
 from storage.heartbeats import last_beats
 from storage.models import Article, OutboxMessage
-from tests.conftest import DATA, Clock
+from tests.conftest import DATA, Clock, another_process
 from tests.factories import private_chat
 from tests.feeds_helpers import (
     ADMIN_ID,
@@ -532,3 +533,26 @@ async def test_retry_after_of_a_429_or_503_is_honoured_up_to_the_backoff_cap(
     delays = [(await stored_feed(feed_runtime, i)).next_poll_at - clock() for i in ids]
     assert delays[:3] == [timedelta(hours=2), timedelta(hours=3), BACKOFF_CAP]
     assert all(INTERVAL * 0.8 <= delay <= INTERVAL for delay in delays[3:])
+
+
+async def test_a_poll_that_outlived_its_lease_leaves_the_newer_polls_state_alone(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(2))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    release = feed_server.hold("/feed.xml")
+    slow = asyncio.create_task(poll_due_feeds(feed_runtime))
+    await feed_server.wait_for_requests("/feed.xml")
+    clock.advance(seconds=LEASE.total_seconds() + 1)  # the slow poll's lease ran out
+    feed_server.stop_holding("/feed.xml")
+    async with another_process(feed_runtime) as other:
+        [outcome] = (await poll_due_feeds(other)).outcomes
+    assert (outcome.ok, outcome.new) == (True, 2)
+    polled = await stored_feed(feed_runtime, feed_id)
+    feed_server.fail("/feed.xml", 500)
+    release.set()
+    [late] = (await slow).outcomes
+    assert not late.ok
+    feed = await stored_feed(feed_runtime, feed_id)
+    assert (feed.consecutive_failures, feed.last_error) == (0, None)
+    assert (feed.next_poll_at, feed.etag) == (polled.next_poll_at, polled.etag)

@@ -96,9 +96,10 @@ async def store_fetched(
         ttl_seconds=ttl,
         max_age=result.max_age,
     )
-    await record_success(
+    recorded = await record_success(
         session,
         feed.id,
+        claimed_until=feed.next_poll_at,
         now=now,
         next_poll_at=now + interval,
         etag=result.etag or (feed.etag if result.not_modified else None),
@@ -109,7 +110,11 @@ async def store_fetched(
         ttl_seconds=None if result.not_modified else fetched.ttl_seconds,
         added=len(new_ids),
     )
-    if result.moved_to is not None and result.moved_to != feed.url:
+    if not recorded:
+        # The lease ran out and another poller took the feed: its state is newer. The
+        # articles stay (deduplicated like any).
+        logger.warning("feed %s: poll outlived its lease; its outcome is not kept", feed.id)
+    elif result.moved_to is not None and result.moved_to != feed.url:
         if await move_feed(session, feed.id, result.moved_to):
             logger.info("feed %s moved permanently to %s", feed.id, result.moved_to)
         else:
@@ -184,6 +189,7 @@ async def record_poll_failure(
         newly_broken = await record_failure(
             session,
             feed.id,
+            claimed_until=feed.next_poll_at,
             now=now,
             error=error,
             failures=failures,
