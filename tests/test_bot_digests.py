@@ -467,3 +467,18 @@ async def test_settings_replies_listing_many_categories_fit_in_a_message(
     some = await _say(fake_api, "/unsubscribe " + names[0])
     assert names[1] in some
     assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in fake_api.messages())
+
+
+async def test_changing_the_time_as_the_digest_falls_due_keeps_todays_digest(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _ingest(runtime, [article_record("今天早上的新闻")], clock())
+    clock.moment = datetime(2026, 11, 25, 0, 0, 5, tzinfo=UTC)  # 08:00:05 in Shanghai
+    await _say(fake_api, "/time 07:30")
+    await _say(fake_api, "/timezone Asia/Shanghai")
+    fake_api.mark()
+    assert await run_digest_tick(bot) == 1
+    [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "今天早上的新闻" in digest.plain_text
+    assert "2026-11-26 07:30" in await _say(fake_api, "/settings")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time
 from html import escape
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,6 +61,21 @@ def _listing(language: str, names: Sequence[str]) -> str:
     return "、".join(shown)
 
 
+def _reschedule(subscription: Subscription, now: datetime, zone: ZoneInfo) -> None:
+    """The next digest at the subscription's time in ``zone``, except that one due today
+    and not yet composed (the tick runs every 15 s) stays due: a change of categories, time
+    or zone sent just then must not skip today's digest. The tick schedules the one after
+    it with the new time and zone."""
+    due_today = (
+        subscription.active
+        and subscription.next_digest_at <= now
+        and same_local_day(subscription.next_digest_at, now, zone)
+    )
+    if not due_today:
+        digest_time = time.fromisoformat(subscription.digest_time)
+        subscription.next_digest_at = next_digest_at(now, digest_time, zone)
+
+
 def _labels(caller: Caller, names: list[str]) -> str:
     if not names:
         return raw(caller.language, "subscribe.all")
@@ -100,20 +116,10 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         if subscription is None:
             subscription = _new_subscription(runtime, caller, active=True)
             session.add(subscription)
-        # An active subscription whose digest is due today and not yet composed (the tick
-        # runs every 15 s) keeps it: changing the categories must not skip today's digest.
-        now = runtime.now()
-        due = (
-            subscription.active
-            and subscription.next_digest_at <= now
-            and same_local_day(subscription.next_digest_at, now, caller.zone)
-        )
+        _reschedule(subscription, runtime.now(), caller.zone)
         subscription.active = True
         subscription.paused_reason = None
         subscription.categories = join_categories(categories)
-        if not due:
-            digest_time = time.fromisoformat(subscription.digest_time)
-            subscription.next_digest_at = next_digest_at(now, digest_time, caller.zone)
         text = say(
             caller.language,
             "subscribe.done",
@@ -169,7 +175,7 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             subscription = _new_subscription(runtime, caller, active=False)
             session.add(subscription)
         subscription.digest_time = digest_time.strftime("%H:%M")
-        subscription.next_digest_at = next_digest_at(runtime.now(), digest_time, caller.zone)
+        _reschedule(subscription, runtime.now(), caller.zone)
         return Reply(
             [
                 say(
@@ -209,8 +215,7 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
         )
         next_text = raw(caller.language, "settings.never")
         if subscription is not None:
-            digest_time = time.fromisoformat(subscription.digest_time)
-            subscription.next_digest_at = next_digest_at(runtime.now(), digest_time, zone)
+            _reschedule(subscription, runtime.now(), zone)
             next_text = _when(moved, subscription.next_digest_at)
     return Reply([say(caller.language, "timezone.done", zone=zone.key, next=next_text)])
 
