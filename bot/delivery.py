@@ -232,8 +232,9 @@ class DeliveryWorker:
         until = self.runtime.now() + self.lease
         async with self.runtime.db.transaction() as session:
             await renew_claims(session, claims, until=until)
-        for message_id in held:
-            if message_id in self._held:  # not recorded meanwhile
+        for message_id, held_until in held.items():
+            # Not recorded meanwhile (nor recorded, put back and claimed again).
+            if self._held.get(message_id) == held_until:
                 self._held[message_id] = until
 
     def _let_go(self, batch: list[Finished]) -> None:
