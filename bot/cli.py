@@ -14,11 +14,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_feeds import feeds_app
-from bot.console import chat_loop
+from bot.console import chat_loop, html_to_text
 from bot.health import check_health, health_table
 from bot.logs import configure_logging
+from bot.messages import raw
 from bot.runner import run_bot
 from bot.services.context import Runtime
+from bot.services.digests import preview_digest
 from bot.services.ingest import IngestReport, expand_inputs, ingest_inputs
 from bot.services.prune import PruneReport, parse_age, prune_old_articles
 from bot.settings import Settings
@@ -174,6 +176,25 @@ def chat(
     run_with_runtime(
         settings, lambda runtime: chat_loop(runtime, language_code="en" if english else "zh")
     )
+
+
+@app.command()
+def digest(
+    chat: Annotated[
+        int | None, typer.Option("--chat", help="The chat whose next digest to show.")
+    ] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+) -> None:
+    """Print the digest that would be sent now (nothing is sent or marked as sent)."""
+    settings = load_settings()
+    messages = run_with_runtime(
+        settings, lambda runtime: preview_digest(runtime, chat_id=chat, category=category)
+    )
+    if not messages:
+        out.print(raw("en", "digest.nothing"))
+    for message in messages:
+        out.print(html_to_text(message))
+        out.print()
 
 
 @app.command()

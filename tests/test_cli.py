@@ -136,3 +136,22 @@ async def test_bad_settings_are_one_clear_line(database_url: str, tmp_path: Path
     assert result.code == 2
     assert "DEFAULT_TIMEZONE" in result.err
     assert "Traceback" not in result.err
+
+
+async def test_digest_prints_what_would_be_sent_and_marks_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    ingested = await newsdigest(
+        "ingest", str(SAMPLE_FILE), database_url=database_url, cwd=tmp_path
+    )
+    assert ingested.code == 0, ingested.err
+    for _ in range(2):  # printed again: a preview sends and marks nothing
+        shown = await newsdigest("digest", database_url=database_url, cwd=tmp_path)
+        assert shown.code == 0, shown.err
+        assert "坚定支持普京" in shown.out
+        assert "<b>" not in shown.out  # text for people, not Telegram's HTML
+    other = await newsdigest(
+        "digest", "--chat", "42", "--category", "体育", database_url=database_url, cwd=tmp_path
+    )
+    assert other.code == 0, other.err
+    assert "坚定支持普京" not in other.out

@@ -24,7 +24,7 @@ from bot.messages import say
 from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
 from digest.article import StoredArticle
-from digest.categories import english_label
+from digest.categories import english_label, known_category
 from digest.compose import DigestTexts, chat_share, compose_digest
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
@@ -37,6 +37,8 @@ from storage.subscriptions import (
     WindowArticles,
     claim_due_page,
     delivered_in_window,
+    get_chat,
+    get_subscription,
     record_deliveries,
     record_many_deliveries,
     schedule_digests,
@@ -201,6 +203,33 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
     if not messages:
         return Reply([say(caller.language, "digest.nothing")])
     return Reply(messages)
+
+
+async def preview_digest(
+    runtime: Runtime, *, chat_id: int | None, category: str | None
+) -> list[str]:
+    """What ``newsdigest digest`` prints: the digest the chat would be sent now (its
+    categories, since its last digest), or without a chat what is new in the last 24
+    hours; ``category`` narrows it to one. Nothing is marked as sent."""
+    now = runtime.now()
+    caches = DigestCaches(BoundedCache(1), BoundedCache(1))
+    async with runtime.db.transaction() as session:
+        chat = await get_chat(session, chat_id) if chat_id is not None else None
+        subscription = await get_subscription(session, chat_id) if chat_id is not None else None
+        categories = tuple(split_categories(subscription.categories)) if subscription else ()
+        if category is not None:
+            known = known_category(category)
+            categories = (known.name if known is not None else category,)
+        last = subscription.last_digest_at if subscription else None
+        window = DigestWindow(categories, _since(last, now), until=now)
+        reader = chat_id if chat_id is not None else 0  # no chat: nothing was sent to it
+        cap = runtime.settings.digest_max_articles
+        share = (await _shares(session, caches, window, [reader], cap=cap)).get(reader)
+    if share is None or not share[0]:
+        return []
+    language = chat.language if chat is not None else "zh"
+    zone = zone_or_default(chat.timezone if chat else None, runtime.settings.zone)
+    return _render(caches, share, language=language, zone=zone, now=now)
 
 
 async def _queue_page(
