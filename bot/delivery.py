@@ -224,14 +224,20 @@ class DeliveryWorker:
         return loop.time() + self.renew_every
 
     async def _renew_leases(self) -> None:
-        """Extend the leases of the messages this worker holds (claimed, not yet recorded)."""
-        held = dict(self._held)
-        claims: dict[datetime, list[int]] = defaultdict(list)
-        for message_id, held_until in held.items():
-            claims[held_until].append(message_id)
-        until = self.runtime.now() + self.lease
-        async with self.runtime.db.transaction() as session:
-            await renew_claims(session, claims, until=until)
+        """Extend the leases of the messages this worker holds (claimed, not yet recorded).
+
+        Never while this worker records: both update the same rows, each in its own order,
+        and on PostgreSQL the two transactions could deadlock; had the recording lost, what
+        it would have marked sent would have gone out again when its lease ran out.
+        """
+        async with self._recording:
+            held = dict(self._held)
+            claims: dict[datetime, list[int]] = defaultdict(list)
+            for message_id, held_until in held.items():
+                claims[held_until].append(message_id)
+            until = self.runtime.now() + self.lease
+            async with self.runtime.db.transaction() as session:
+                await renew_claims(session, claims, until=until)
         for message_id, held_until in held.items():
             # Not recorded meanwhile (nor recorded, put back and claimed again).
             if self._held.get(message_id) == held_until:
