@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, delete, literal, select, update
+from sqlalchemy import BigInteger, delete, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulk import dialect_insert
+from storage.claims import hold_subscription
 from storage.models import Chat, Delivery, OutboxMessage, PendingAlert, Subscription, WatchRow
 from storage.outbox import PENDING, SENDING
 
@@ -24,6 +25,9 @@ async def move_chat(session: AsyncSession, *, from_id: int, to_id: int) -> bool:
     only queued messages to move). Moving again moves what came since, if anything."""
     if from_id == to_id:
         return False
+    # The digest tick may be composing the old group's digest: wait for it, then copy the
+    # subscription and ledger it wrote, not what it read.
+    await hold_subscription(session, from_id)
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.chat_id == from_id, OutboxMessage.status.in_([PENDING, SENDING]))
@@ -51,20 +55,40 @@ async def move_chat(session: AsyncSession, *, from_id: int, to_id: int) -> bool:
     await _copy(session, Subscription, from_id, new_id, exclude={"chat_id"})
     await _copy(session, Delivery, from_id, new_id, exclude={"chat_id"})
     await _copy(session, PendingAlert, from_id, new_id, exclude={"chat_id"})
-    # Watches get new ids (the alert job notices that the watches changed); buttons under
-    # the old group's alerts are gone with the group anyway.
-    await _copy(session, WatchRow, from_id, new_id, exclude={"chat_id", "id"})
+    # Watches get new ids (the alert job notices that the watches changed): the alerts
+    # waiting in the supergroup offer to unwatch the new ones.
+    await _insert_copies(session, WatchRow, from_id, new_id, exclude={"chat_id", "id"})
+    await session.execute(_NEW_WATCH_IDS, {"from_id": from_id, "to_id": to_id})
+    await session.execute(delete(WatchRow).where(WatchRow.chat_id == from_id))
     return True
+
+
+# A waiting alert of the moved chat names the supergroup's watch of the same phrase.
+_NEW_WATCH_IDS = text(
+    "UPDATE pending_alerts SET watch_id = (SELECT kept.id FROM watches moved "
+    "JOIN watches kept ON kept.chat_id = :to_id AND kept.phrase = moved.phrase "
+    "AND coalesce(kept.category, '') = coalesce(moved.category, '') "
+    "WHERE moved.id = pending_alerts.watch_id) "
+    "WHERE chat_id = :to_id AND watch_id IN (SELECT id FROM watches WHERE chat_id = :from_id)"
+)
 
 
 async def _copy(
     session: AsyncSession, model: Any, from_id: int, new_id: Any, *, exclude: set[str]
 ) -> None:
     """Copy ``model``'s rows of ``from_id`` to the new chat id, then delete them."""
+    await _insert_copies(session, model, from_id, new_id, exclude=exclude)
+    await session.execute(delete(model).where(model.chat_id == from_id))
+
+
+async def _insert_copies(
+    session: AsyncSession, model: Any, from_id: int, new_id: Any, *, exclude: set[str]
+) -> None:
+    """Copy ``model``'s rows of ``from_id`` to the new chat id; a row the new chat has
+    already (by a unique key) stays as it is."""
     columns = [c for c in model.__table__.columns if c.name not in exclude]
     names = ["chat_id", *(c.name for c in columns)]
     rows = select(new_id, *columns).where(model.chat_id == from_id)
     await session.execute(
         dialect_insert(session)(model).from_select(names, rows).on_conflict_do_nothing()
     )
-    await session.execute(delete(model).where(model.chat_id == from_id))

@@ -45,12 +45,13 @@ async def test_a_move_onto_rows_the_supergroup_already_has_keeps_those_and_fails
                 timezone="UTC",
                 now=NOW,
             )
+        group_watch = _watch(GROUP, "央行")
         session.add_all(
             [
                 _subscription(GROUP, "国际"),
                 _subscription(SUPERGROUP, "体育"),
                 _watch(GROUP, "气候"),
-                _watch(GROUP, "央行"),
+                group_watch,
                 _watch(SUPERGROUP, "气候"),
                 *(
                     Delivery(chat_id=chat, article_id=article, kind="digest", recorded_at=NOW)
@@ -64,6 +65,12 @@ async def test_a_move_onto_rows_the_supergroup_already_has_keeps_those_and_fails
                 ),
             ]
         )
+        await session.flush()
+        session.add(
+            PendingAlert(
+                chat_id=GROUP, article_id=4, phrases="央行", watch_id=group_watch.id, due_at=NOW
+            )
+        )
     async with runtime.db.transaction() as session:
         assert await move_chat(session, from_id=GROUP, to_id=SUPERGROUP)
     async with runtime.db.transaction() as session:
@@ -72,10 +79,17 @@ async def test_a_move_onto_rows_the_supergroup_already_has_keeps_those_and_fails
             await session.scalars(select(WatchRow.phrase).where(WatchRow.chat_id == SUPERGROUP))
         ).all()
         ledger = (await session.execute(select(Delivery.chat_id, Delivery.article_id))).all()
-        waiting = (await session.scalars(select(PendingAlert.chat_id))).all()
+        waiting = (
+            await session.execute(
+                select(PendingAlert.chat_id, PendingAlert.article_id, WatchRow.phrase)
+                .join(WatchRow, WatchRow.id == PendingAlert.watch_id, isouter=True)
+                .order_by(PendingAlert.article_id)
+            )
+        ).all()
     assert [(s.chat_id, s.categories) for s in subscriptions] == [(SUPERGROUP, "体育")]
     assert sorted(watches) == ["央行", "气候"]
     assert sorted(ledger) == [(SUPERGROUP, 1), (SUPERGROUP, 2)]
-    assert waiting == [SUPERGROUP]
+    # The alert waiting for the group's 央行 names the supergroup's 央行 (its unwatch button).
+    assert [tuple(row) for row in waiting] == [(SUPERGROUP, 3, "气候"), (SUPERGROUP, 4, "央行")]
     async with runtime.db.transaction() as session:  # told twice (both service messages)
         await move_chat(session, from_id=GROUP, to_id=SUPERGROUP)
