@@ -436,7 +436,13 @@ async def _digest_answered_or_waiting(runtime: Runtime, fake_api: FakeBotApi, be
     if len(fake_api.messages(DEFAULT_USER_ID)) > before:
         return True
     async with runtime.db.transaction() as session:
-        waiting = await session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+        # Sessions of this test's database only: other tests' databases share the server.
+        waiting = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE NOT l.granted AND a.datname = current_database()"
+            )
+        )
     return bool(waiting)
 
 
