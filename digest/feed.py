@@ -24,14 +24,12 @@ from digest.dates import parse_published_time
 from digest.encoding import decode_text
 from digest.errors import ParseError
 from digest.html_page import drop_boilerplate_lines
+from digest.text import NOT_XML
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
 _CHARACTER_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
-# Characters XML 1.0 does not allow (whitespace aside): a title keeping one would make
-# the OPML export unreadable.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CLOSED_ENTRY = re.compile(r"</(?:\w+:)?(?:item|entry)\s*>")
 _READ_MORE = re.compile(
     r"^(?:阅读全文|閱讀全文|查看全文|全文|阅读原文|阅读更多|查看更多|更多|点击查看|read more|"
@@ -222,4 +220,4 @@ def _plain(value: str) -> str:
     """A title as one line of text, markup removed (Atom titles may be HTML)."""
     if "<" in value:
         value = " ".join(html_fragment_paragraphs(value))
-    return _CONTROL_CHARACTERS.sub("", " ".join(value.split()))
+    return NOT_XML.sub("", " ".join(value.split()))  # a title goes into the OPML export

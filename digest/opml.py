@@ -7,7 +7,6 @@ the first path, ``/News/World`` → ``World``) or else the folder outline it sit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +17,10 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
 from digest.errors import ParseError as OpmlParseError
+from digest.text import NOT_XML
 
-# What XML 1.0 does not allow in a document (whitespace aside): ElementTree writes it as
-# it is, and no reader (ours included) would read the export.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# ElementTree writes what XML does not allow as it is, and no reader (ours included)
+# would read the export: it goes (``NOT_XML``).
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +80,13 @@ def render_opml(
     folders: dict[str, Element] = {}
     for feed in feeds:
         parent = body
-        category = _NOT_XML.sub("", feed.category or "")
+        category = NOT_XML.sub("", feed.category or "")
         if category:
             if category not in folders:
                 folders[category] = SubElement(body, "outline", text=category, title=category)
             parent = folders[category]
-        url = _NOT_XML.sub("", feed.url)
-        label = _NOT_XML.sub("", feed.title or "") or url
+        url = NOT_XML.sub("", feed.url)
+        label = NOT_XML.sub("", feed.title or "") or url
         SubElement(parent, "outline", type="rss", text=label, title=label, xmlUrl=url)
     indent(root)
     document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)

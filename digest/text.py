@@ -14,6 +14,9 @@ from collections.abc import Iterator
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACE_BETWEEN_WIDE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 _BLANK_LINES = re.compile(r"\n[ \t\u3000\xa0]*\n\s*")
+# What an XML 1.0 document may not hold (whitespace aside), lone surrogates included (no
+# encoding writes them): text that goes into one (an OPML export) must lose it.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # A run of sentence-ending marks with the closing quotes/brackets that belong to it
 # ("他说：“好。”" ends after ”). One leading character class keeps the scan fast: an
