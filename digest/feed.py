@@ -24,7 +24,7 @@ from digest.dates import parse_published_time
 from digest.encoding import decode_text
 from digest.errors import ParseError
 from digest.html_page import drop_boilerplate_lines
-from digest.text import NOT_XML
+from digest.text import NOT_XML, clipped
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
@@ -182,7 +182,7 @@ def _article(entry: Any, *, default_tz: ZoneInfo, category: str | None) -> Parse
     title = _plain(entry.get("title", ""))
     if not title and paragraphs:
         first = paragraphs[0]
-        title = first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1] + "…"
+        title = clipped(first, _TITLE_CHARS)
     if not title:
         return None
     # dict.get: FeedParserDict.get("updated") falls back to "published" with a warning.
@@ -210,10 +210,7 @@ def _entry_paragraphs(entry: Any) -> list[str]:
 
 def _feed_name(feed: Any) -> str:
     """The channel's title as one line, cut (with "…") at ``MAX_FEED_NAME_CHARS``."""
-    name = _plain(feed.get("title", ""))
-    if len(name) <= MAX_FEED_NAME_CHARS:
-        return name
-    return name[: MAX_FEED_NAME_CHARS - 1] + "…"
+    return clipped(_plain(feed.get("title", "")), MAX_FEED_NAME_CHARS)
 
 
 def _plain(value: str) -> str:

@@ -12,6 +12,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from digest.article import StoredArticle
+from digest.text import clipped
 from digest.watching import highlight_spans
 
 MESSAGE_LIMIT = 4096
@@ -22,10 +23,6 @@ MAX_LINK_CHARS = 1500
 def telegram_length(text: str) -> int:
     """The length Telegram measures: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _is_web_url(url: str | None) -> bool:
@@ -68,7 +65,7 @@ def render_article(
         meta.append(escape(article.source, quote=False))
     lines = [f"{prefix}<b>{title}</b>", f"<i>{' · '.join(meta)}</i>"]
     if article.summary:
-        lines.append(_escaped(_clip(article.summary, MAX_SUMMARY_CHARS), highlight))
+        lines.append(_escaped(clipped(article.summary, MAX_SUMMARY_CHARS), highlight))
     return "\n".join(lines)
 
 

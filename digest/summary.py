@@ -6,13 +6,12 @@ import re
 from collections.abc import Iterator
 from itertools import chain, pairwise
 
-from digest.text import CLOSERS, is_cjk_text, iter_sentences, normalise_space
+from digest.text import CLOSERS, ELLIPSIS, is_cjk_text, iter_sentences, normalise_space
 
 CJK_BUDGET = 120  # characters
 CJK_LIMIT = 140  # a single first sentence up to this length is kept whole
 WORD_BUDGET = 60  # English (Latin-script) words
 WORD_LIMIT = 75
-ELLIPSIS = "…"
 
 # Paragraphs that carry no news at all: bylines, credits, editor's notes, a bare date or
 # source line. Matched against the whole (whitespace-normalised) paragraph.

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACE_BETWEEN_WIDE = re.compile(f"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 _BLANK_LINES = re.compile(r"\n[ \t\u3000\xa0]*\n\s*")
+ELLIPSIS = "…"
 # What an XML 1.0 document may not hold (whitespace aside), lone surrogates included (no
 # encoding writes them): text that goes into one (an OPML export) must lose it.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -125,3 +126,8 @@ def iter_sentences(text: str) -> Iterator[str]:
     tail = text[start:].strip()
     if tail:
         yield tail
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text``, or its first characters and "…" in ``limit`` characters when longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS

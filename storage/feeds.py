@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digest.text import clipped
 from storage.bulk import dialect_insert
 from storage.models import Chat, Feed
 
@@ -21,9 +22,7 @@ def _fitting_title(title: str | None) -> str | None:
     caller's may be longer, and PostgreSQL refuses the row rather than cut it."""
     column = Feed.__table__.c.title.type
     length = column.length if isinstance(column, String) else None
-    if title is None or length is None or len(title) <= length:
-        return title
-    return title[: length - 1] + "…"
+    return title if title is None or length is None else clipped(title, length)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from digest.categories import english_label, known_category
 from digest.render import format_time
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
+from digest.text import clipped
 from storage.articles import category_counts
 from storage.models import Subscription
 from storage.subscriptions import (
@@ -53,11 +54,11 @@ def _listing(language: str, names: Sequence[str]) -> str:
     shown: list[str] = []
     used = 0
     for name in names:
-        clipped = name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
-        used += len(escape(clipped, quote=False)) + 1
+        short = clipped(name, MAX_NAME_CHARS)
+        used += len(escape(short, quote=False)) + 1
         if used > LISTED_CHARS:
             return "、".join(shown) + raw(language, "list.more").format(count=len(names))
-        shown.append(clipped)
+        shown.append(short)
     return "、".join(shown)
 
 
