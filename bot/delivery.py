@@ -31,6 +31,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
+from bot.leases import HeldLeases
 from bot.ratelimit import BACKGROUND, retry_seconds
 from bot.services.context import Runtime
 from storage.chat_moves import move_chat
@@ -41,7 +42,6 @@ from storage.outbox import (
     mark_failed,
     mark_sent,
     release,
-    renew_claims,
 )
 from storage.subscriptions import pause_subscription
 
@@ -110,12 +110,12 @@ class DeliveryWorker:
         self.batch_size = batch_size
         self.lease = lease
         self.idle_seconds = idle_seconds
-        # Seconds between renewals of the leases held; a third of a lease leaves two tries.
-        self.renew_every = lease.total_seconds() / 3 if renew_every is None else renew_every
-        self._held: dict[int, datetime] = {}  # message id: its claimed_until in the database
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._recording = asyncio.Lock()
+        self._leases = HeldLeases(
+            runtime, lease, recording=self._recording, renew_every=renew_every
+        )
         self._unrecorded: list[Finished] = []
         self._idle.set()
         self._stopping = False
@@ -146,9 +146,9 @@ class DeliveryWorker:
         in_flight: set[asyncio.Task[None]] = set()
         loop = asyncio.get_running_loop()
         next_claim_at = 0.0
-        next_renewal_at = loop.time() + self.renew_every
+        next_renewal_at = loop.time() + self._leases.renew_every
         while not self._stopping:
-            next_renewal_at = await self._renew_when_due(next_renewal_at)
+            next_renewal_at = await self._leases.renew_when_due(next_renewal_at)
             if self._wake.is_set():
                 self._wake.clear()
                 next_claim_at = 0.0
@@ -171,7 +171,7 @@ class DeliveryWorker:
             }
             # Wake for a finished chat, a wake-up, the next look after an empty claim, or
             # the next renewal of the leases held.
-            deadlines = [next_claim_at, next_renewal_at] if self._held else [next_claim_at]
+            deadlines = [next_claim_at, next_renewal_at] if self._leases else [next_claim_at]
             remaining = [deadline - loop.time() for deadline in deadlines]
             timeout = min((r for r in remaining if r > 0), default=None)
             done, _pending = await asyncio.wait(
@@ -186,9 +186,9 @@ class DeliveryWorker:
         # Stopping: finish what was handed out, so nothing is left half-sent, keeping its
         # leases while it waits (a flood wait can outlast one).
         while in_flight:
-            _done, in_flight = await asyncio.wait(in_flight, timeout=self.renew_every)
+            _done, in_flight = await asyncio.wait(in_flight, timeout=self._leases.renew_every)
             if in_flight:
-                await self._renew_when_due(0.0)
+                await self._leases.renew_when_due(0.0)
         self._idle.set()
 
     async def _claim_and_start(self) -> set[asyncio.Task[None]]:
@@ -205,50 +205,14 @@ class DeliveryWorker:
                 session, now=now, lease_until=now + self.lease, limit=self.batch_size
             )
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
-        self._held.update((message.id, now + self.lease) for message in claimed)
+        self._leases.hold((message.id for message in claimed), now + self.lease)
         for message in sorted(claimed, key=lambda m: m.id):  # each chat's in queued order
             by_chat[message.chat_id].append(message)
         return by_chat
 
-    async def _renew_when_due(self, due_at: float) -> float:
-        """Renew the leases held once ``due_at`` (event loop time) has come; when the next
-        renewal is due. Holding nothing, the next is a whole period away."""
-        loop = asyncio.get_running_loop()
-        if self._held and loop.time() < due_at:
-            return due_at
-        if self._held:
-            try:
-                await self._renew_leases()
-            except Exception:
-                logger.exception("renewing outbox leases failed; retrying")
-        return loop.time() + self.renew_every
-
-    async def _renew_leases(self) -> None:
-        """Extend the leases of the messages this worker holds (claimed, not yet recorded).
-
-        Never while this worker records: both update the same rows, each in its own order,
-        and on PostgreSQL the two transactions could deadlock; had the recording lost, what
-        it would have marked sent would have gone out again when its lease ran out.
-        """
-        async with self._recording:
-            held = dict(self._held)
-            claims: dict[datetime, list[int]] = defaultdict(list)
-            for message_id, held_until in held.items():
-                claims[held_until].append(message_id)
-            until = self.runtime.now() + self.lease
-            async with self.runtime.db.transaction() as session:
-                await renew_claims(session, claims, until=until)
-        for message_id, held_until in held.items():
-            # Not recorded meanwhile (nor recorded, put back and claimed again).
-            if self._held.get(message_id) == held_until:
-                self._held[message_id] = until
-
     def _let_go(self, batch: list[Finished]) -> None:
-        """Stop renewing these messages' leases (recorded, or their record given up: when
-        the lease runs out they are sent again, at least once)."""
-        for _chat_id, messages, _outcome in batch:
-            for message in messages:
-                self._held.pop(message.id, None)
+        """Stop renewing these messages' leases (``HeldLeases.let_go``)."""
+        self._leases.let_go(message.id for _, messages, _ in batch for message in messages)
 
     async def deliver_once(self) -> int:
         """Claim one batch of due messages and send them all; the number claimed."""
