@@ -30,6 +30,30 @@ async def _queue(runtime: Runtime, chat_id: int, *texts: str) -> None:
         )
 
 
+async def _subscribe(runtime: Runtime, clock: Clock, chat_id: int, *, chat_type: str) -> None:
+    """A chat with an active subscription, its next digest a day away."""
+    async with runtime.db.transaction() as session:
+        await ensure_chat(
+            session,
+            chat_id=chat_id,
+            chat_type=chat_type,
+            title=None,
+            language="zh",
+            timezone="UTC",
+            now=clock(),
+        )
+        session.add(
+            Subscription(
+                chat_id=chat_id,
+                active=True,
+                categories="",
+                digest_time="08:00",
+                next_digest_at=clock() + timedelta(days=1),
+                created_at=clock(),
+            )
+        )
+
+
 async def _statuses(runtime: Runtime) -> list[tuple[int, str, int]]:
     async with runtime.db.transaction() as session:
         rows = await session.execute(
@@ -107,26 +131,7 @@ async def test_a_bad_message_is_skipped_and_the_rest_still_go(
 async def test_chat_not_found_pauses_the_subscription(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    async with runtime.db.transaction() as session:
-        await ensure_chat(
-            session,
-            chat_id=CHAT,
-            chat_type="private",
-            title=None,
-            language="zh",
-            timezone="UTC",
-            now=clock(),
-        )
-        session.add(
-            Subscription(
-                chat_id=CHAT,
-                active=True,
-                categories="",
-                digest_time="08:00",
-                next_digest_at=clock() + timedelta(days=1),
-                created_at=clock(),
-            )
-        )
+    await _subscribe(runtime, clock, CHAT, chat_type="private")
     fake_api.set_chat_not_found(CHAT)
     await _queue(runtime, CHAT, "送不到", "也送不到")
     await _settle(bot)
@@ -259,26 +264,7 @@ async def test_a_group_where_the_bot_may_not_write_pauses_the_subscription(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     group = -5001
-    async with runtime.db.transaction() as session:
-        await ensure_chat(
-            session,
-            chat_id=group,
-            chat_type="group",
-            title=None,
-            language="zh",
-            timezone="UTC",
-            now=clock(),
-        )
-        session.add(
-            Subscription(
-                chat_id=group,
-                active=True,
-                categories="",
-                digest_time="08:00",
-                next_digest_at=clock() + timedelta(days=1),
-                created_at=clock(),
-            )
-        )
+    await _subscribe(runtime, clock, group, chat_type="group")
     # A 400, not a 403: the group's admins took the bot's right to send messages.
     fake_api.fail_next(
         "sendMessage",
