@@ -107,9 +107,22 @@ def _checked_url(url: str, *, shown: str) -> httpx.URL:
     return parsed
 
 
+def _without_feed_scheme(url: str) -> str:
+    """``feed://host/path`` is ``http://host/path``; ``feed:https://host/path`` is the URL
+    inside. Browsers and sites write feed links so, to mean "open in a feed reader"."""
+    scheme, colon, rest = url.partition(":")
+    if not colon or scheme.lower() != "feed":
+        return url
+    return f"http:{rest}" if rest.startswith("//") else rest
+
+
 def checked_url(url: str) -> str:
-    """The URL in normal form (scheme and host lower case, no fragment), or ``FetchError``."""
-    return str(_checked_url(url.strip(), shown=url.strip()).copy_with(fragment=None))
+    """The URL in normal form (scheme and host lower case, no fragment), or ``FetchError``.
+
+    A ``feed:`` URL is taken as the http(s) URL it stands for (``_without_feed_scheme``).
+    """
+    given = url.strip()
+    return str(_checked_url(_without_feed_scheme(given), shown=given).copy_with(fragment=None))
 
 
 async def vet_url(url: str, guard: AddressGuard) -> str:

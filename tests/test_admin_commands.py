@@ -316,3 +316,16 @@ async def test_a_url_moved_permanently_is_added_under_its_new_url_once(
     assert "已经添加过" in again
     assert "#1" in again
     assert await feed_count(feed_runtime) == 1
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_feed_scheme_url_is_added_as_its_http_url(
+    feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    url = feed_server.url("/feed.xml")
+    reply = await _ask(fake_api, f"/addfeed feed://{url.removeprefix('http://')}")
+    assert "已添加订阅源 #1" in reply
+    again = await _ask(fake_api, f"/addfeed feed:{url}")
+    assert "已经添加过" in again
+    assert (await stored_feed(feed_runtime, 1)).url == url

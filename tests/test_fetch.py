@@ -268,5 +268,18 @@ def test_checked_url_normalises_and_refuses() -> None:
         checked_url("javascript:alert(1)")
 
 
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        ("feed://example.com/rss.xml", "http://example.com/rss.xml"),
+        ("FEED://Example.com/rss.xml", "http://example.com/rss.xml"),
+        ("feed:https://example.com/rss.xml", "https://example.com/rss.xml"),
+        ("feed:http://example.com/rss.xml", "http://example.com/rss.xml"),
+    ],
+)
+def test_a_feed_scheme_url_is_the_http_url_it_stands_for(url: str, normal: str) -> None:
+    assert checked_url(url) == normal
+
+
 def test_rss_helper_makes_a_feed() -> None:
     assert rss_feed(news_items(1), ttl=60).count(b"<item>") == 1

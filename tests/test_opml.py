@@ -109,3 +109,15 @@ async def test_import_stores_feeds_and_export_gives_them_back(runtime: Runtime) 
 
     exported = parse_opml(await export_opml(runtime), origin="export")
     assert {(feed.url, feed.category) for feed in exported} == set(stored.items())
+
+
+async def test_import_takes_feed_scheme_urls_as_the_http_urls_they_stand_for(
+    runtime: Runtime,
+) -> None:
+    guard = AddressGuard(resolver=_resolver({"example.com": "93.184.216.34"}))
+    feeds = [OpmlFeed("feed://example.com/rss.xml"), OpmlFeed("feed:https://example.com/a")]
+    document = render_opml(feeds, created=CREATED)
+    report = await import_opml(runtime, document, origin="feeds.opml", guard=guard)
+    assert (len(report.added), report.refused) == (2, [])
+    stored = {feed.url for feed in await list_feeds(runtime)}
+    assert stored == {"http://example.com/rss.xml", "https://example.com/a"}
