@@ -77,10 +77,12 @@ def run_with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]
     try:
         return asyncio.run(main())
     except NewsdigestError as exc:
-        err.print(f"[red]error[/]: {exc}")
+        # The message names the input, which may hold [brackets] rich would read as markup.
+        err.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     except OSError as exc:
-        err.print(f"[red]error[/]: cannot reach the database: {exc.strerror or exc}")
+        reason = escape(str(exc.strerror or exc))
+        err.print(f"[red]error[/]: cannot reach the database: {reason}", soft_wrap=True)
         raise typer.Exit(1) from None
 
 

@@ -151,7 +151,22 @@ async def test_digest_prints_what_would_be_sent_and_marks_nothing(
         assert "坚定支持普京" in shown.out
         assert "<b>" not in shown.out  # text for people, not Telegram's HTML
     other = await newsdigest(
-        "digest", "--chat", "42", "--category", "体育", database_url=database_url, cwd=tmp_path
+        "digest", "--category", "体育", database_url=database_url, cwd=tmp_path
     )
     assert other.code == 0, other.err
     assert "坚定支持普京" not in other.out
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--category", "[bold]体育新闻<&>"), ("--category", "Nonsense"), ("--chat", "42")],
+)
+async def test_digest_of_an_unknown_category_or_chat_says_so_in_one_line_and_exits_1(
+    database_url: str, tmp_path: Path, option: str, value: str
+) -> None:
+    await newsdigest("ingest", str(SAMPLE_FILE), database_url=database_url, cwd=tmp_path)
+    result = await newsdigest("digest", option, value, database_url=database_url, cwd=tmp_path)
+    assert result.code == 1, result
+    [line] = result.err.splitlines()
+    assert value in line
+    assert "Nothing new" not in result.out

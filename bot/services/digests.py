@@ -26,8 +26,11 @@ from bot.services.zones import zone_or_default
 from digest.article import StoredArticle
 from digest.categories import english_label, known_category
 from digest.compose import DigestTexts, chat_share, compose_digest
+from digest.errors import NewsdigestError
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
+from digest.text import clipped
+from storage.articles import category_counts
 from storage.claims import hold_subscription
 from storage.heartbeats import beat
 from storage.outbox import enqueue_batches
@@ -59,6 +62,7 @@ PAGE_PAUSE = 0.05
 # and the bound keeps memory flat when they do not.
 CACHED_WINDOWS = 64
 CACHED_RENDERS = 256
+LISTED_NAMES_CHARS = 300  # an unknown category's error lists the real ones, on one line
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -205,21 +209,39 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
     return Reply(messages)
 
 
+async def _category_named(session: AsyncSession, name: str) -> str:
+    """The category ``name`` stands for: a known one (by any alias) or one stored articles
+    carry; otherwise an error listing the real ones, as /category answers."""
+    known = known_category(name)
+    if known is not None:
+        return known.name
+    stored = [category for category, _count in await category_counts(session)]
+    if name in stored:
+        return name
+    names = clipped(", ".join(stored), LISTED_NAMES_CHARS) if stored else "none yet"
+    raise NewsdigestError(f"there is no category “{name}”. Categories: {names}")
+
+
 async def preview_digest(
     runtime: Runtime, *, chat_id: int | None, category: str | None
 ) -> list[str]:
     """What ``newsdigest digest`` prints: the digest the chat would be sent now (its
     categories, since its last digest), or without a chat what is new in the last 24
-    hours; ``category`` narrows it to one. Nothing is marked as sent."""
+    hours; ``category`` narrows it to one. Nothing is marked as sent.
+
+    Raises NewsdigestError for a chat the bot never talked in and for a category that is
+    neither a known one nor one stored articles carry (a typo would otherwise read as
+    "nothing new")."""
     now = runtime.now()
     caches = DigestCaches(BoundedCache(1), BoundedCache(1))
     async with runtime.db.transaction() as session:
         chat = await get_chat(session, chat_id) if chat_id is not None else None
         subscription = await get_subscription(session, chat_id) if chat_id is not None else None
         categories = tuple(split_categories(subscription.categories)) if subscription else ()
+        if chat_id is not None and chat is None:
+            raise NewsdigestError(f"there is no chat {chat_id}: the bot has never talked in it")
         if category is not None:
-            known = known_category(category)
-            categories = (known.name if known is not None else category,)
+            categories = (await _category_named(session, category),)
         last = subscription.last_digest_at if subscription else None
         window = DigestWindow(categories, _since(last, now), until=now)
         reader = chat_id if chat_id is not None else 0  # no chat: nothing was sent to it
