@@ -34,6 +34,7 @@ from telegram.ext import ExtBot
 from bot.leases import HeldLeases
 from bot.ratelimit import BACKGROUND, retry_seconds
 from bot.services.context import Runtime
+from storage.alert_queue import delete_chat_alerts
 from storage.chat_moves import move_chat
 from storage.models import OutboxMessage
 from storage.outbox import (
@@ -334,6 +335,7 @@ class DeliveryWorker:
             logger.warning("chat %s refuses the bot (%s): pausing it", chat_id, outcome.refused)
             await pause_subscription(session, chat_id, reason=outcome.refused)
             await fail_pending_for_chat(session, chat_id, error=outcome.refused)
+            await delete_chat_alerts(session, chat_id)  # and the alerts waiting their time
         elif outcome.moved_to is not None:
             logger.info("chat %s is now supergroup %s: moving it", chat_id, outcome.moved_to)
             await move_chat(session, from_id=chat_id, to_id=outcome.moved_to)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
@@ -15,7 +16,7 @@ from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
 from storage.db import Database
-from storage.models import WatchRow
+from storage.models import PendingAlert, WatchRow
 from storage.watches import add_watches
 from tests.conftest import Clock, another_process, running_bot
 from tests.factories import article_record, distinct_body
@@ -252,3 +253,70 @@ async def test_an_alert_held_by_quiet_hours_is_dropped_when_the_digest_sent_its_
     [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "清晨降准解读" in alert.plain_text
     assert "深夜降准消息" not in alert.plain_text  # the digest already brought it
+
+
+async def _waiting_alerts(runtime: Runtime, chat_id: int) -> int:
+    async with runtime.db.transaction() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(PendingAlert).where(PendingAlert.chat_id == chat_id)
+        )
+    return int(count or 0)
+
+
+async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)
+    worker = delivery_worker(bot)
+    await worker.stop()  # the test drives each delivery round
+    fake_api.block_chat(DEFAULT_USER_ID)
+    await _ingest_elsewhere(runtime, [article_record("屏蔽后的降准", body=RATE_CUT)], clock())
+    clock.advance(seconds=10)
+    assert await run_alert_tick(bot) == 1
+    assert await worker.deliver_once() == 1  # 403: the subscription is paused
+    refused = fake_api.stats.calls["sendMessage"]
+
+    paused = article_record("暂停时的降准", body=f"{distinct_body(1)}央行宣布降准。")
+    await _ingest_elsewhere(runtime, [paused], clock())
+    clock.advance(seconds=10)
+    assert await run_alert_tick(bot) == 0
+    assert await _waiting_alerts(runtime, DEFAULT_USER_ID) == 0
+    assert await worker.deliver_once() == 0
+    assert fake_api.stats.calls["sendMessage"] == refused
+
+    fake_api.unblock_chat(DEFAULT_USER_ID)
+    assert "已订阅" in await _say(fake_api, "/settings")  # talking again resumes it
+    resumed = article_record("恢复后的降准", body=f"{distinct_body(2)}央行再次降准。")
+    await _ingest_elsewhere(runtime, [resumed], clock())
+    clock.advance(seconds=10)
+    assert await run_alert_tick(bot) == 1
+    fake_api.mark()
+    assert await worker.deliver_once() == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "恢复后的降准" in alert.plain_text
+    assert "暂停时的降准" not in alert.plain_text
+
+
+async def test_alerts_waiting_out_quiet_hours_are_dropped_when_the_chat_refuses_the_bot(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    await _say(fake_api, "/quiet 23:00-07:00")
+    await _say(fake_api, "/subscribe")
+    assert "06:00" in await _say(fake_api, "/time 06:00")  # the digest comes in quiet hours
+    await _say(fake_api, "/watch 降准")
+    await run_alert_tick(bot)
+    await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
+    clock.advance(minutes=1)
+    assert await run_alert_tick(bot) == 0  # held until 07:00
+    assert await _waiting_alerts(runtime, DEFAULT_USER_ID) == 1
+
+    worker = delivery_worker(bot)
+    await worker.stop()  # the test drives the delivery round
+    fake_api.block_chat(DEFAULT_USER_ID)
+    clock.moment = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # 06:00: the digest
+    assert await run_digest_tick(bot) == 1
+    assert await worker.deliver_once() == 1  # 403: paused, and what waited for it dropped
+    assert await _waiting_alerts(runtime, DEFAULT_USER_ID) == 0

@@ -134,7 +134,7 @@ class AlertRun:
     ) -> None:
         """Put these matches in the waiting table, each due when its chat's quiet hours end
         (or now). Chats seen for the first time in this run are read in one query; a chat
-        that no longer exists gets nothing."""
+        that no longer exists, or refuses the bot (blocked it), gets nothing."""
         new = {m.chat_id for m in matches} - self._due_at.keys()
         if new:
             chats = await alert_chats(session, new)
