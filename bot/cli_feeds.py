@@ -15,6 +15,7 @@ from rich.table import Table
 
 from bot.services import feeds
 from bot.services.context import Runtime
+from bot.url_credentials import shown_url
 from digest.render import format_time
 from storage.models import Feed
 
@@ -43,14 +44,15 @@ def add(
     """Add a feed: it is fetched once now; nothing is added when that fails."""
     added = _run(lambda runtime: feeds.add_feed(runtime, url, category=category))
     if added.duplicate_of is not None:
-        err.print(f"[yellow]already there[/]: {escape(url)} is feed #{added.duplicate_of}")
+        shown = escape(shown_url(url))
+        err.print(f"[yellow]already there[/]: {shown} is feed #{added.duplicate_of}")
         raise typer.Exit(1)
     if added.error is not None or added.feed_id is None:
         err.print(f"[red]not added[/]: {escape(added.error or '')}", soft_wrap=True)
         raise typer.Exit(1)
     # Titles, URLs and errors come from the network: escaped, never read as rich markup
     # ("[video]" vanished, "[/]" raised MarkupError).
-    name = escape(added.title or url)
+    name = escape(added.title or shown_url(url))
     out.print(
         f"added feed #{added.feed_id} {name} ({escape(added.category or 'any category')}): "
         f"{added.items} items, {added.new} new"
@@ -83,7 +85,7 @@ def list_feeds() -> None:
             str(feed.id),
             escape(feed.title or ""),
             escape(feed.category or ""),
-            escape(feed.url),
+            escape(shown_url(feed.url)),
             _state(feed),
             success,
             str(feed.item_count),
@@ -101,7 +103,7 @@ def remove(
     if url is None:
         err.print(f"[red]error[/]: there is no feed #{feed_id}")
         raise typer.Exit(1)
-    out.print(f"removed feed #{feed_id} {escape(url)}")
+    out.print(f"removed feed #{feed_id} {escape(shown_url(url))}")
 
 
 @feeds_app.command("import")

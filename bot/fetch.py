@@ -27,6 +27,7 @@ from bot.address_guard import (
     UnsafeAddressError,
     system_resolver,
 )
+from bot.url_credentials import shown_url
 from digest.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -122,7 +123,8 @@ def checked_url(url: str) -> str:
     A ``feed:`` URL is taken as the http(s) URL it stands for (``_without_feed_scheme``).
     """
     given = url.strip()
-    return str(_checked_url(_without_feed_scheme(given), shown=given).copy_with(fragment=None))
+    parsed = _checked_url(_without_feed_scheme(given), shown=shown_url(given))
+    return str(parsed.copy_with(fragment=None))
 
 
 async def vet_url(url: str, guard: AddressGuard) -> str:
@@ -137,7 +139,8 @@ async def vet_url(url: str, guard: AddressGuard) -> str:
     try:
         await guard.addresses(parsed.host, port)
     except UnsafeAddressError as exc:
-        raise FetchError(f"{url}: refused: {exc} (ALLOW_PRIVATE_FEED_URLS=1 allows it)") from None
+        allow = "ALLOW_PRIVATE_FEED_URLS=1 allows it"
+        raise FetchError(f"{shown_url(url)}: refused: {exc} ({allow})") from None
     except UnresolvableHostError:
         pass
     return normal
@@ -188,64 +191,67 @@ class Fetcher:
         """GET ``url`` (conditionally when validators are given); ``FetchError`` otherwise.
 
         A 304 answer is a result (``not_modified``); any other status but 200 is an error.
+        Errors name the URL with its password masked (``shown_url``); the fetch uses it.
         """
+        shown = shown_url(url)
         try:
             async with asyncio.timeout(self.deadline):
-                return await self._follow(url, etag=etag, last_modified=last_modified)
+                return await self._follow(url, shown, etag=etag, last_modified=last_modified)
         except TimeoutError:
-            raise FetchError(f"{url}: timed out after {self.deadline:g} s") from None
+            raise FetchError(f"{shown}: timed out after {self.deadline:g} s") from None
         except httpx.TimeoutException:
-            raise FetchError(f"{url}: timed out (no answer in time)") from None
+            raise FetchError(f"{shown}: timed out (no answer in time)") from None
         except httpx.RequestError as exc:
-            raise FetchError(f"{url}: cannot fetch it ({_describe(exc)})") from None
+            raise FetchError(f"{shown}: cannot fetch it ({_describe(exc)})") from None
 
     async def _follow(
-        self, url: str, *, etag: str | None, last_modified: str | None
+        self, url: str, shown: str, *, etag: str | None, last_modified: str | None
     ) -> FetchResult:
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        target = _checked_url(url, shown=url)
+        target = _checked_url(url, shown=shown)
         permanent = True
         for hop in range(self.max_redirects + 1):
-            via = f" (redirected to {target})" if hop else ""
+            via = f" (redirected to {shown_url(str(target))})" if hop else ""
             request = self._client.build_request("GET", target, headers=headers)
             try:
                 response = await self._client.send(request, stream=True)
             except UnsafeAddressError as exc:
                 allow = "ALLOW_PRIVATE_FEED_URLS=1 allows it"
-                raise FetchError(f"{url}: refused{via}: {exc} ({allow})") from None
+                raise FetchError(f"{shown}: refused{via}: {exc} ({allow})") from None
             except UnresolvableHostError as exc:
-                raise FetchError(f"{url}{via}: {exc}") from None
+                raise FetchError(f"{shown}{via}: {exc}") from None
             try:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     location = str(target.join(response.headers["location"]))
-                    logger.debug("%s redirects to %s", target, location)
-                    target = _checked_url(location, shown=f"{url} (redirected to {location})")
+                    moved = shown_url(location)
+                    logger.debug("%s redirects to %s", shown_url(str(target)), moved)
+                    target = _checked_url(location, shown=f"{shown} (redirected to {moved})")
                     permanent = permanent and response.status_code in _PERMANENT_REDIRECTS
                     continue
-                result = await self._result(url, target, response, redirected=hop > 0)
+                result = await self._result(shown, target, response, redirected=hop > 0)
                 if hop and permanent:
                     return replace(result, moved_to=str(target.copy_with(fragment=None)))
                 return result
             finally:
                 await response.aclose()
-        raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+        raise FetchError(f"{shown}: more than {self.max_redirects} redirects")
 
     async def _result(
-        self, url: str, target: httpx.URL, response: httpx.Response, *, redirected: bool
+        self, shown: str, target: httpx.URL, response: httpx.Response, *, redirected: bool
     ) -> FetchResult:
         status = response.status_code
         if status not in {200, 304}:
             phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
-            where = f" (redirected to {target})" if redirected else ""
+            where = f" (redirected to {shown_url(str(target))})" if redirected else ""
             raise FetchError(
-                f"{url}: the server answered {status}{phrase}{where}",
+                f"{shown}: the server answered {status}{phrase}{where}",
                 retry_after=_retry_after(response.headers) if status in {429, 503} else None,
             )
-        body = b"" if status == 304 else await self._read_body(url, response)
+        body = b"" if status == 304 else await self._read_body(shown, response)
         return FetchResult(
             url=str(target),
             status=status,
@@ -256,8 +262,8 @@ class Fetcher:
             max_age=_max_age(response.headers.get("cache-control")),
         )
 
-    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
-        too_big = FetchError(f"{url}: the answer is larger than {self.max_bytes:,} bytes")
+    async def _read_body(self, shown: str, response: httpx.Response) -> bytes:
+        too_big = FetchError(f"{shown}: the answer is larger than {self.max_bytes:,} bytes")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise too_big

@@ -329,3 +329,18 @@ async def test_a_feed_scheme_url_is_added_as_its_http_url(
     again = await _ask(fake_api, f"/addfeed feed:{url}")
     assert "已经添加过" in again
     assert (await stored_feed(feed_runtime, 1)).url == url
+
+
+@pytest.mark.usefixtures("bot")
+async def test_feeds_shows_a_feed_url_without_its_password(
+    feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi
+) -> None:
+    feed_server.fail("/private.xml", 500)
+    url = feed_server.url("/private.xml").replace("//", "//reader:s3cret@", 1)
+    await add_due_feed(feed_runtime, url)
+    await poll_due_feeds(feed_runtime)
+    reply = await _ask(fake_api, "/feeds")
+    assert "reader:***@" in reply
+    assert "500" in reply
+    removed = await _ask(fake_api, "/removefeed 1")
+    assert "s3cret" not in reply + removed

@@ -236,3 +236,26 @@ async def test_add_and_list_show_a_title_with_brackets_as_it_is(
     listing = await newsdigest("feeds", "list", database_url=database_url, cwd=tmp_path)
     assert "Traceback" not in listing.err, listing.err
     assert name in listing.out
+
+
+async def test_add_list_remove_show_a_feed_url_without_its_password(
+    database_url: str, tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    feed_server.fail("/private.xml", 500)
+    shown: list[str] = []
+    for path in ["/feed.xml", "/feed.xml", "/private.xml"]:
+        url = feed_server.url(path).replace("//", "//reader:s3cret@", 1)
+        added = await newsdigest(
+            "feeds", "add", url, database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+        )
+        shown += [added.out, added.err]
+    assert "reader:***@" in shown[3]  # already there
+    assert "reader:***@" in shown[5]  # not added: the server answered 500
+    for command in [("list",), ("remove", "1")]:
+        done = await newsdigest(
+            "feeds", *command, database_url=database_url, cwd=tmp_path, env=PRIVATE_OK
+        )
+        shown += [done.out, done.err]
+    assert "reader:***@" in shown[-2]
+    assert "s3cret" not in "".join(shown)

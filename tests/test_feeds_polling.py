@@ -4,10 +4,13 @@ bounded concurrency, and two pollers sharing the work. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import logging
 from dataclasses import replace
 from datetime import timedelta
 from email.utils import format_datetime
 
+import pytest
 from sqlalchemy import select, text
 
 from bot.fetch import Fetcher
@@ -556,3 +559,28 @@ async def test_a_poll_that_outlived_its_lease_leaves_the_newer_polls_state_alone
     feed = await stored_feed(feed_runtime, feed_id)
     assert (feed.consecutive_failures, feed.last_error) == (0, None)
     assert (feed.next_poll_at, feed.etag) == (polled.next_poll_at, polled.etag)
+
+
+async def test_a_feed_with_a_password_is_fetched_with_it_and_never_shows_it(
+    feed_runtime: Runtime,
+    feed_server: FeedServer,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    feed_server.fail("/private.xml", 503)
+    feed_server.redirect("/old.xml", "/private.xml", status=301)
+    url = feed_server.url("/old.xml").replace("//", "//reader:s3cret@", 1)
+    feed_id = await add_due_feed(feed_runtime, url)
+    notices = []
+    for _ in range(BROKEN_AFTER_FAILURES):
+        notices.extend((await poll_due_feeds(feed_runtime)).notices)
+        clock.moment = (await stored_feed(feed_runtime, feed_id)).next_poll_at
+    [(_, notice)] = notices
+    feed = await stored_feed(feed_runtime, feed_id)
+    shown = feed_server.url("/old.xml").replace("//", "//reader:***@", 1)
+    assert shown in notice
+    assert shown in (feed.last_error or "")
+    assert "s3cret" not in notice + (feed.last_error or "") + caplog.text
+    authorization = feed_server.requests("/private.xml")[0].headers["Authorization"]
+    assert base64.b64decode(authorization.removeprefix("Basic ")) == b"reader:s3cret"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from bot.messages import Html, raw, say, shortened
 from bot.services import feeds
 from bot.services.context import Caller, Runtime
+from bot.url_credentials import shown_url
 from digest.categories import english_label
 from digest.render import format_time, pack_messages
 from digest.reply import Reply
@@ -62,7 +63,7 @@ async def add_feed(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         language,
         "addfeed.done",
         id=added.feed_id,
-        title=added.title or url,
+        title=added.title or shown_url(url),
         category=_category(caller, added.category),
         items=added.items,
         new=added.new,
@@ -86,9 +87,9 @@ def _feed_block(caller: Caller, feed: Feed) -> str:
         caller.language,
         "feeds.item",
         id=feed.id,
-        title=shortened(feed.title or feed.url),
+        title=shortened(feed.title or shown_url(feed.url)),
         category=_category(caller, feed.category),
-        url=shortened(feed.url),
+        url=shortened(shown_url(feed.url)),
         state=Html(_state(caller, feed)),
         success=_when(caller, feed.last_success_at),
         items=feed.item_count,
@@ -118,7 +119,8 @@ async def remove_feed(runtime: Runtime, caller: Caller, args: list[str]) -> Repl
     url = await feeds.remove_feed(runtime, int(number))
     if url is None:
         return Reply([say(caller.language, "removefeed.missing", id=number)])
-    return Reply([say(caller.language, "removefeed.done", id=number, url=shortened(url))])
+    shown = shortened(shown_url(url))
+    return Reply([say(caller.language, "removefeed.done", id=number, url=shown)])
 
 
 @admins_only

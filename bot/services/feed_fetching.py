@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.fetch import Fetcher, FetchResult
+from bot.url_credentials import url_without_credentials
 from digest.feed import feed_metadata
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format
 from digest.pipeline import ArticleRecord, prepare_articles, to_utc
@@ -76,5 +77,10 @@ async def fetch_feed(
     if result.not_modified:
         return FetchedFeed(result, [])
     return await asyncio.to_thread(
-        _parse, result, origin=url, category=category, zone=zone, now=now
+        _parse,
+        result,
+        origin=url_without_credentials(url),  # errors name it; links resolve against it
+        category=category,
+        zone=zone,
+        now=now,
     )

@@ -21,6 +21,7 @@ from bot.messages import say, shortened
 from bot.services.context import Runtime
 from bot.services.feed_fetching import FetchedFeed, fetch_feed
 from bot.services.zones import zone_or_default
+from bot.url_credentials import shown_url
 from digest.errors import InputError
 from digest.feed_schedule import (
     backoff_interval,
@@ -115,14 +116,15 @@ async def store_fetched(
         # articles stay (deduplicated like any).
         logger.warning("feed %s: poll outlived its lease; its outcome is not kept", feed.id)
     elif result.moved_to is not None and result.moved_to != feed.url:
+        moved_to = shown_url(result.moved_to)
         if await move_feed(session, feed.id, result.moved_to):
-            logger.info("feed %s moved permanently to %s", feed.id, result.moved_to)
+            logger.info("feed %s moved permanently to %s", feed.id, moved_to)
         else:
             logger.info(
                 "feed %s moved permanently to %s, another feed's URL: kept %s",
                 feed.id,
-                result.moved_to,
-                feed.url,
+                moved_to,
+                shown_url(feed.url),
             )
     return FeedOutcome(
         feed.id,
@@ -147,7 +149,9 @@ async def _broken_notices(
     admins = sorted(runtime.settings.admin_ids)
     if not admins:
         logger.warning(
-            "feed %s (%s) is broken and no ADMIN_IDS are set to tell", feed.id, feed.url
+            "feed %s (%s) is broken and no ADMIN_IDS are set to tell",
+            feed.id,
+            shown_url(feed.url),
         )
     chats = await chat_languages_and_zones(session, admins)
     notices = []
@@ -158,7 +162,7 @@ async def _broken_notices(
             language,
             "feed.broken_notice",
             id=feed.id,
-            title=shortened(feed.title or feed.url),
+            title=shortened(feed.title or shown_url(feed.url)),
             failures=feed.consecutive_failures + 1,
             since=format_time(since, zone),
             error=shortened(error),
@@ -198,7 +202,7 @@ async def record_poll_failure(
             broken=is_broken(failures, failing_since=since, now=now),
         )
         if newly_broken:
-            logger.warning("feed %s (%s) is broken: %s", feed.id, feed.url, error)
+            logger.warning("feed %s (%s) is broken: %s", feed.id, shown_url(feed.url), error)
             notices = await _broken_notices(session, runtime, feed, error, since=since, now=now)
     outcome = FeedOutcome(feed.id, feed.url, error=error, newly_broken=newly_broken)
     return outcome, notices
@@ -232,8 +236,9 @@ async def poll_feed(
         # transaction rolled back: nothing of it is kept), must not stop the other feeds'
         # polls nor leave this one retried at every lease's end: log it with its
         # traceback and back off like any failure.
-        logger.exception("unexpected error polling feed %s (%s)", feed.id, feed.url)
-        error = f"{feed.url}: unexpected error (see the bot's log)"
+        shown = shown_url(feed.url)
+        logger.exception("unexpected error polling feed %s (%s)", feed.id, shown)
+        error = f"{shown}: unexpected error (see the bot's log)"
         return await record_poll_failure(runtime, feed, error, now=runtime.now())
     return outcome, []
 
