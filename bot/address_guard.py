@@ -22,6 +22,7 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64 prefixes: a gateway turns these into the IPv4 address in their last 32 bits.
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+LOOKUP_TIMEOUT = 10.0  # seconds a host's DNS lookup may take
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -67,21 +68,34 @@ class UnresolvableHostError(Exception):
         self.host = host
 
 
+class LookupTimeoutError(UnresolvableHostError):
+    """The resolver did not answer in time (a hanging DNS server)."""
+
+    def __init__(self, host: str, seconds: float) -> None:
+        super().__init__(host, f"no DNS answer in {seconds:g} s")
+
+
 @dataclass(frozen=True, slots=True)
 class AddressGuard:
     """Resolves a host and vets every address; ``allow_private`` lets any address through."""
 
     allow_private: bool = False
     resolver: Resolver = system_resolver
+    lookup_timeout: float = LOOKUP_TIMEOUT
 
     async def addresses(self, host: str, port: int) -> list[str]:
         """The host's addresses, all of them public (or anything when private is allowed).
 
         One non-public address refuses the host: a name that also points inside is not
-        trusted, whichever address a connection would pick.
+        trusted, whichever address a connection would pick. ``LookupTimeoutError`` when the
+        resolver has not answered in ``lookup_timeout`` seconds.
         """
         try:
-            found = await self.resolver(host.strip("[]"), port)
+            # The system resolver's thread cannot be stopped, but the caller need not wait.
+            async with asyncio.timeout(self.lookup_timeout):
+                found = await self.resolver(host.strip("[]"), port)
+        except TimeoutError:
+            raise LookupTimeoutError(host, self.lookup_timeout) from None
         except OSError as exc:
             raise UnresolvableHostError(host, exc.strerror or str(exc)) from None
         if not found:

@@ -20,8 +20,10 @@ from typing import Self
 import httpx
 
 from bot.address_guard import (
+    LOOKUP_TIMEOUT,
     AddressGuard,
     GuardedTransport,
+    LookupTimeoutError,
     Resolver,
     UnresolvableHostError,
     UnsafeAddressError,
@@ -132,6 +134,7 @@ async def vet_url(url: str, guard: AddressGuard) -> str:
 
     A host that does not resolve at the moment is let through (the poll will report it);
     every fetch checks the addresses again where it connects, since DNS answers change.
+    A lookup that gets no answer in time is an error: the URL cannot be vetted.
     """
     normal = checked_url(url)
     parsed = httpx.URL(normal)
@@ -141,6 +144,8 @@ async def vet_url(url: str, guard: AddressGuard) -> str:
     except UnsafeAddressError as exc:
         allow = "ALLOW_PRIVATE_FEED_URLS=1 allows it"
         raise FetchError(f"{shown_url(url)}: refused: {exc} ({allow})") from None
+    except LookupTimeoutError as exc:
+        raise FetchError(f"{shown_url(url)}: cannot check its address: {exc}") from None
     except UnresolvableHostError:
         pass
     return normal
@@ -154,12 +159,15 @@ class Fetcher:
         *,
         allow_private: bool = False,
         resolver: Resolver = system_resolver,
+        lookup_timeout: float = LOOKUP_TIMEOUT,
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float = DEFAULT_DEADLINE,
         max_bytes: int = MAX_BODY_BYTES,
         max_redirects: int = MAX_REDIRECTS,
     ) -> None:
-        self.guard = AddressGuard(allow_private=allow_private, resolver=resolver)
+        self.guard = AddressGuard(
+            allow_private=allow_private, resolver=resolver, lookup_timeout=lookup_timeout
+        )
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects

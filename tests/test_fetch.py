@@ -5,6 +5,7 @@ Only 127.0.0.1 ever receives traffic: refused addresses are refused before conne
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import ipaddress
 from collections.abc import AsyncIterator
@@ -75,6 +76,16 @@ async def test_guard_refuses_a_name_with_any_private_address() -> None:
         await guard.addresses("mixed.test", 443)
     allowed = AddressGuard(allow_private=True, resolver=fake_resolver({"in.test": ["10.0.0.7"]}))
     assert await allowed.addresses("in.test", 80) == ["10.0.0.7"]
+
+
+async def test_a_fetch_whose_dns_lookup_never_answers_fails_in_time() -> None:
+    async def never_answers(host: str, port: int) -> list[str]:
+        await asyncio.Event().wait()
+        return []
+
+    async with Fetcher(resolver=never_answers, lookup_timeout=0.05) as fetcher:
+        with pytest.raises(FetchError, match=r"no DNS answer in 0\.05 s"):
+            await asyncio.wait_for(fetcher.fetch("https://hangs.example/feed.xml"), 5)
 
 
 async def test_loopback_is_refused_unless_private_urls_are_allowed(feeds: FeedServer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -121,3 +122,26 @@ async def test_import_takes_feed_scheme_urls_as_the_http_urls_they_stand_for(
     assert (len(report.added), report.refused) == (2, [])
     stored = {feed.url for feed in await list_feeds(runtime)}
     assert stored == {"http://example.com/rss.xml", "https://example.com/a"}
+
+
+async def test_import_reports_a_feed_whose_dns_lookup_never_answers_and_goes_on(
+    runtime: Runtime,
+) -> None:
+    async def hanging_or_table(host: str, port: int) -> list[str]:
+        if host == "hangs.example":
+            await asyncio.Event().wait()  # a DNS server that never answers
+        return await _resolver({"example.com": "93.184.216.34"})(host, port)
+
+    guard = AddressGuard(resolver=hanging_or_table, lookup_timeout=0.05)
+    feeds = [OpmlFeed("https://hangs.example/rss.xml"), OpmlFeed("https://example.com/a")]
+    document = render_opml(feeds, created=CREATED)
+    async with asyncio.timeout(5):
+        report = await import_opml(runtime, document, origin="feeds.opml", guard=guard)
+    assert len(report.added) == 1
+    [(url, reason)] = report.refused
+    assert url == "https://hangs.example/rss.xml"
+    assert reason == (
+        "https://hangs.example/rss.xml: cannot check its address: "
+        "cannot resolve host hangs.example (no DNS answer in 0.05 s)"
+    )
+    assert [feed.url for feed in await list_feeds(runtime)] == ["https://example.com/a"]
