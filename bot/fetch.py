@@ -45,6 +45,9 @@ _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
     "text/html;q=0.8, */*;q=0.5"
 )
+# What every install can decode: httpx would also offer br and zstd were brotli or zstandard
+# installed (by anything), and answers in them would then depend on what else is installed.
+_ACCEPT_ENCODING = "gzip, deflate"
 
 
 class FetchError(InputError):
@@ -176,7 +179,11 @@ class Fetcher:
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": user_agent(), "Accept": _ACCEPT},
+            headers={
+                "User-Agent": user_agent(),
+                "Accept": _ACCEPT,
+                "Accept-Encoding": _ACCEPT_ENCODING,
+            },
         )
 
     async def __aenter__(self) -> Self:

@@ -244,6 +244,20 @@ async def test_the_cap_applies_to_the_decompressed_body(feeds: FeedServer) -> No
             await fetcher.fetch(feeds.url("/bomb.xml"))
 
 
+async def test_only_encodings_every_install_decodes_are_asked_for(
+    feeds: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As httpx would offer were brotli and zstandard installed.
+    monkeypatch.setattr("httpx._client.ACCEPT_ENCODING", "gzip, deflate, br, zstd")
+    feeds.serve("/feed.xml", rss_feed(news_items(1)))
+    feeds.serve("/page.html", b"<html><body><p>text</p></body></html>", content_type="text/html")
+    await fetch_url(feeds.url("/page.html"), allow_private=True)
+    async with Fetcher(allow_private=True) as fetcher:
+        await fetcher.fetch(feeds.url("/feed.xml"))
+    sent = [request.headers["Accept-Encoding"] for request in feeds.requests()]
+    assert sent == ["gzip, deflate", "gzip, deflate"]
+
+
 async def test_server_errors_name_the_status(feeds: FeedServer) -> None:
     feeds.fail("/feed.xml", 503)
     with pytest.raises(FetchError, match=r"answered 503 Service Unavailable"):
