@@ -320,3 +320,22 @@ async def test_alerts_waiting_out_quiet_hours_are_dropped_when_the_chat_refuses_
     assert await run_digest_tick(bot) == 1
     assert await worker.deliver_once() == 1  # 403: paused, and what waited for it dropped
     assert await _waiting_alerts(runtime, DEFAULT_USER_ID) == 0
+
+
+async def test_the_unwatch_button_shows_the_phrase_as_written_and_short(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    phrase = "研发&投入<计划>" + "持续增长" * 6
+    assert "研发&投入" in await _say(fake_api, f"/watch {phrase}")
+    await run_alert_tick(bot)
+    body = f"公司宣布{phrase}，市场反应积极。"
+    await _ingest_elsewhere(runtime, [article_record("研发投入新闻", body=body)], clock())
+    clock.advance(seconds=10)
+    fake_api.mark()
+    assert await run_alert_tick(bot) == 1
+    [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    [button] = alert.buttons
+    label = button["text"]  # plain text: Telegram shows it as it is
+    assert label.startswith("取消关注「研发&投入<计划>持续增长")
+    assert label.endswith("…」")
+    assert len(label) <= 32

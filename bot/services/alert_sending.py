@@ -10,13 +10,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import say
+from bot.messages import raw, say
 from bot.services.alert_matching import MAX_ALERTS_PER_MESSAGE
 from bot.services.context import Runtime
 from bot.services.zones import zone_or_default
 from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.render import pack_messages, render_article
+from digest.text import clipped
 from storage.alert_queue import (
     AlertChat,
     DueAlert,
@@ -32,6 +33,17 @@ from storage.articles import articles_by_ids
 # what Telegram accepts in that time (30 a second), the rest left for digests and replies.
 # The others wait their turn in the waiting table, at most ten alerts a chat.
 ALERT_CHATS_PER_RUN = 200
+# Telegram shows a button's text on one line and cuts what does not fit: a phrase (up to
+# 100 characters) is clipped so that the label stays short and says where it was cut.
+UNWATCH_LABEL_PHRASE_CHARS = 24
+
+
+def _unwatch_label(language: str, phrase: str) -> str:
+    """The unwatch button's text. A button's text is plain, not HTML: the phrase goes in as
+    written (``say`` would escape it, and ``&`` would show as ``&amp;``)."""
+    return raw(language, "alert.unwatch").format(
+        phrase=clipped(phrase, UNWATCH_LABEL_PHRASE_CHARS)
+    )
 
 
 def _render_alert(
@@ -61,7 +73,7 @@ def _render_alert(
     phrases = sorted({p for a in alerts for p in a.phrases})
     header = say(language, "alert.header", phrases="、".join(phrases))
     first = alerts[0]
-    button = [say(language, "alert.unwatch", phrase=first.phrases[0]), f"uw:{first.watch_id}"]
+    button = [_unwatch_label(language, first.phrases[0]), f"uw:{first.watch_id}"]
     return pack_messages(blocks, header=header), json.dumps([[button]], ensure_ascii=False)
 
 
