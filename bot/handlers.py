@@ -22,6 +22,8 @@ from bot.services.commands import (
     split_command,
 )
 from bot.services.context import Caller, Runtime
+from bot.services.digests import give_back_unsent
+from digest.reply import Reply
 
 logger = logging.getLogger(__name__)
 RUNTIME_KEY = "runtime"
@@ -81,7 +83,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if caller is None:
         return
     reply = await run_command(runtime_of(context), caller, name, args)
-    await send_reply(context.bot, caller.chat_id, reply)
+    await _send(context, caller, reply)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -97,7 +99,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if caller is None:
         return
     reply = await press_button(runtime_of(context), caller, query.data)
-    await send_reply(context.bot, caller.chat_id, reply)
+    await _send(context, caller, reply)
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, caller: Caller, reply: Reply) -> None:
+    """Send the reply; what it recorded as sent ahead (/digest) and Telegram then refused
+    is given back, so the next digest lists it."""
+    recorded = reply.recorded
+    if recorded is None:
+        await send_reply(context.bot, caller.chat_id, reply)
+        return
+    runtime = runtime_of(context)
+
+    async def give_back(first_unsent: int) -> None:
+        await give_back_unsent(runtime, caller.chat_id, recorded, first_unsent=first_unsent)
+
+    await send_reply(context.bot, caller.chat_id, reply, on_refused=give_back)
 
 
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

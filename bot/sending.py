@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from digest.reply import Reply
 
@@ -21,15 +24,30 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """Send each message of the reply in order; buttons go under the last one."""
+async def send_reply(
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    *,
+    on_refused: Callable[[int], Awaitable[None]] | None = None,
+) -> None:
+    """Send each message of the reply in order; buttons go under the last.
+
+    When Telegram refuses message ``k`` (or the request fails), ``on_refused(k)`` runs
+    before the error goes on to the error handler: messages from ``k`` on were not sent.
+    """
     markup = keyboard(reply)
     last = len(reply.messages) - 1
     for index, text in enumerate(reply.messages):
-        await bot.send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=_NO_PREVIEW,
-            reply_markup=markup if index == last else None,
-        )
+        try:
+            await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW,
+                reply_markup=markup if index == last else None,
+            )
+        except TelegramError:
+            if on_refused is not None:
+                await on_refused(index)
+            raise

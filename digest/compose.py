@@ -8,7 +8,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from digest.article import StoredArticle
-from digest.render import pack_messages, render_article
+from digest.render import pack_blocks, render_article
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +45,25 @@ def group_by_category(articles: list[StoredArticle]) -> list[tuple[str, list[Sto
     return list(groups.items())
 
 
+@dataclass(frozen=True, slots=True)
+class ComposedDigest:
+    """A digest's messages (each at most 4096 characters, split between articles) and the
+    ids of the articles each one lists, so that what was not sent can be told."""
+
+    messages: list[str]
+    article_ids: tuple[tuple[int, ...], ...]
+
+
 def compose_digest(
     articles: list[StoredArticle],
     *,
     zone: ZoneInfo,
     texts: DigestTexts,
     category_label: Callable[[str], str] = lambda name: name,
-) -> list[str]:
-    """The digest's messages (each at most 4096 characters, split between articles)."""
+) -> ComposedDigest:
+    """The digest's messages, grouped by category, and the articles in each."""
     blocks: list[str] = []
+    block_articles: list[int | None] = []
     number = 0
     for category, members in group_by_category(articles):
         heading = f"<b>【{escape(category_label(category), quote=False)}】</b>"
@@ -63,6 +73,15 @@ def compose_digest(
                 article, zone=zone, category_label=category_label(category), number=number
             )
             blocks.append(f"{heading}\n\n{block}" if index == 0 else block)
+            block_articles.append(article.id)
     if texts.more:
         blocks.append(texts.more)
-    return pack_messages(blocks, header=texts.header)
+        block_articles.append(None)
+    packed = pack_blocks(blocks, header=texts.header)
+    return ComposedDigest(
+        messages=[message for message, _held in packed],
+        article_ids=tuple(
+            tuple(i for i in (block_articles[b] for b in held) if i is not None)
+            for _message, held in packed
+        ),
+    )

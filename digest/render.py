@@ -79,24 +79,33 @@ def _fit_block(block: str, limit: int) -> str:
     return block
 
 
-def pack_messages(
+def pack_blocks(
     blocks: Iterable[str], *, header: str | None = None, limit: int = MESSAGE_LIMIT
-) -> list[str]:
-    """Join blocks into as few messages as fit in ``limit``, splitting only between blocks.
+) -> list[tuple[str, list[int]]]:
+    """Join blocks into as few messages as fit in ``limit``, splitting only between blocks:
+    each message with the indices of the blocks it holds.
 
     The header (already HTML) starts the first message. Blocks are separated by a blank line.
     """
-    messages: list[str] = []
-    current = header or ""
-    for raw_block in blocks:
+    messages: list[tuple[str, list[int]]] = []
+    current, held = header or "", []
+    for index, raw_block in enumerate(blocks):
         block = _fit_block(raw_block, limit)
         candidate = f"{current}\n\n{block}" if current else block
         if telegram_length(candidate) <= limit:
             current = candidate
+            held.append(index)
             continue
         if current:
-            messages.append(current)
-        current = block
+            messages.append((current, held))
+        current, held = block, [index]
     if current:
-        messages.append(current)
+        messages.append((current, held))
     return messages
+
+
+def pack_messages(
+    blocks: Iterable[str], *, header: str | None = None, limit: int = MESSAGE_LIMIT
+) -> list[str]:
+    """The messages of ``pack_blocks``."""
+    return [message for message, _held in pack_blocks(blocks, header=header, limit=limit)]

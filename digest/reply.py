@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,8 +13,20 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedAhead:
+    """The articles a reply's messages list, recorded as sent to its chat before they went
+    out (/digest writes its ledger while it holds the chat's digest, so that a digest tick
+    never lists them too): a front end that could not send messages gives theirs back."""
+
+    article_ids: tuple[tuple[int, ...], ...]  # each message's, in the reply's order
+    recorded_at: datetime
+    previous_digest_at: datetime | None  # the chat's last digest before this reply
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """Messages in Telegram HTML, each at most 4096 characters; buttons go under the last."""
 
     messages: list[str]
     buttons: list[list[Button]] = field(default_factory=list)
+    recorded: RecordedAhead | None = None

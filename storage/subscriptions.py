@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, tuple_, update
+from sqlalchemy import ColumnElement, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoredArticle
@@ -227,6 +227,43 @@ async def record_many_deliveries(
             {"chat_id": chat_id, "article_id": article_id, "kind": kind, "recorded_at": now}
             for chat_id, article_id in pairs
         ],
+    )
+
+
+async def forget_deliveries(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    article_ids: Sequence[int],
+    kind: str,
+    recorded_at: datetime,
+) -> None:
+    """Take back ledger rows written ahead of a send that then failed: only those of this
+    ``kind`` recorded at ``recorded_at``, never what an alert or another digest recorded."""
+    if not article_ids:
+        return
+    await session.execute(
+        delete(Delivery)
+        .where(
+            Delivery.chat_id == chat_id,
+            Delivery.article_id.in_(list(article_ids)),
+            Delivery.kind == kind,
+            Delivery.recorded_at == recorded_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def rewind_last_digest(
+    session: AsyncSession, chat_id: int, *, from_: datetime, to: datetime | None
+) -> None:
+    """Set the chat's ``last_digest_at`` back to ``to`` if it is still ``from_`` (no digest
+    came since), so that its next digest's window holds again what was not sent."""
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.chat_id == chat_id, Subscription.last_digest_at == from_)
+        .values(last_digest_at=to)
+        .execution_options(synchronize_session=False)
     )
 
 

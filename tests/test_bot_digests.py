@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from bot.app import BotApplication, delivery_worker, run_digest_tick
 from bot.delivery import DeliveryWorker
 from bot.services import digests
+from bot.services.commands import make_caller
 from bot.services.context import Runtime
 from bot.services.digests import digest_tick
 from digest.pipeline import ArticleRecord
@@ -171,6 +172,39 @@ async def test_digest_now_marks_what_it_sent(
     await _ingest(runtime, [article_record("刚刚发生的事")], clock())
     assert "刚刚发生的事" in await _say(fake_api, "/digest")
     assert "没有新文章" in await _say(fake_api, "/digest")
+
+
+@pytest.mark.parametrize("status", [400, 403, 500])
+async def test_digest_now_telegram_refused_leaves_its_articles_for_the_next_digest(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication, status: int
+) -> None:
+    await _say(fake_api, "/subscribe")
+    await _ingest(runtime, [article_record("没送到的新闻")], clock())
+    fake_api.fail_next("sendMessage", status=status, chat_id=DEFAULT_USER_ID)
+    assert "抱歉" in await _say(fake_api, "/digest")  # the reply failed; the apology came
+    assert "没送到的新闻" in await _say(fake_api, "/digest")
+    assert "没有新文章" in await _say(fake_api, "/digest")
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # and the tick does not repeat it
+    assert await run_digest_tick(bot) == 0
+
+
+async def test_digest_now_gives_back_only_the_articles_of_the_messages_not_sent(
+    runtime: Runtime, clock: Clock
+) -> None:
+    start = clock() - timedelta(hours=5)
+    records = [article_record(published_at=start + timedelta(minutes=i)) for i in range(35)]
+    await _ingest(runtime, records, clock())
+    caller = await make_caller(runtime, chat_id=DEFAULT_USER_ID, user_id=DEFAULT_USER_ID)
+    first = await digests.digest_now(runtime, caller, [])
+    assert first.recorded is not None
+    assert len(first.messages) == len(first.recorded.article_ids) >= 2
+    sent, *unsent = first.recorded.article_ids
+    await digests.give_back_unsent(runtime, caller.chat_id, first.recorded, first_unsent=1)
+    again = await digests.digest_now(runtime, caller, [])
+    assert again.recorded is not None
+    listed = {i for ids in again.recorded.article_ids for i in ids}
+    assert {i for ids in unsent for i in ids} <= listed
+    assert not listed & set(sent)
 
 
 async def test_a_long_digest_is_capped_with_a_line_saying_how_many_more(

@@ -18,7 +18,7 @@ from bot.services import digests
 from bot.services.context import Runtime
 from bot.services.digests import BoundedCache, digest_tick
 from digest.article import StoredArticle
-from digest.compose import compose_digest
+from digest.compose import ComposedDigest, compose_digest
 from storage.articles import insert_articles
 from storage.db import Database
 from storage.models import Delivery, OutboxMessage, Subscription
@@ -115,7 +115,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many digests were rendered (each entry: the number of articles in it)."""
     counted: list[int] = []
 
-    def counting(articles: list[StoredArticle], **kwargs: Any) -> list[str]:
+    def counting(articles: list[StoredArticle], **kwargs: Any) -> ComposedDigest:
         counted.append(len(articles))
         return compose_digest(articles, **kwargs)
 

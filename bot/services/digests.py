@@ -25,9 +25,9 @@ from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
 from digest.article import StoredArticle
 from digest.categories import english_label, known_category
-from digest.compose import DigestTexts, chat_share, compose_digest
+from digest.compose import ComposedDigest, DigestTexts, chat_share, compose_digest
 from digest.errors import NewsdigestError
-from digest.reply import Reply
+from digest.reply import RecordedAhead, Reply
 from digest.schedule import next_digest_at, same_local_day
 from digest.text import clipped
 from storage.articles import category_counts
@@ -40,10 +40,12 @@ from storage.subscriptions import (
     WindowArticles,
     claim_due_page,
     delivered_in_window,
+    forget_deliveries,
     get_chat,
     get_subscription,
     record_deliveries,
     record_many_deliveries,
+    rewind_last_digest,
     schedule_digests,
     split_categories,
     window_articles,
@@ -95,7 +97,7 @@ class DigestCaches:
     windows: BoundedCache[DigestWindow, WindowArticles] = field(
         default_factory=lambda: BoundedCache(CACHED_WINDOWS)
     )
-    renders: BoundedCache[RenderKey, list[str]] = field(
+    renders: BoundedCache[RenderKey, ComposedDigest] = field(
         default_factory=lambda: BoundedCache(CACHED_RENDERS)
     )
 
@@ -145,23 +147,23 @@ def _render(
     language: str,
     zone: ZoneInfo,
     now: datetime,
-) -> list[str]:
-    """The digest's messages, rendered once per distinct (articles, count, language, zone,
-    day) while they stay in ``caches``."""
+) -> ComposedDigest:
+    """The digest, rendered once per distinct (articles, count, language, zone, day) while
+    it stays in ``caches``."""
     articles, total = share
     day = now.astimezone(zone).date()
     key = (tuple(article.id for article in articles), total, language, zone.key, day)
-    messages = caches.renders.get(key)
-    if messages is None:
+    composed = caches.renders.get(key)
+    if composed is None:
         shown = len(articles)
         texts = DigestTexts(
             header=say(language, "digest.header", date=day.isoformat(), count=total),
             more=say(language, "digest.more", count=total - shown) if total > shown else None,
         )
         label = english_label if language == "en" else (lambda name: name)
-        messages = compose_digest(articles, zone=zone, texts=texts, category_label=label)
-        caches.renders.put(key, messages)
-    return messages
+        composed = compose_digest(articles, zone=zone, texts=texts, category_label=label)
+        caches.renders.put(key, composed)
+    return composed
 
 
 def _since(last_digest_at: datetime | None, now: datetime) -> datetime:
@@ -171,29 +173,30 @@ def _since(last_digest_at: datetime | None, now: datetime) -> datetime:
 
 
 async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
-    """/digest: what is new for this chat since its last digest, then marked as sent."""
+    """/digest: what is new for this chat since its last digest, marked as sent.
+
+    Marked before the reply goes out, while the chat's digest is held (a tick composing it
+    meanwhile would list the same articles); the reply carries what it recorded, and what
+    Telegram then refuses is given back (``give_back_unsent``).
+    """
     now = runtime.now()
     caches = DigestCaches(BoundedCache(1), BoundedCache(1))
     async with runtime.db.transaction() as session:
-        # Held: a tick composing this chat's digest now would list the same articles.
         subscription = await hold_subscription(session, caller.chat_id)
+        previous = subscription.last_digest_at if subscription else None
         window = DigestWindow(
             categories=tuple(split_categories(subscription.categories)) if subscription else (),
-            since=_since(subscription.last_digest_at if subscription else None, now),
+            since=_since(previous, now),
             until=now,
         )
         shares = await _shares(
             session, caches, window, [caller.chat_id], cap=runtime.settings.digest_max_articles
         )
         articles, total = shares.get(caller.chat_id, ([], 0))
-        messages = []
+        composed = None
         if articles:
-            messages = _render(
-                caches,
-                (articles, total),
-                language=caller.language,
-                zone=caller.zone,
-                now=now,
+            composed = _render(
+                caches, (articles, total), language=caller.language, zone=caller.zone, now=now
             )
             await record_deliveries(
                 session,
@@ -204,9 +207,35 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
             )
         if subscription is not None:
             subscription.last_digest_at = now
-    if not messages:
+    if composed is None:
         return Reply([say(caller.language, "digest.nothing")])
-    return Reply(messages)
+    return Reply(composed.messages, recorded=RecordedAhead(composed.article_ids, now, previous))
+
+
+async def give_back_unsent(
+    runtime: Runtime, chat_id: int, recorded: RecordedAhead, *, first_unsent: int
+) -> None:
+    """The reply's messages from ``first_unsent`` on were not sent: their articles leave
+    the ledger, and the chat's last digest is set back if no digest came since, so the next
+    digest lists them (the ledger still keeps out those the sent messages listed)."""
+    unsent = [i for ids in recorded.article_ids[first_unsent:] for i in ids]
+    if not unsent:
+        return
+    async with runtime.db.transaction() as session:
+        # Held like /digest holds it: a tick composing this chat's digest meanwhile would
+        # read the ledger half given back.
+        await hold_subscription(session, chat_id)
+        await forget_deliveries(
+            session,
+            chat_id=chat_id,
+            article_ids=unsent,
+            kind="digest",
+            recorded_at=recorded.recorded_at,
+        )
+        await rewind_last_digest(
+            session, chat_id, from_=recorded.recorded_at, to=recorded.previous_digest_at
+        )
+    logger.info("chat %s: %d articles not sent by /digest given back", chat_id, len(unsent))
 
 
 async def _category_named(session: AsyncSession, name: str) -> str:
@@ -251,7 +280,7 @@ async def preview_digest(
         return []
     language = chat.language if chat is not None else "zh"
     zone = zone_or_default(chat.timezone if chat else None, runtime.settings.zone)
-    return _render(caches, share, language=language, zone=zone, now=now)
+    return _render(caches, share, language=language, zone=zone, now=now).messages
 
 
 async def _queue_page(
@@ -287,8 +316,8 @@ async def _queue_page(
             share = shares.get(due.chat_id)
             if share is None or not share[0]:
                 continue
-            messages = _render(caches, share, language=due.language, zone=zone, now=now)
-            outbox.append((due.chat_id, messages))
+            composed = _render(caches, share, language=due.language, zone=zone, now=now)
+            outbox.append((due.chat_id, composed.messages))
             ledger.extend((due.chat_id, article.id) for article in share[0])
     await enqueue_batches(session, outbox, kind="digest", now=now)
     await record_many_deliveries(session, ledger, kind="digest", now=now)
