@@ -584,3 +584,21 @@ async def test_a_feed_with_a_password_is_fetched_with_it_and_never_shows_it(
     assert "s3cret" not in notice + (feed.last_error or "") + caplog.text
     authorization = feed_server.requests("/private.xml")[0].headers["Authorization"]
     assert base64.b64decode(authorization.removeprefix("Basic ")) == b"reader:s3cret"
+
+
+async def test_a_permanent_redirect_to_a_page_is_a_failure_and_keeps_the_url(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    feed_server.serve_feed("/feed.xml", news_items(1))
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    home = b"<!doctype html><html><head><title>Home</title></head><body><p>Hi.</p></body></html>"
+    feed_server.serve("/", home, content_type="text/html; charset=utf-8")
+    feed_server.redirect("/feed.xml", "/", status=301)
+    clock.advance(seconds=900)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert not outcome.ok
+    assert "is not an RSS or Atom feed" in (outcome.error or "")
+    feed = await stored_feed(feed_runtime, feed_id)
+    assert (feed.url, feed.consecutive_failures) == (feed_server.url("/feed.xml"), 1)
+    assert len(await article_titles(feed_runtime)) == 1

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.fetch import Fetcher, FetchResult
-from bot.url_credentials import url_without_credentials
+from bot.url_credentials import shown_url, url_without_credentials
+from digest.errors import ParseError
 from digest.feed import feed_metadata
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format
 from digest.pipeline import ArticleRecord, prepare_articles, to_utc
@@ -35,7 +36,18 @@ class FetchedFeed:
 def _parse(
     result: FetchResult, *, origin: str, category: str | None, zone: ZoneInfo, now: datetime
 ) -> FetchedFeed:
-    """CPU work, for a worker thread: the document's articles, ready to store."""
+    """CPU work, for a worker thread: the document's articles, ready to store.
+
+    ``ParseError`` when the URL moved permanently to a document that is not a feed: sites
+    wrongly send their feed's URL to their home page so, and the feed must not adopt it.
+    """
+    is_feed = sniff_format(result.body[:SNIFF_BYTES], result.content_type) == "feed"
+    if result.moved_to is not None and not is_feed:
+        moved = shown_url(result.moved_to)
+        raise ParseError(
+            f"{origin}: is not an RSS or Atom feed (moved permanently to {moved}, "
+            "a page): the feed keeps its URL"
+        )
     articles = parse_document(
         result.body,
         origin=origin,
@@ -53,7 +65,7 @@ def _parse(
         if published is not None and published > now + FUTURE_SLACK:
             article.published_at = now
     records = prepare_articles(articles, default_tz=zone)
-    if sniff_format(result.body[:SNIFF_BYTES], result.content_type) != "feed":
+    if not is_feed:
         return FetchedFeed(result, records)
     info = feed_metadata(result.body, origin=origin)
     return FetchedFeed(result, records, title=info.title, ttl_seconds=info.ttl_seconds)
