@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.watching import Watch
 from storage.bulk import as_arrays, dialect_insert, is_postgresql
-from storage.models import WatchRow
+from storage.models import Chat, WatchRow
+
+
+class WatchLimitReached(Exception):
+    """Adding the watches would take the chat past its limit: the caller's transaction
+    must be rolled back (the rows were inserted)."""
 
 
 async def chat_watches(session: AsyncSession, chat_id: int) -> list[WatchRow]:
@@ -28,12 +33,20 @@ async def add_watches(
     phrases: Sequence[str],
     category: str | None,
     now: datetime,
+    limit: int | None = None,
 ) -> list[WatchRow]:
     """Add the phrases this chat does not watch yet (in that category); the new rows, in
     id order. One statement: a phrase another transaction added meanwhile (a /watch in
-    another process) is left out by the unique index, as one already there is."""
+    another process) is left out by the unique index, as one already there is.
+
+    With a ``limit``, raise ``WatchLimitReached`` when the chat would then have more
+    watches, counting those other transactions added since the caller read them: two
+    /watch commands at once (two bot processes) cannot both take the last places.
+    """
     if not phrases:
         return []
+    if limit is not None:
+        await _lock_chat_watches(session, chat_id)
     upsert = dialect_insert(session)
     rows = [
         {
@@ -48,7 +61,31 @@ async def add_watches(
     added = await session.scalars(
         upsert(WatchRow).values(rows).on_conflict_do_nothing().returning(WatchRow)
     )
-    return sorted(added, key=lambda row: row.id)
+    new_rows = sorted(added, key=lambda row: row.id)
+    if limit is not None and new_rows:
+        count = await session.scalar(
+            select(func.count()).select_from(WatchRow).where(WatchRow.chat_id == chat_id)
+        )
+        if int(count or 0) > limit:
+            raise WatchLimitReached
+    return new_rows
+
+
+async def _lock_chat_watches(session: AsyncSession, chat_id: int) -> None:
+    """Until the transaction ends, no other transaction adds watches to this chat through
+    ``add_watches`` with a limit, so the count it reads after inserting is the chat's.
+
+    PostgreSQL: the chat's row, locked (FOR NO KEY UPDATE: rows that only refer to the
+    chat, such as queued messages, are not held up). SQLite: nothing to do, as its writers
+    take turns: the transaction holds the database's one write lock from its insert on,
+    and the driver begins it there (its reads before run outside it), so the count after
+    the insert sees every other /watch committed, and none can commit meanwhile. Taking
+    the write lock earlier would make a /watch wait for another process's whole command.
+    """
+    if is_postgresql(session):
+        await session.execute(
+            select(Chat.id).where(Chat.id == chat_id).with_for_update(key_share=True)
+        )
 
 
 async def remove_watches(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
 from bot.services import watches as watch_service
 from bot.services.alert_matching import COMMIT_GRACE
+from bot.services.commands import make_caller
 from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
@@ -194,6 +195,37 @@ async def test_a_phrase_another_process_adds_meanwhile_is_already_watched_not_an
     listing = await _say(fake_api, "/watches")
     assert listing.count("降准") == 1
     assert "已经在关注" in await _say(fake_api, "/watch 降准")
+
+
+async def test_two_watch_commands_at_once_cannot_take_the_chat_past_twenty_watches(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two bot processes take a /watch of this chat at once, when it has 19 watches: the
+    # other one's whole command runs after this one has counted the chat's watches and
+    # before it adds its own.
+    words = " ".join(f"关键词{n:02d}" for n in range(19))
+    assert "关键词00" in await _say(fake_api, f"/watch {words}")
+    read_watches = watch_service.chat_watches
+    other_replies: list[str] = []
+
+    async def read_then_other_process_watches(
+        session: AsyncSession, chat_id: int
+    ) -> list[WatchRow]:
+        current = await read_watches(session, chat_id)
+        monkeypatch.setattr(watch_service, "chat_watches", read_watches)  # once
+        async with another_process(runtime) as other:
+            caller = await make_caller(other, chat_id=chat_id, user_id=DEFAULT_USER_ID)
+            reply = await watch_service.watch(other, caller, ["别处的关注"])
+        other_replies.extend(reply.messages)
+        return current
+
+    monkeypatch.setattr(watch_service, "chat_watches", read_then_other_process_watches)
+    assert "20" in await _say(fake_api, "/watch 这里的关注")
+    assert "别处的关注" in other_replies[0]
+    listing = await _say(fake_api, "/watches")
+    assert "别处的关注" in listing
+    assert "这里的关注" not in listing
+    assert listing.count("已匹配") == 20
 
 
 async def test_a_flood_of_matches_alerts_ten_and_the_digest_brings_the_rest(

@@ -17,7 +17,7 @@ from digest.watching import (
     parse_watch_request,
 )
 from storage.articles import category_counts
-from storage.watches import add_watches, chat_watches, remove_watches
+from storage.watches import WatchLimitReached, add_watches, chat_watches, remove_watches
 
 MAX_WATCHES_PER_CHAT = 20
 _QUIET = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~到至]\s*(\d{1,2}:\d{2})$")
@@ -47,28 +47,36 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     language = caller.language
     if (mistake := _unwatchable(request, language)) is not None:
         return mistake
-    async with runtime.db.transaction() as session:
-        category = None
-        if request.category is not None:
-            found = known_category(request.category)
-            stored = {name for name, _ in await category_counts(session)}
-            if found is None and request.category not in stored:
-                return Reply([say(language, "watch.unknown_category", name=request.category)])
-            category = found.name if found is not None else request.category
-        await caller_chat(session, runtime, caller)
-        current = await chat_watches(session, caller.chat_id)
-        wanted = [
-            p
-            for p in request.phrases
-            if (p, category) not in {(w.phrase, w.category) for w in current}
-        ]
-        if not wanted:
-            return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
-        if len(current) + len(wanted) > MAX_WATCHES_PER_CHAT:
-            return Reply([say(language, "watch.limit", limit=MAX_WATCHES_PER_CHAT)])
-        added = await add_watches(
-            session, chat_id=caller.chat_id, phrases=wanted, category=category, now=runtime.now()
-        )
+    try:
+        async with runtime.db.transaction() as session:
+            category = None
+            if request.category is not None:
+                found = known_category(request.category)
+                stored = {name for name, _ in await category_counts(session)}
+                if found is None and request.category not in stored:
+                    return Reply([say(language, "watch.unknown_category", name=request.category)])
+                category = found.name if found is not None else request.category
+            await caller_chat(session, runtime, caller)
+            current = await chat_watches(session, caller.chat_id)
+            wanted = [
+                p
+                for p in request.phrases
+                if (p, category) not in {(w.phrase, w.category) for w in current}
+            ]
+            if not wanted:
+                return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
+            if len(current) + len(wanted) > MAX_WATCHES_PER_CHAT:
+                raise WatchLimitReached
+            added = await add_watches(
+                session,
+                chat_id=caller.chat_id,
+                phrases=wanted,
+                category=category,
+                now=runtime.now(),
+                limit=MAX_WATCHES_PER_CHAT,
+            )
+    except WatchLimitReached:  # or another process's /watch took the last places meanwhile
+        return Reply([say(language, "watch.limit", limit=MAX_WATCHES_PER_CHAT)])
     if not added:  # another process's /watch added them since they were read
         return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
     note = Html(_category_note(caller, category))
