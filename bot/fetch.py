@@ -54,11 +54,16 @@ class FetchError(InputError):
     """A URL that could not be fetched; the message names the URL and what went wrong.
 
     ``retry_after``: the seconds a 429 or 503 answer's ``Retry-After`` asked to wait.
+    ``unreachable``: no server answered (the host did not resolve, or no connection could be
+    made), which our own network being down explains as well as the feed's server.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.unreachable = unreachable
 
 
 def user_agent() -> str:
@@ -214,10 +219,16 @@ class Fetcher:
                 return await self._follow(url, shown, etag=etag, last_modified=last_modified)
         except TimeoutError:
             raise FetchError(f"{shown}: timed out after {self.deadline:g} s") from None
-        except httpx.TimeoutException:
-            raise FetchError(f"{shown}: timed out (no answer in time)") from None
+        except httpx.TimeoutException as exc:
+            raise FetchError(
+                f"{shown}: timed out (no answer in time)",
+                unreachable=isinstance(exc, httpx.ConnectTimeout),
+            ) from None
         except httpx.RequestError as exc:
-            raise FetchError(f"{shown}: cannot fetch it ({_describe(exc)})") from None
+            raise FetchError(
+                f"{shown}: cannot fetch it ({_describe(exc)})",
+                unreachable=isinstance(exc, httpx.ConnectError),
+            ) from None
 
     async def _follow(
         self, url: str, shown: str, *, etag: str | None, last_modified: str | None
@@ -238,7 +249,7 @@ class Fetcher:
                 allow = "ALLOW_PRIVATE_FEED_URLS=1 allows it"
                 raise FetchError(f"{shown}: refused{via}: {exc} ({allow})") from None
             except UnresolvableHostError as exc:
-                raise FetchError(f"{shown}{via}: {exc}") from None
+                raise FetchError(f"{shown}{via}: {exc}", unreachable=True) from None
             try:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     location = str(target.join(response.headers["location"]))

@@ -213,6 +213,16 @@ async def record_failure(
     return newly.first() is not None
 
 
+async def any_feed_fetched_since(session: AsyncSession, moment: datetime) -> bool:
+    """Whether some feed was fetched successfully at or after ``moment``.
+
+    No index on ``last_success_at``: asked only when a feed that cannot be reached is about
+    to be marked broken, over a table of feeds (hundreds), not of articles.
+    """
+    query = select(Feed.id).where(Feed.last_success_at >= moment).limit(1)
+    return await session.scalar(query) is not None
+
+
 async def feed_counts(session: AsyncSession) -> tuple[int, int]:
     """(feeds, broken feeds)."""
     query = select(func.count(), func.count().filter(Feed.broken.is_(True)))

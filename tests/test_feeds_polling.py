@@ -602,3 +602,30 @@ async def test_a_permanent_redirect_to_a_page_is_a_failure_and_keeps_the_url(
     feed = await stored_feed(feed_runtime, feed_id)
     assert (feed.url, feed.consecutive_failures) == (feed_server.url("/feed.xml"), 1)
     assert len(await article_titles(feed_runtime)) == 1
+
+
+async def test_a_network_outage_breaks_no_feed_and_a_dead_feed_among_live_ones_breaks(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    async with FeedServer() as gone:  # closed at once: every connection is refused
+        ids = [await add_due_feed(feed_runtime, gone.url(p)) for p in ("/a.xml", "/b.xml")]
+    start = clock()
+    notices = []
+    for _ in range(100):
+        notices.extend((await poll_due_feeds(feed_runtime)).notices)
+        feeds = [await stored_feed(feed_runtime, feed_id) for feed_id in ids]
+        if all(f.consecutive_failures > BROKEN_AFTER_FAILURES for f in feeds):
+            break
+        clock.moment = min(f.next_poll_at for f in feeds)
+    assert clock() - start > timedelta(days=1)
+    assert notices == []
+    assert not any(f.broken for f in feeds)
+    # The network is back: a feed answers; one still unreachable is broken at its next try.
+    feed_server.serve_feed("/live.xml", news_items(1))
+    await add_due_feed(feed_runtime, feed_server.url("/live.xml"))
+    [live] = (await poll_due_feeds(feed_runtime)).outcomes  # the others are not due yet
+    assert live.ok
+    clock.moment = max(f.next_poll_at for f in feeds) + timedelta(seconds=1)
+    notices = (await poll_due_feeds(feed_runtime)).notices
+    assert [(await stored_feed(feed_runtime, feed_id)).broken for feed_id in ids] == [True, True]
+    assert len(notices) == 2

@@ -32,6 +32,7 @@ from digest.feed_schedule import (
 from digest.render import format_time
 from storage.articles import insert_articles
 from storage.feeds import (
+    any_feed_fetched_since,
     chat_languages_and_zones,
     claim_due_feeds,
     move_feed,
@@ -179,9 +180,15 @@ async def record_poll_failure(
     *,
     now: datetime,
     retry_after: float | None = None,
+    unreachable: bool = False,
 ) -> tuple[FeedOutcome, list[tuple[int, str]]]:
     """Back off (no sooner than the server's ``Retry-After``, in seconds); mark the feed
-    broken (and queue the admins' notices) when it is."""
+    broken (and queue the admins' notices) when it is.
+
+    An ``unreachable`` feed (no server answered) is not marked broken while no feed at all was
+    fetched since its previous try: our network is down, not every feed's server (a
+    whole-network outage would otherwise break every feed, with a notice for each).
+    """
     failures = feed.consecutive_failures + 1
     since = feed.failing_since or now
     interval = timedelta(seconds=runtime.settings.feed_poll_interval)
@@ -189,7 +196,16 @@ async def record_poll_failure(
         backoff_interval(interval, failures, random=random.random), retry_after
     )
     notices: list[tuple[int, str]] = []
+    broken = is_broken(failures, failing_since=since, now=now)
     async with runtime.db.transaction() as session:
+        if broken and unreachable:
+            previous_try = feed.last_error_at or since
+            if not await any_feed_fetched_since(session, previous_try):
+                logger.info(
+                    "feed %s not marked broken: no feed was reached since its last try",
+                    feed.id,
+                )
+                broken = False
         newly_broken = await record_failure(
             session,
             feed.id,
@@ -199,7 +215,7 @@ async def record_poll_failure(
             failures=failures,
             failing_since=since,
             next_poll_at=now + delay,
-            broken=is_broken(failures, failing_since=since, now=now),
+            broken=broken,
         )
         if newly_broken:
             logger.warning("feed %s (%s) is broken: %s", feed.id, shown_url(feed.url), error)
@@ -227,9 +243,14 @@ async def poll_feed(
             outcome = await store_fetched(session, runtime, feed, fetched, now=now)
     except InputError as exc:
         logger.info("feed %s failed: %s", feed.id, exc)
-        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        fetch_error = exc if isinstance(exc, FetchError) else None
         return await record_poll_failure(
-            runtime, feed, str(exc), now=runtime.now(), retry_after=retry_after
+            runtime,
+            feed,
+            str(exc),
+            now=runtime.now(),
+            retry_after=fetch_error.retry_after if fetch_error else None,
+            unreachable=fetch_error.unreachable if fetch_error else False,
         )
     except Exception:
         # A bug met on one feed's content, or a write the database refused (the poll's
