@@ -1,5 +1,6 @@
 """Fetching untrusted URLs: http(s) only, public addresses only, bounded in time and size.
 
+URL checks are in ``bot.fetch_urls``, header reading in ``bot.response_headers``.
 Every connection goes through ``bot.address_guard`` (so every redirect hop is checked where
 it connects). Redirects are followed here, one hop at a time, to check each target's
 scheme and name it in errors. Conditional GET: pass the last answer's validators.
@@ -9,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass, replace
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Self
@@ -23,14 +21,25 @@ from bot.address_guard import (
     LOOKUP_TIMEOUT,
     AddressGuard,
     GuardedTransport,
-    LookupTimeoutError,
     Resolver,
     UnresolvableHostError,
     UnsafeAddressError,
     system_resolver,
 )
+from bot.fetch_urls import FetchError, checked_url, fetchable_url, vet_url
+from bot.response_headers import max_age, retry_after
 from bot.url_credentials import shown_url
-from digest.errors import InputError
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "FetchError",
+    "FetchResult",
+    "Fetcher",
+    "checked_url",
+    "fetch_url",
+    "user_agent",
+    "vet_url",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +49,6 @@ DEFAULT_TIMEOUT = 20.0  # seconds for each connect, read and write
 DEFAULT_DEADLINE = 60.0  # seconds for the whole fetch, redirects included
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
     "text/html;q=0.8, */*;q=0.5"
@@ -48,22 +56,6 @@ _ACCEPT = (
 # What every install can decode: httpx would also offer br and zstd were brotli or zstandard
 # installed (by anything), and answers in them would then depend on what else is installed.
 _ACCEPT_ENCODING = "gzip, deflate"
-
-
-class FetchError(InputError):
-    """A URL that could not be fetched; the message names the URL and what went wrong.
-
-    ``retry_after``: the seconds a 429 or 503 answer's ``Retry-After`` asked to wait.
-    ``unreachable``: no server answered (the host did not resolve, or no connection could be
-    made), which our own network being down explains as well as the feed's server.
-    """
-
-    def __init__(
-        self, message: str, *, retry_after: float | None = None, unreachable: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-        self.unreachable = unreachable
 
 
 def user_agent() -> str:
@@ -90,73 +82,6 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-def _max_age(cache_control: str | None) -> int | None:
-    if not cache_control or "no-store" in cache_control.lower():
-        return None
-    match = _MAX_AGE.search(cache_control)
-    return int(match.group(1)) if match else None
-
-
-def _checked_url(url: str, *, shown: str) -> httpx.URL:
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        raise FetchError(f"{shown}: is not a valid URL") from None
-    if parsed.scheme not in {"http", "https"}:
-        raise FetchError(f"{shown}: only http:// and https:// URLs can be fetched")
-    if not parsed.host:
-        raise FetchError(f"{shown}: has no host")
-    labels = parsed.raw_host.decode("ascii").removesuffix(".").split(".")
-    if any(not 0 < len(label) <= 63 for label in labels):
-        # The resolver would raise UnicodeError (from the idna codec), no FetchError.
-        raise FetchError(f"{shown}: is not a valid host name")
-    if parsed.port is not None and not 0 < parsed.port < 65536:
-        # Else the connection (or the resolver) raises OverflowError, no FetchError.
-        raise FetchError(f"{shown}: there is no port {parsed.port}")
-    return parsed
-
-
-def _without_feed_scheme(url: str) -> str:
-    """``feed://host/path`` is ``http://host/path``; ``feed:https://host/path`` is the URL
-    inside. Browsers and sites write feed links so, to mean "open in a feed reader"."""
-    scheme, colon, rest = url.partition(":")
-    if not colon or scheme.lower() != "feed":
-        return url
-    return f"http:{rest}" if rest.startswith("//") else rest
-
-
-def checked_url(url: str) -> str:
-    """The URL in normal form (scheme and host lower case, no fragment), or ``FetchError``.
-
-    A ``feed:`` URL is taken as the http(s) URL it stands for (``_without_feed_scheme``).
-    """
-    given = url.strip()
-    parsed = _checked_url(_without_feed_scheme(given), shown=shown_url(given))
-    return str(parsed.copy_with(fragment=None))
-
-
-async def vet_url(url: str, guard: AddressGuard) -> str:
-    """``checked_url``, with the host's addresses vetted now, before anything is stored.
-
-    A host that does not resolve at the moment is let through (the poll will report it);
-    every fetch checks the addresses again where it connects, since DNS answers change.
-    A lookup that gets no answer in time is an error: the URL cannot be vetted.
-    """
-    normal = checked_url(url)
-    parsed = httpx.URL(normal)
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        await guard.addresses(parsed.host, port)
-    except UnsafeAddressError as exc:
-        allow = "ALLOW_PRIVATE_FEED_URLS=1 allows it"
-        raise FetchError(f"{shown_url(url)}: refused: {exc} ({allow})") from None
-    except LookupTimeoutError as exc:
-        raise FetchError(f"{shown_url(url)}: cannot check its address: {exc}") from None
-    except UnresolvableHostError:
-        pass
-    return normal
 
 
 class Fetcher:
@@ -238,7 +163,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        target = _checked_url(url, shown=shown)
+        target = fetchable_url(url, shown=shown)
         permanent = True
         for hop in range(self.max_redirects + 1):
             via = f" (redirected to {shown_url(str(target))})" if hop else ""
@@ -255,7 +180,7 @@ class Fetcher:
                     location = str(target.join(response.headers["location"]))
                     moved = shown_url(location)
                     logger.debug("%s redirects to %s", shown_url(str(target)), moved)
-                    target = _checked_url(location, shown=f"{shown} (redirected to {moved})")
+                    target = fetchable_url(location, shown=f"{shown} (redirected to {moved})")
                     permanent = permanent and response.status_code in _PERMANENT_REDIRECTS
                     continue
                 result = await self._result(shown, target, response, redirected=hop > 0)
@@ -275,7 +200,7 @@ class Fetcher:
             where = f" (redirected to {shown_url(str(target))})" if redirected else ""
             raise FetchError(
                 f"{shown}: the server answered {status}{phrase}{where}",
-                retry_after=_retry_after(response.headers) if status in {429, 503} else None,
+                retry_after=retry_after(response.headers) if status in {429, 503} else None,
             )
         body = b"" if status == 304 else await self._read_body(shown, response)
         return FetchResult(
@@ -285,7 +210,7 @@ class Fetcher:
             content_type=response.headers.get("content-type"),
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
-            max_age=_max_age(response.headers.get("cache-control")),
+            max_age=max_age(response.headers.get("cache-control")),
         )
 
     async def _read_body(self, shown: str, response: httpx.Response) -> bytes:
@@ -301,21 +226,6 @@ class Fetcher:
                 raise too_big
             chunks.append(chunk)
         return b"".join(chunks)
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    """The seconds ``Retry-After`` asks for: a number, or a date read against the answer's
-    own ``Date`` (the server's clock, not ours); None when absent, past or unreadable."""
-    value = headers.get("retry-after", "").strip()
-    if value.isdecimal():
-        return float(int(value)) if len(value) <= 12 else 1e12  # int() refuses 4,300 digits
-    try:
-        until = parsedate_to_datetime(value)
-        now = parsedate_to_datetime(headers.get("date", ""))
-    except (TypeError, ValueError):
-        return None
-    seconds = until.replace(tzinfo=until.tzinfo or UTC) - now.replace(tzinfo=now.tzinfo or UTC)
-    return seconds.total_seconds() if seconds.total_seconds() > 0 else None
 
 
 def _describe(exc: httpx.RequestError) -> str:
