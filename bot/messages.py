@@ -6,7 +6,10 @@ Values are HTML: placeholders that carry user or article text must be escaped by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+
+from digest.text import clipped
 
 ZH: dict[str, str] = {
     "help": (
@@ -269,6 +272,10 @@ ADMIN_COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
 )
 
 CATALOGUES = {"zh": ZH, "en": EN}
+# Characters of names (escaped) a list in a reply shows, and of one name or of what a user
+# typed, shown back: two lists and the text around them stay within a message's 4096.
+LISTED_CHARS = 1_200
+MAX_NAME_CHARS = 100
 
 
 def language_for(language_code: str | None) -> str:
@@ -301,6 +308,26 @@ def shortened(text: str, limit: int = 300) -> str:
         return text
     head = (limit - 1) // 2
     return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"
+
+
+def echoed(typed: str) -> str:
+    """What a user typed, as a reply shows it back: a message holds up to 4096 characters,
+    and a reply saying it is unknown must still fit with it, escaped."""
+    return clipped(typed, MAX_NAME_CHARS)
+
+
+def listing(language: str, names: Sequence[str]) -> str:
+    """Names joined with 、 as far as ``LISTED_CHARS`` (escaped) goes, then how many in all:
+    a store can hold hundreds of categories, and a reply lists up to two such lists."""
+    shown: list[str] = []
+    used = 0
+    for name in names:
+        short = clipped(name, MAX_NAME_CHARS)
+        used += len(escape(short, quote=False)) + 1
+        if used > LISTED_CHARS:
+            return "、".join(shown) + raw(language, "list.more").format(count=len(names))
+        shown.append(short)
+    return "、".join(shown)
 
 
 def raw(language: str, key: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.messages import raw, say
+from bot.messages import echoed, listing, raw, say
 from bot.services.context import Caller, Runtime
 from bot.services.paging import decode_cursor, encode_cursor
 from digest.article import StoredArticle
@@ -106,8 +106,8 @@ async def _category_list(runtime: Runtime, caller: Caller, unknown: str | None) 
         for i in range(0, len(buttons), CATEGORY_BUTTONS_PER_ROW)
     ]
     if unknown is not None:
-        names = "、".join(_label(caller, name) for name, _ in counts)
-        text = say(caller.language, "category.unknown", name=unknown, names=names)
+        names = listing(caller.language, [_label(caller, name) for name, _ in counts])
+        text = say(caller.language, "category.unknown", name=echoed(unknown), names=names)
     else:
         text = raw(caller.language, "category.list")
     return Reply(pack_messages([text]), rows)
@@ -154,8 +154,8 @@ async def search(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         ids = await search_article_ids(session, phrases)
         articles = (await articles_by_ids(session, ids))[:MAX_COUNT] if ids else []
     if not articles:
-        return Reply([say(caller.language, "search.empty", words=words)])
-    header = say(caller.language, "search.header", words=words, count=len(articles))
+        return Reply([say(caller.language, "search.empty", words=echoed(words))])
+    header = say(caller.language, "search.header", words=echoed(words), count=len(articles))
     return Reply(_render_list(caller, header, articles))
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, time
-from html import escape
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Html, raw, say
+from bot.messages import Html, echoed, listing, raw, say
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
 from bot.services.zones import find_zone, suggest_zones
@@ -18,7 +16,6 @@ from digest.categories import english_label, known_category
 from digest.render import format_time
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
-from digest.text import clipped
 from storage.articles import category_counts
 from storage.models import Subscription
 from storage.subscriptions import (
@@ -26,11 +23,6 @@ from storage.subscriptions import (
     join_categories,
     split_categories,
 )
-
-# Characters of names (escaped) a list in a reply shows, and of one name: two lists and
-# the text around them stay within a message's 4096.
-LISTED_CHARS = 1_200
-MAX_NAME_CHARS = 100
 
 
 def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subscription:
@@ -46,20 +38,6 @@ def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subs
         paused_reason=None,
         created_at=now,
     )
-
-
-def _listing(language: str, names: Sequence[str]) -> str:
-    """Names joined with 、 as far as ``LISTED_CHARS`` (escaped) goes, then how many in all:
-    a store can hold hundreds of categories, and a reply lists up to two such lists."""
-    shown: list[str] = []
-    used = 0
-    for name in names:
-        short = clipped(name, MAX_NAME_CHARS)
-        used += len(escape(short, quote=False)) + 1
-        if used > LISTED_CHARS:
-            return "、".join(shown) + raw(language, "list.more").format(count=len(names))
-        shown.append(short)
-    return "、".join(shown)
 
 
 def _reschedule(subscription: Subscription, now: datetime, zone: ZoneInfo) -> None:
@@ -81,7 +59,7 @@ def _labels(caller: Caller, names: list[str]) -> str:
     if not names:
         return raw(caller.language, "subscribe.all")
     shown = [english_label(n) if caller.language == "en" else n for n in names]
-    return _listing(caller.language, shown)
+    return listing(caller.language, shown)
 
 
 def _when(caller: Caller, moment: datetime) -> str:
@@ -109,8 +87,8 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     async with runtime.db.transaction() as session:
         categories, unknown = await _resolve_categories(session, args)
         if unknown:
-            known = _listing(caller.language, [n for n, _ in await category_counts(session)])
-            names = _listing(caller.language, unknown)
+            known = listing(caller.language, [n for n, _ in await category_counts(session)])
+            names = listing(caller.language, unknown)
             return Reply([say(caller.language, "subscribe.unknown", names=names, known=known)])
         await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
@@ -201,7 +179,7 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
             if suggestions
             else ""
         )
-        text = say(caller.language, "timezone.unknown", name=args[0], suggestion="")
+        text = say(caller.language, "timezone.unknown", name=echoed(args[0]), suggestion="")
         return Reply([text + hint + "\n" + say(caller.language, "timezone.usage")])
     async with runtime.db.transaction() as session:
         chat = await caller_chat(session, runtime, caller)

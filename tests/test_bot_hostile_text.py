@@ -1,0 +1,99 @@
+"""Replies to unusual text (long, astral-plane, full of markup) fit Telegram's rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram.ext import Application
+
+from bot.services.context import Runtime
+from storage.articles import insert_articles
+from tests.factories import article_record
+from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+HOSTILE_CATEGORY = "<&>" * 21 + "<"  # 64 characters, every one escaped
+APOLOGY = "抱歉"
+COUNT = 4  # one article of each kind; a message may hold one (1 s apiece, rate-limited)
+
+
+async def _store_hostile(runtime: Runtime) -> None:
+    start = NOW - timedelta(hours=3)
+    kinds = ["&" * 400, "😀" * 400, "<&>" * 140, "降准" + "a" * 400]
+    records = [
+        article_record(
+            kinds[i % len(kinds)] + f"{i:02d}降准",
+            body=("&<>😀" * 120) + "。" + f"第{i}条正文，降准。",
+            category=HOSTILE_CATEGORY,
+            source="&" * 200,
+            published_at=start + timedelta(minutes=i),
+            url=f"https://example.com/{i}?" + "&a=<b>" * 200,
+        )
+        for i in range(COUNT)
+    ]
+    async with runtime.db.transaction() as session:
+        await insert_articles(session, records, now=NOW)
+
+
+async def _replies(fake_api: FakeBotApi, command: str) -> list[str]:
+    """Every message of the reply to ``command`` (it ends at the last article)."""
+    fake_api.mark()
+    fake_api.send_text(command)
+    sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    while f"{COUNT}. " not in sent[-1].plain_text and APOLOGY not in sent[-1].plain_text:
+        sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID, count=len(sent) + 1)
+    return [m.plain_text for m in sent]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [f"/latest {COUNT}", f"/category {HOSTILE_CATEGORY} {COUNT}", "/search 降准", "/digest"],
+)
+async def test_articles_of_hostile_text_are_listed_whole_in_messages_telegram_takes(
+    runtime: Runtime, fake_api: FakeBotApi, bot: Application, command: str
+) -> None:
+    await _store_hostile(runtime)
+    everything = "\n".join(await _replies(fake_api, command))
+    assert APOLOGY not in everything
+    numbers = [int(n) for n in re.findall(r"(?m)^(\d+)\. ", everything)]
+    assert numbers == list(range(1, COUNT + 1))
+    assert HOSTILE_CATEGORY in everything
+
+
+# What a user can type: a message of 4096 characters.
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/category " + "<" * 4086,
+        "/category " + "<&> " * 1021,
+        "/search " + "降准" * 2044,
+        "/search " + "央行&" * 1362,
+        "/timezone " + "<" * 4086,
+    ],
+)
+async def test_long_arguments_full_of_markup_get_a_reply_that_fits(
+    runtime: Runtime, fake_api: FakeBotApi, bot: Application, command: str
+) -> None:
+    await _store_hostile(runtime)
+    fake_api.mark()
+    fake_api.send_text(command)
+    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert APOLOGY not in reply.plain_text
+
+
+async def test_an_unknown_category_among_hundreds_of_long_ones_gets_a_list_that_fits(
+    runtime: Runtime, fake_api: FakeBotApi, bot: Application
+) -> None:
+    records = [
+        article_record(category=f"{i:03d}" + "&" * 61, published_at=NOW - timedelta(hours=i))
+        for i in range(300)
+    ]
+    async with runtime.db.transaction() as session:
+        await insert_articles(session, records, now=NOW)
+    fake_api.mark()
+    fake_api.send_text("/category 火星")
+    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert "火星" in reply.plain_text
+    assert "共 300 个" in reply.plain_text
