@@ -13,13 +13,8 @@ from bot.address_guard import AddressGuard
 from bot.fetch import Fetcher, FetchError, checked_url, vet_url
 from bot.services.context import Runtime
 from bot.services.feed_fetching import fetch_feed
-from bot.services.feed_polling import (
-    FeedOutcome,
-    PollReport,
-    feed_poll_job,
-    poll_due_feeds,
-    store_fetched,
-)
+from bot.services.feed_outcomes import FeedOutcome, store_fetched
+from bot.services.feed_polling import PollReport, feed_poll_job, poll_due_feeds
 from digest.categories import normalise_category
 from digest.errors import InputError
 from digest.opml import OpmlFeed, parse_opml, render_opml
