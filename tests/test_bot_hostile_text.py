@@ -97,3 +97,16 @@ async def test_an_unknown_category_among_hundreds_of_long_ones_gets_a_list_that_
     [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "火星" in reply.plain_text
     assert "共 300 个" in reply.plain_text
+
+
+async def test_hundreds_of_categories_get_a_keyboard_telegram_takes(
+    runtime: Runtime, fake_api: FakeBotApi, bot: Application
+) -> None:
+    records = [article_record(category=f"分类{i:03d}", published_at=NOW) for i in range(150)]
+    async with runtime.db.transaction() as session:
+        await insert_articles(session, records, now=NOW)
+    fake_api.mark()
+    fake_api.send_text("/category")
+    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert APOLOGY not in reply.plain_text
+    assert 0 < len(reply.buttons) <= 100

@@ -13,6 +13,7 @@ from digest.categories import english_label, known_category
 from digest.render import pack_messages, render_article
 from digest.reply import Button, Reply
 from digest.search_terms import query_phrases
+from digest.text import clipped
 from storage.articles import (
     Cursor,
     Page,
@@ -26,6 +27,10 @@ from storage.search import search_article_ids
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
 CATEGORY_BUTTONS_PER_ROW = 3
+# The largest categories get buttons; Telegram refuses a keyboard of over 100 buttons (or
+# of long ones), and the others can be named: /category NAME.
+CATEGORY_BUTTONS = 30
+BUTTON_LABEL_CHARS = 24
 _NUMBER = re.compile(r"[-+]?\d+")
 
 
@@ -97,10 +102,10 @@ async def _category_list(runtime: Runtime, caller: Caller, unknown: str | None) 
     if not counts:
         return Reply([say(caller.language, "category.list_empty")])
     buttons = [
-        Button(f"{_label(caller, name)} ({count})", f"c:{name}")
+        Button(f"{clipped(_label(caller, name), BUTTON_LABEL_CHARS)} ({count})", f"c:{name}")
         for name, count in counts
         if len(f"c:{name}".encode()) <= 64
-    ]
+    ][:CATEGORY_BUTTONS]
     rows = [
         buttons[i : i + CATEGORY_BUTTONS_PER_ROW]
         for i in range(0, len(buttons), CATEGORY_BUTTONS_PER_ROW)

@@ -17,6 +17,8 @@ _BUTTON_ACTIONS = (
     "pay",
 )
 _URL_SCHEMES = ("http://", "https://", "tg://")
+# Telegram refuses an inline keyboard of more buttons (undocumented, long observed).
+MAX_INLINE_BUTTONS = 100
 
 
 def _check_button(button: Any) -> None:
@@ -56,6 +58,8 @@ def validate_reply_markup(markup: Any) -> dict[str, Any] | None:
         rows = markup[key]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
             raise bad_request(f"can't parse reply keyboard markup: field {key} must be an Array")
+        if key == "inline_keyboard" and sum(map(len, rows)) > MAX_INLINE_BUTTONS:
+            raise bad_request("reply markup is too long")
         for row in rows:
             for button in row:
                 if key == "inline_keyboard":
