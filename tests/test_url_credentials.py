@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from bot.services.context import Runtime
+from bot.services.feeds import poll_due_feeds
+from bot.services.ingest import ingest_inputs
 from bot.url_credentials import shown_url, url_without_credentials
+from storage.models import Article
+from tests.feeds_helpers import add_due_feed
+from tests.feedserver import FeedServer
+
+pytest_plugins = ["tests.feeds_fixtures"]  # feed_server, feed_runtime
 
 
 @pytest.mark.parametrize(
@@ -28,3 +37,28 @@ from bot.url_credentials import shown_url, url_without_credentials
 def test_a_url_is_shown_without_its_password(url: str, shown: str, bare: str | None) -> None:
     assert shown_url(url) == shown
     assert url_without_credentials(url) == (bare or "https://host.example/feed")
+
+
+_PARAGRAPH = "<p>" + "The council met on Tuesday to discuss the new bridge. " * 6 + "</p>"
+PAGE = (
+    "<!doctype html><html><head><title>Bridge plans approved</title></head><body><article>"
+    f"<h1>Bridge plans approved</h1>{_PARAGRAPH * 4}</article></body></html>"
+).encode()
+
+
+async def _article_urls(runtime: Runtime) -> list[str | None]:
+    async with runtime.db.transaction() as session:
+        return list((await session.scalars(select(Article.url))).all())
+
+
+async def test_a_page_fetched_with_a_password_is_stored_with_a_link_without_it(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/page.html", PAGE, content_type="text/html; charset=utf-8")
+    url = feed_server.url("/page.html").replace("//", "//reader:s3cret@", 1)
+    report = await ingest_inputs(feed_runtime, [url])
+    assert (report.new, report.failed) == (1, [])
+    await add_due_feed(feed_runtime, url)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.ok
+    assert await _article_urls(feed_runtime) == [feed_server.url("/page.html")]

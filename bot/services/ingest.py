@@ -23,6 +23,7 @@ from bot.services.preparing import (
     prepared_batches,
     read_file,
 )
+from bot.url_credentials import url_without_credentials
 from digest.errors import InputError
 from digest.formats import sniff_format
 from digest.pipeline import ArticleRecord
@@ -163,8 +164,9 @@ async def _ingest_url(
     ingestor: Ingestor, fetcher: Fetcher, url: str, options: PrepareOptions
 ) -> None:
     result = await fetcher.fetch(url)
+    origin = url_without_credentials(result.url)  # a page's link must not carry a password
     records = await asyncio.to_thread(
-        parse_bytes, result.body, result.url, options, result.content_type
+        parse_bytes, result.body, origin, options, result.content_type
     )
     await ingestor.add(records)
 
