@@ -11,6 +11,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from bot.settings import Settings
+from bot.url_credentials import masked_passwords
 from storage.db import parse_database_url
 
 REDACTED = "***"
@@ -19,7 +20,8 @@ TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 class RedactSecrets(logging.Filter):
     """Replaces the bot token, the database password and the webhook secret wherever they
-    appear in a record: its message, its arguments, its traceback and its stack."""
+    appear in a record (its message, its arguments, its traceback and its stack), and masks
+    the password of any URL there (a feed's ``https://user:secret@host/feed``)."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -41,11 +43,9 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        return masked_passwords(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # a malformed call: the formatter reports it, the caller goes on

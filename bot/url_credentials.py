@@ -12,6 +12,8 @@ import re
 # its last @, as URL parsers read it.
 _USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#]*)@")
 MASK = "***"
+# A URL's password anywhere in a text: after ``user:``, up to the authority's last @.
+_PASSWORD_IN_TEXT = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^/?#@:\s]*):[^/?#\s]*@")
 
 
 def shown_url(url: str) -> str:
@@ -21,6 +23,11 @@ def shown_url(url: str) -> str:
         return url
     user = match["userinfo"].split(":", 1)[0]
     return f"{match['scheme']}{user}:{MASK}@{url[match.end() :]}"
+
+
+def masked_passwords(text: str) -> str:
+    """``text`` with the password of every URL in it masked (for log lines)."""
+    return _PASSWORD_IN_TEXT.sub(rf"\g<head>:{MASK}@", text)
 
 
 def url_without_credentials(url: str) -> str:

@@ -161,3 +161,18 @@ async def test_a_refused_token_is_one_clear_line_without_the_token(
         json.loads(line)
     assert wrong_token not in result.out + result.err
     assert "WRONG-TOKEN" not in result.out + result.err
+
+
+def test_a_url_password_is_masked_in_messages_and_tracebacks() -> None:
+    stream = io.StringIO()
+    configure_logging(_settings(webhook_secret_token=None), stream)
+    logger = logging.getLogger("newsdigest.test")
+    logger.info("feed %s failed", "https://reader:s3cr%40t@feeds.example/rss.xml")
+    try:
+        raise ValueError("cannot read http://reader:s3cr@t@feeds.example:8080/a.xml?x=1")
+    except ValueError:
+        logger.exception("feed failed")
+    output = stream.getvalue()
+    assert "https://reader:***@feeds.example/rss.xml failed" in output
+    assert "http://reader:***@feeds.example:8080/a.xml?x=1" in output
+    assert "s3cr" not in output
