@@ -598,7 +598,10 @@ async def test_a_permanent_redirect_to_a_page_is_a_failure_and_keeps_the_url(
     clock.advance(seconds=900)
     [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
     assert not outcome.ok
-    assert "is not an RSS or Atom feed" in (outcome.error or "")
+    assert outcome.error == (
+        f"{feed_server.url('/feed.xml')}: moved permanently to {feed_server.url('/')}, "
+        "a page, not an RSS or Atom feed"
+    )
     feed = await stored_feed(feed_runtime, feed_id)
     assert (feed.url, feed.consecutive_failures) == (feed_server.url("/feed.xml"), 1)
     assert len(await article_titles(feed_runtime)) == 1

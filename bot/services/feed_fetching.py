@@ -45,8 +45,7 @@ def _parse(
     if result.moved_to is not None and not is_feed:
         moved = shown_url(result.moved_to)
         raise ParseError(
-            f"{origin}: is not an RSS or Atom feed (moved permanently to {moved}, "
-            "a page): the feed keeps its URL"
+            f"{origin}: moved permanently to {moved}, a page, not an RSS or Atom feed"
         )
     articles = parse_document(
         result.body,
