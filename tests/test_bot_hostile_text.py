@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram.ext import Application
 
 from bot.services.context import Runtime
+from digest.pipeline import prepare_article
 from storage.articles import insert_articles
-from tests.factories import article_record
+from tests.factories import SHANGHAI, article_record, parsed_article
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -23,13 +25,19 @@ async def _store_hostile(runtime: Runtime) -> None:
     start = NOW - timedelta(hours=3)
     kinds = ["&" * 400, "😀" * 400, "<&>" * 140, "降准" + "a" * 400]
     records = [
-        article_record(
-            kinds[i % len(kinds)] + f"{i:02d}降准",
-            body=("&<>😀" * 120) + "。" + f"第{i}条正文，降准。",
-            category=HOSTILE_CATEGORY,
-            source="&" * 200,
-            published_at=start + timedelta(minutes=i),
-            url=f"https://example.com/{i}?" + "&a=<b>" * 200,
+        prepare_article(
+            replace(
+                parsed_article(
+                    kinds[i % len(kinds)],
+                    body=f"第{i}条正文，降准。",
+                    category=HOSTILE_CATEGORY,
+                    source="&" * 200,
+                    published_at=start + timedelta(minutes=i),
+                    url=f"https://example.com/{i}?" + "&a=<b>" * 200,
+                ),
+                summary="摘要" + "&<" * 300,  # shown clipped to 400 characters, 1,800 escaped
+            ),
+            default_tz=SHANGHAI,
         )
         for i in range(COUNT)
     ]
@@ -60,6 +68,7 @@ async def test_articles_of_hostile_text_are_listed_whole_in_messages_telegram_ta
     numbers = [int(n) for n in re.findall(r"(?m)^(\d+)\. ", everything)]
     assert numbers == list(range(1, COUNT + 1))
     assert HOSTILE_CATEGORY in everything
+    assert everything.count("摘要&<&<") == COUNT  # each summary kept, however it escapes
 
 
 # What a user can type: a message of 4096 characters.
