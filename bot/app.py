@@ -23,7 +23,7 @@ from bot.scheduler import Job, build_scheduler
 from bot.services.alert_matching import AlertMatcher
 from bot.services.alerts import alert_tick
 from bot.services.context import Runtime
-from bot.services.digests import digest_tick
+from bot.services.digest_tick import digest_tick
 from bot.services.feed_polling import POLL_JOB_SECONDS
 from bot.services.feeds import poll_due_feeds
 from bot.services.prune import prune_if_configured

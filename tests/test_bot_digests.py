@@ -12,10 +12,11 @@ from sqlalchemy import func, select, text
 
 from bot.app import BotApplication, delivery_worker, run_digest_tick
 from bot.delivery import DeliveryWorker
+from bot.services import digest_tick as tick_module
 from bot.services import digests
 from bot.services.commands import make_caller
 from bot.services.context import Runtime
-from bot.services.digests import digest_tick
+from bot.services.digest_tick import digest_tick
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
 from storage.models import OutboxMessage, Subscription
@@ -444,14 +445,14 @@ async def test_digest_now_during_the_tick_does_not_send_the_ticks_articles_again
     await _ingest(runtime, [article_record("只该收到一次的新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     queued, release = asyncio.Event(), asyncio.Event()
-    beat = digests.beat
+    beat = tick_module.beat
 
     async def beat_slowly(*args: Any, **kwargs: Any) -> None:
         queued.set()  # the tick has queued the digest and written the ledger, uncommitted
         await release.wait()
         await beat(*args, **kwargs)
 
-    monkeypatch.setattr(digests, "beat", beat_slowly)
+    monkeypatch.setattr(tick_module, "beat", beat_slowly)
     tick = asyncio.create_task(digest_tick(runtime))
     await queued.wait()
     fake_api.mark()

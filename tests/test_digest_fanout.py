@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.services import digests
+from bot.services import digest_tick as tick_module
+from bot.services import digest_windows
 from bot.services.context import Runtime
-from bot.services.digests import BoundedCache, digest_tick
+from bot.services.digest_tick import digest_tick
+from bot.services.digest_windows import BoundedCache
 from digest.article import StoredArticle
 from digest.compose import ComposedDigest, compose_digest
 from storage.articles import insert_articles
@@ -119,7 +121,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         counted.append(len(articles))
         return compose_digest(articles, **kwargs)
 
-    monkeypatch.setattr(digests, "compose_digest", counting)
+    monkeypatch.setattr(digest_windows, "compose_digest", counting)
     return counted
 
 
@@ -144,7 +146,7 @@ async def test_chats_sharing_a_window_cost_one_query_and_one_render(
 async def test_a_window_is_read_once_per_tick_across_pages(
     runtime: Runtime, clock: Clock, renders: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(digests, "TICK_PAGE", 3)
+    monkeypatch.setattr(tick_module, "TICK_PAGE", 3)
     await _subscribe(runtime, range(1, 11))
     await _ingest(runtime, ["十个聊天的新闻"], DUE - timedelta(hours=1))
     clock.moment = DUE
@@ -157,7 +159,7 @@ async def test_a_window_is_read_once_per_tick_across_pages(
 async def test_every_due_chat_is_queued_exactly_once_across_pages(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(digests, "TICK_PAGE", 4)
+    monkeypatch.setattr(tick_module, "TICK_PAGE", 4)
     # Due at different moments and with several windows, so pages cut across groups.
     await _subscribe(runtime, range(1, 8), due=DUE - timedelta(minutes=5))
     await _subscribe(runtime, range(8, 15), categories=["国际"])
@@ -182,7 +184,7 @@ async def test_every_due_chat_is_queued_exactly_once_across_pages(
 async def test_two_processes_paging_the_same_due_chats_queue_each_once(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(digests, "TICK_PAGE", 7)
+    monkeypatch.setattr(tick_module, "TICK_PAGE", 7)
     await _subscribe(runtime, range(1, 61))
     await _ingest(runtime, ["六十个聊天都要的新闻"], DUE - timedelta(hours=1))
     clock.moment = DUE
@@ -240,9 +242,9 @@ async def test_an_article_ingested_after_the_tick_began_comes_in_the_next_digest
 async def test_more_distinct_windows_than_the_cache_holds_still_get_their_own(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(digests, "TICK_PAGE", 2)
-    monkeypatch.setattr(digests, "CACHED_WINDOWS", 1)
-    monkeypatch.setattr(digests, "CACHED_RENDERS", 1)
+    monkeypatch.setattr(tick_module, "TICK_PAGE", 2)
+    monkeypatch.setattr(digest_windows, "CACHED_WINDOWS", 1)
+    monkeypatch.setattr(digest_windows, "CACHED_RENDERS", 1)
     categories = ["国际", "体育", "财经", "科技"]
     for offset, category in enumerate(categories):
         await _subscribe(runtime, [10 + offset, 20 + offset], categories=[category])

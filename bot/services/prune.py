@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.services.context import Runtime
-from bot.services.digests import FIRST_DIGEST_WINDOW
+from bot.services.digest_windows import FIRST_DIGEST_WINDOW
 from storage.neardup import forget_old_bands
 from storage.prune import (
     PruneCursor,

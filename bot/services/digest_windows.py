@@ -1,0 +1,147 @@
+"""What a chat's digest holds, for the tick and for /digest alike: a window of articles
+(categories, since, until), each chat's share of it (less what it was already sent), and
+the digest rendered once per distinct share, language, zone and day.
+
+Chats due together mostly share a few windows: a window's articles are read once per tick
+and what its chats were already sent in one query. Memory is bounded by two small caches.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import say
+from digest.article import StoredArticle
+from digest.categories import english_label
+from digest.compose import ComposedDigest, DigestTexts, chat_share, compose_digest
+from storage.subscriptions import (
+    DigestWindow,
+    WindowArticles,
+    delivered_in_window,
+    window_articles,
+)
+
+FIRST_DIGEST_WINDOW = timedelta(hours=24)
+# A window starts this long before the previous digest: an ingest stamps articles when it
+# writes them and commits later (a bulk ingest every 5,000), and on PostgreSQL a digest
+# read meanwhile does not see them; from the next window they would be older than "since".
+# The ledger keeps out what the previous digest sent.
+INGEST_SETTLE = timedelta(minutes=15)
+# Distinct windows and digests kept within a tick: chats due together mostly share a few,
+# and the bound keeps memory flat when they do not.
+CACHED_WINDOWS = 64
+CACHED_RENDERS = 256
+
+K = TypeVar("K")
+V = TypeVar("V")
+RenderKey = tuple[tuple[int, ...], int, str, str, date]
+Share = tuple[list[StoredArticle], int]  # a chat's digest articles and how many in all
+
+
+class BoundedCache(Generic[K, V]):
+    """The ``size`` most recently used entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._entries.get(key)
+        if value is not None:
+            self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+@dataclass(slots=True)
+class DigestCaches:
+    windows: BoundedCache[DigestWindow, WindowArticles] = field(
+        default_factory=lambda: BoundedCache(CACHED_WINDOWS)
+    )
+    renders: BoundedCache[RenderKey, ComposedDigest] = field(
+        default_factory=lambda: BoundedCache(CACHED_RENDERS)
+    )
+
+
+async def _window(
+    session: AsyncSession, caches: DigestCaches, window: DigestWindow, *, depth: int
+) -> WindowArticles:
+    cached = caches.windows.get(window)
+    if cached is not None and (cached.complete or len(cached.articles) >= depth):
+        return cached
+    fetched = await window_articles(session, window, limit=depth)
+    caches.windows.put(window, fetched)
+    return fetched
+
+
+async def chat_shares(
+    session: AsyncSession,
+    caches: DigestCaches,
+    window: DigestWindow,
+    chat_ids: Sequence[int],
+    *,
+    cap: int,
+) -> dict[int, Share]:
+    """Each chat's digest out of the window it shares with the others (none: nothing new)."""
+    found = await _window(session, caches, window, depth=cap)
+    if found.lowest_id is None:
+        return {}
+    delivered = await delivered_in_window(
+        session, window, chat_ids=chat_ids, lowest_id=found.lowest_id
+    )
+    # A chat already sent some of the newest needs as many more to fill its digest.
+    depth = cap + max(map(len, delivered.values()), default=0)
+    if depth > cap:
+        found = await _window(session, caches, window, depth=depth)
+    return {
+        chat_id: chat_share(
+            found.articles, total=found.total, delivered=delivered.get(chat_id, set()), cap=cap
+        )
+        for chat_id in chat_ids
+    }
+
+
+def render_digest(
+    caches: DigestCaches,
+    share: Share,
+    *,
+    language: str,
+    zone: ZoneInfo,
+    now: datetime,
+) -> ComposedDigest:
+    """The digest, rendered once per distinct (articles, count, language, zone, day) while
+    it stays in ``caches``."""
+    articles, total = share
+    day = now.astimezone(zone).date()
+    key = (tuple(article.id for article in articles), total, language, zone.key, day)
+    composed = caches.renders.get(key)
+    if composed is None:
+        shown = len(articles)
+        texts = DigestTexts(
+            header=say(language, "digest.header", date=day.isoformat(), count=total),
+            more=say(language, "digest.more", count=total - shown) if total > shown else None,
+        )
+        label = english_label if language == "en" else (lambda name: name)
+        composed = compose_digest(articles, zone=zone, texts=texts, category_label=label)
+        caches.renders.put(key, composed)
+    return composed
+
+
+def window_since(last_digest_at: datetime | None, now: datetime) -> datetime:
+    """Where a chat's next digest window starts: a little before its last digest, or a day
+    back for its first."""
+    if last_digest_at is None:
+        return now - FIRST_DIGEST_WINDOW
+    return last_digest_at - INGEST_SETTLE
