@@ -30,6 +30,9 @@ async def dispatch(
         return 404, _NOT_FOUND
     state.stats.calls[name] += 1
     params = Params(values)
+    held = state.take_hold(name, values.get("chat_id"))
+    if held is not None:
+        await held.released.wait()
     try:
         fault = state.take_fault(name, values.get("chat_id"))
         if fault is not None:

@@ -1,5 +1,6 @@
 """What the fake Bot API remembers: messages the bot sent, edits, callback answers, counters."""
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,3 +139,21 @@ class InjectedFault:
     error: ApiError
     chat_id: int | None
     times: int
+
+
+@dataclass
+class HeldCall:
+    """A call the server keeps unanswered until the test calls :meth:`release`: the test,
+    not a timer, decides when Telegram answers. ``arrived`` is set once the call came in."""
+
+    method: str
+    chat_id: int | None
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait_arrived(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        async with asyncio.timeout(timeout):
+            await self.arrived.wait()
+
+    def release(self) -> None:
+        self.released.set()

@@ -10,7 +10,14 @@ from . import injection
 from .directory import ChatDirectory
 from .handler import HttpEndpoint
 from .limits import RateLimits, SendLimiter, WindowKind
-from .records import ApiError, CallbackAnswer, InjectedFault, SentMessage, ServerStats
+from .records import (
+    ApiError,
+    CallbackAnswer,
+    HeldCall,
+    InjectedFault,
+    SentMessage,
+    ServerStats,
+)
 from .state import ServerState
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
@@ -53,7 +60,10 @@ class FakeBotApi:
         self._http.start()
 
     async def stop(self) -> None:
-        """Answer waiting long polls, then close the listener and every connection."""
+        """Answer waiting long polls and held calls, then close the listener and every
+        connection."""
+        for held in self._state.holds:
+            held.release()
         await self._http.stop()
 
     async def __aenter__(self) -> Self:
@@ -243,6 +253,17 @@ class FakeBotApi:
         """
         error = ApiError(status, description, retry_after=retry_after)
         self._state.faults.append(InjectedFault(method, error, chat_id, times))
+
+    def hold_next(self, method: str, *, chat_id: int | None = None) -> HeldCall:
+        """Keep the next call of ``method`` (to ``chat_id``) unanswered until the test calls
+        ``release()`` on what this returns; it is then served as usual.
+
+        For a request that must still be in flight when the test looks, however slow the
+        machine: python-telegram-bot gives up on an answer after its read timeout (5 s).
+        """
+        held = HeldCall(method, chat_id)
+        self._state.holds.append(held)
+        return held
 
     def block_chat(self, chat_id: int, reason: str | None = None) -> None:
         """Every write to the chat answers 403 (blocked by the user, kicked from the group)."""

@@ -7,7 +7,7 @@ from typing import Any
 from .directory import ChatDirectory
 from .limits import SendLimiter
 from .outbox import Outbox
-from .records import ApiError, InjectedFault, SentMessage, ServerStats
+from .records import ApiError, HeldCall, InjectedFault, SentMessage, ServerStats
 from .updates import UpdateQueue
 
 
@@ -28,6 +28,7 @@ class ServerState:
     limiter: SendLimiter | None = None
     limited_methods: frozenset[str] = frozenset({"sendMessage"})
     faults: list[InjectedFault] = field(default_factory=list)
+    holds: list[HeldCall] = field(default_factory=list)
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
@@ -55,4 +56,14 @@ class ServerState:
             if fault.times <= 0:
                 self.faults.remove(fault)
             return fault.error
+        return None
+
+    def take_hold(self, method: str, chat_id: Any) -> HeldCall | None:
+        """The hold armed for this call, if one is (each holds one call)."""
+        for held in self.holds:
+            if held.arrived.is_set() or held.method != method:
+                continue
+            if held.chat_id is None or str(held.chat_id) == str(chat_id):
+                held.arrived.set()
+                return held
         return None
