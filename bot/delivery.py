@@ -110,13 +110,12 @@ class DeliveryWorker:
                 *in_flight,
                 asyncio.ensure_future(self._wake.wait()),
             }
-            # Wake for a finished chat, a wake-up, the next look after an empty claim, or
-            # the next renewal of the leases held.
-            deadlines = [next_claim_at, next_renewal_at] if self._leases else [next_claim_at]
-            remaining = [deadline - loop.time() for deadline in deadlines]
-            timeout = min((r for r in remaining if r > 0), default=None)
+            # Wake for a finished chat, a wake-up, the next look after an empty claim (a past
+            # one means at the next wake-up), or the next renewal of the leases held.
+            timeouts = [next_claim_at - loop.time()] if next_claim_at > loop.time() else []
+            timeouts += self._leases.time_to_renewal(next_renewal_at)
             done, _pending = await asyncio.wait(
-                waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                waits, timeout=min(timeouts, default=None), return_when=asyncio.FIRST_COMPLETED
             )
             for waiter in waits - in_flight:
                 waiter.cancel()
@@ -143,7 +142,11 @@ class DeliveryWorker:
         now = self.runtime.now()
         async with self.runtime.db.transaction() as session:
             claimed = await claim_ready(
-                session, now=now, lease_until=now + self.lease, limit=self.batch_size
+                session,
+                now=now,
+                lease_until=now + self.lease,
+                limit=self.batch_size,
+                held=self._leases.ids(),
             )
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
         self._leases.hold((message.id for message in claimed), now + self.lease)

@@ -42,6 +42,10 @@ class HeldLeases:
     def __bool__(self) -> bool:
         return bool(self._held)
 
+    def ids(self) -> list[int]:
+        """The messages held: the worker is still sending them."""
+        return list(self._held)
+
     def hold(self, ids: Iterable[int], until: datetime) -> None:
         """These messages were just claimed until ``until``."""
         self._held.update((message_id, until) for message_id in ids)
@@ -51,6 +55,17 @@ class HeldLeases:
         they are sent again, at least once)."""
         for message_id in ids:
             self._held.pop(message_id, None)
+
+    def time_to_renewal(self, due_at: float) -> list[float]:
+        """The seconds until the renewal due at ``due_at``, none when nothing is held.
+
+        Zero when it is overdue (the worker's claim outlasted the time left before it): the
+        worker must not wait for anything else first. Dropped like a past deadline, it left
+        the worker waiting for a chat to finish, and a flood wait let every lease run out.
+        """
+        if not self._held:
+            return []
+        return [max(0.0, due_at - asyncio.get_running_loop().time())]
 
     async def renew_when_due(self, due_at: float) -> float:
         """Renew the leases held once ``due_at`` (event loop time) has come; when the next

@@ -5,10 +5,10 @@ the lease runs out and another worker sends it, so nothing is lost."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, exists, insert, select, update
+from sqlalchemy import Select, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -85,29 +85,37 @@ async def claim_ready(
     now: datetime,
     lease_until: datetime,
     limit: int,
+    held: Collection[int] = (),
 ) -> list[OutboxMessage]:
     """Messages whose claim expired, then messages due now, oldest first, at most ``limit``,
     claimed until ``lease_until``.
 
     A chat with a message out for delivery (a live claim, here or in another process) is
-    skipped, so a chat's messages always go out one after the other, in order. Each part
+    skipped, so a chat's messages always go out one after the other, in order. ``held``
+    are the messages the claiming worker is still sending: never claimed again by it, even
+    when their lease ran out before it renewed them, and their chats count as out for
+    delivery (two deliveries of a chat in one process would send a message twice). Each part
     reads ix_outbox_ready in its own order and stops at ``limit``: the cost does not grow
     with the number of messages waiting (one query ordered by id sorted them all).
     """
     lock = await begin_claim(session, table="outbox")
+    held_ids = list(held)
     expired = (
         select(OutboxMessage)
         .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
+    if held_ids:
+        expired = expired.where(OutboxMessage.id.not_in(held_ids))
     messages = list((await session.scalars(_locking(expired, lock))).all())
     if len(messages) < limit:
         other = aliased(OutboxMessage)
+        live = other.claimed_until >= now
         in_flight = exists().where(
             other.chat_id == OutboxMessage.chat_id,
             other.status == SENDING,
-            other.claimed_until >= now,
+            or_(live, other.id.in_(held_ids)) if held_ids else live,
         )
         due = (
             select(OutboxMessage)

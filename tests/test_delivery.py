@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from bot.app import BotApplication, delivery_worker
 from bot.delivery import DeliveryWorker, Finished
 from bot.services.context import Runtime
 from storage.models import OutboxMessage, Subscription
-from storage.outbox import enqueue_messages, mark_sent
+from storage.outbox import claim_ready, enqueue_messages, mark_sent
 from storage.subscriptions import ensure_chat
 from tests.conftest import Clock
 from tests.fakebot import FakeBotApi
@@ -232,9 +233,12 @@ async def test_a_message_waiting_out_a_flood_wait_longer_than_its_lease_is_sent_
     worker = delivery_worker(bot)
     await worker.stop()
     # A 429 (a private chat's) makes every send of the process wait out its retry_after.
-    fake_api.fail_next("sendMessage", status=429, retry_after=2, chat_id=CHAT)
+    fake_api.fail_next("sendMessage", status=429, retry_after=1, chat_id=CHAT)
     await _queue(runtime, CHAT, "引来限流的消息")
     await worker.deliver_once()
+    # And Telegram answers the waiting message only once the test has looked: the wait
+    # outlasts the checks below however slow the machine (a timer would race them).
+    answer = fake_api.hold_next("sendMessage", chat_id=OTHER)
     keeper = DeliveryWorker(runtime, worker.bot, renew_every=0.05)
     await _queue(runtime, OTHER, "等限流结束的消息")
     keeper.start()
@@ -244,10 +248,62 @@ async def test_a_message_waiting_out_a_flood_wait_longer_than_its_lease_is_sent_
     # Another process looks for work meanwhile: the claim the keeper holds is not for it.
     successor = DeliveryWorker(runtime, worker.bot)
     await successor.deliver_once()
+    answer.release()
     await fake_api.wait_for_messages(chat_id=OTHER)
     await keeper.stop()
     assert [m.plain_text for m in fake_api.messages(OTHER)] == ["等限流结束的消息"]
     assert [m.plain_text for m in fake_api.messages(CHAT)] == ["引来限流的消息"]
+    assert [s for _, s, _ in await _statuses(runtime)] == ["sent", "sent"]
+
+
+async def test_a_claim_slower_than_the_renewal_period_does_not_stop_the_renewals(
+    runtime: Runtime,
+    clock: Clock,
+    fake_api: FakeBotApi,
+    bot: BotApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    worker = delivery_worker(bot)
+    await worker.stop()
+    original = claim_ready
+
+    async def slow_claim(session: AsyncSession, **kwargs: Any) -> list[OutboxMessage]:
+        claimed = await original(session, **kwargs)
+        await asyncio.sleep(0.2)  # a busy database: the first renewal falls due meanwhile
+        return claimed
+
+    monkeypatch.setattr(delivery, "claim_ready", slow_claim)
+    answer = fake_api.hold_next("sendMessage", chat_id=OTHER)  # a send that takes its time
+    keeper = DeliveryWorker(runtime, worker.bot, renew_every=0.05)
+    await _queue(runtime, OTHER, "慢慢送出的消息")
+    keeper.start()
+    await answer.wait_arrived()
+    clock.advance(minutes=3)
+    await eventually(lambda: _claim_holds(runtime, OTHER, clock()))
+    answer.release()
+    await fake_api.wait_for_messages(chat_id=OTHER)
+    await keeper.stop()
+    assert [s for _, s, _ in await _statuses(runtime)] == ["sent"]
+
+
+async def test_a_worker_whose_lease_ran_out_while_it_sends_does_not_claim_it_again(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    worker = delivery_worker(bot)
+    await worker.stop()
+    answer = fake_api.hold_next("sendMessage", chat_id=OTHER)
+    keeper = DeliveryWorker(runtime, worker.bot)  # its first renewal is 40 s away
+    await _queue(runtime, OTHER, "第一部分", "第二部分")
+    keeper.start()
+    await answer.wait_arrived()
+    clock.advance(minutes=3)  # the lease ran out before a renewal (a starved process)
+    # The keeper looks for work again: its own messages, and their chat, are not for it.
+    looking = asyncio.create_task(keeper.deliver_once())
+    answer.release()
+    assert await looking == 0
+    await fake_api.wait_for_messages(chat_id=OTHER, count=2)
+    await keeper.stop()
+    assert [m.plain_text for m in fake_api.messages(OTHER)] == ["第一部分", "第二部分"]
     assert [s for _, s, _ in await _statuses(runtime)] == ["sent", "sent"]
 
 
@@ -289,9 +345,10 @@ async def test_a_worker_stopping_during_a_flood_wait_keeps_its_claims_until_it_s
 ) -> None:
     worker = delivery_worker(bot)
     await worker.stop()
-    fake_api.fail_next("sendMessage", status=429, retry_after=2, chat_id=CHAT)
+    fake_api.fail_next("sendMessage", status=429, retry_after=1, chat_id=CHAT)
     await _queue(runtime, CHAT, "引来限流的消息")
     await worker.deliver_once()
+    answer = fake_api.hold_next("sendMessage", chat_id=OTHER)  # until the test has looked
     keeper = DeliveryWorker(runtime, worker.bot, renew_every=0.05)
     await _queue(runtime, OTHER, "等限流结束的消息")
     keeper.start()
@@ -301,5 +358,6 @@ async def test_a_worker_stopping_during_a_flood_wait_keeps_its_claims_until_it_s
     await eventually(lambda: _claim_holds(runtime, OTHER, clock()))
     successor = DeliveryWorker(runtime, worker.bot)
     await successor.deliver_once()
+    answer.release()
     await stopping
     assert [m.plain_text for m in fake_api.messages(OTHER)] == ["等限流结束的消息"]
