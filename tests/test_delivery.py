@@ -161,6 +161,12 @@ async def test_a_chats_messages_go_in_queued_order_even_when_a_later_one_fell_du
     assert [m.plain_text for m in fake_api.messages(CHAT)] == ["先排队", "后排队"]
 
 
+async def _all_finished(worker: DeliveryWorker, batch: list[Finished], chats: int) -> bool:
+    """Every chat finished sending: in the batch being recorded, or waiting for the next.
+    (A wait for that, not a sleep: on a loaded machine a sleep ends before they finish.)"""
+    return len(batch) + len(worker._unrecorded) >= chats
+
+
 async def test_chats_that_finish_during_a_slow_record_share_the_next_one(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
@@ -171,8 +177,8 @@ async def test_chats_that_finish_during_a_slow_record_share_the_next_one(
 
     async def slow_first(batch: list[Finished]) -> None:
         batches.append([chat_id for chat_id, _, _ in batch])
-        if len(batches) == 1:
-            await asyncio.sleep(0.5)  # the database is busy: the others finish meanwhile
+        if len(batches) == 1:  # the database is busy until the others have finished
+            await eventually(lambda: _all_finished(worker, batch, 4))
         await record_once(batch)
 
     worker._record_once = slow_first  # type: ignore[method-assign]
@@ -206,14 +212,10 @@ async def test_one_chats_failing_record_does_not_cost_the_others_theirs(
         await original(session, ids, now=now)
 
     monkeypatch.setattr(delivery, "mark_sent", refuse_one)
-    record_once = worker._record_once
-
-    async def slow(batch: list[Finished]) -> None:
-        await asyncio.sleep(0.3)  # let all three finish into one batch
-        await record_once(batch)
-
-    worker._record_once = slow  # type: ignore[method-assign]
-    await worker.deliver_once()
+    async with worker._recording:  # a record in progress: all three finish into one batch
+        delivering = asyncio.create_task(worker.deliver_once())
+        await eventually(lambda: _all_finished(worker, [], 3))
+    await delivering
     statuses = {chat: status for chat, status, _ in await _statuses(runtime)}
     assert statuses == {CHAT: "sent", CHAT + 1: "sending", CHAT + 2: "sent"}
 
