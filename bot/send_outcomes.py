@@ -24,6 +24,7 @@ from telegram.ext import ExtBot
 from bot.ratelimit import BACKGROUND, retry_seconds
 from storage.alert_queue import delete_chat_alerts
 from storage.chat_moves import move_chat
+from storage.chats import mark_refusing
 from storage.models import OutboxMessage
 from storage.outbox import fail_pending_for_chat, mark_failed, release
 from storage.subscriptions import pause_subscription
@@ -123,6 +124,7 @@ async def record_trouble(
         await mark_failed(session, [message_id], error=error)
     if outcome.refused is not None:
         logger.warning("chat %s refuses the bot (%s): pausing it", chat_id, outcome.refused)
+        await mark_refusing(session, chat_id, reason=outcome.refused)
         await pause_subscription(session, chat_id, reason=outcome.refused)
         await fail_pending_for_chat(session, chat_id, error=outcome.refused)
         await delete_chat_alerts(session, chat_id)  # and the alerts waiting their time

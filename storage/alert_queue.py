@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, delete, func, or_, select
+from sqlalchemy import Table, and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.capped_matching import ArticleMatch
 from storage.bulk import IDS_PER_STATEMENT, chunks, insert_rows
-from storage.models import Chat, Delivery, OutboxMessage, PendingAlert, Subscription
+from storage.models import Chat, Delivery, OutboxMessage, PendingAlert
 from storage.outbox import PENDING
 
 _PENDING_COLUMNS = ("chat_id", "article_id", "phrases", "watch_id", "due_at")
@@ -45,18 +45,14 @@ class AlertChat:
 
 
 async def alert_chats(session: AsyncSession, chat_ids: Iterable[int]) -> dict[int, AlertChat]:
-    """These chats, by id: those that exist and do not refuse the bot (a subscription
-    paused because Telegram refused the chat: blocked, kicked, no right to write). A few
-    statements, however many ids."""
-    # Paused with a reason is the delivery worker's mark of a refusing chat; unsubscribing
-    # clears the reason, and talking to the bot again resumes the subscription.
-    accepting = or_(Subscription.active.is_(True), Subscription.paused_reason.is_(None))
+    """These chats, by id: those that exist and do not refuse the bot (blocked, kicked, no
+    right to write: ``Chat.refused_reason``). A few statements, however many ids."""
     found: dict[int, AlertChat] = {}
     for chunk in chunks(sorted(set(chat_ids)), IDS_PER_STATEMENT):
         rows = await session.execute(
-            select(Chat.id, Chat.language, Chat.timezone, Chat.quiet_start, Chat.quiet_end)
-            .outerjoin(Subscription, Subscription.chat_id == Chat.id)
-            .where(Chat.id.in_(chunk), accepting)
+            select(Chat.id, Chat.language, Chat.timezone, Chat.quiet_start, Chat.quiet_end).where(
+                Chat.id.in_(chunk), Chat.refused_reason.is_(None)
+            )
         )
         found.update((row[0], AlertChat(*row)) for row in rows)
     return found

@@ -107,6 +107,9 @@ class Chat(Base):
     # Alerts wait out quiet hours ("HH:MM", the chat's zone); None: no quiet hours.
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
+    # Why Telegram refuses to let the bot write here (blocked, kicked): no alerts are queued
+    # until the chat talks to the bot again. None: the chat accepts the bot.
+    refused_reason: Mapped[str | None] = mapped_column(Text)
     # Who may change a group's settings is Telegram's to say; this only remembers the chat.
 
 

@@ -295,10 +295,12 @@ async def _waiting_alerts(runtime: Runtime, chat_id: int) -> int:
     return int(count or 0)
 
 
+@pytest.mark.parametrize("subscribed", [True, False], ids=["subscribed", "watching_only"])
 async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
-    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication, subscribed: bool
 ) -> None:
-    await _say(fake_api, "/subscribe")
+    if subscribed:
+        await _say(fake_api, "/subscribe")
     await _say(fake_api, "/watch 降准")
     await run_alert_tick(bot)
     worker = delivery_worker(bot)
@@ -307,7 +309,7 @@ async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
     await _ingest_elsewhere(runtime, [article_record("屏蔽后的降准", body=RATE_CUT)], clock())
     clock.advance(seconds=10)
     assert await run_alert_tick(bot) == 1
-    assert await worker.deliver_once() == 1  # 403: the subscription is paused
+    assert await worker.deliver_once() == 1  # 403: the chat refuses the bot
     refused = fake_api.stats.calls["sendMessage"]
 
     paused = article_record("暂停时的降准", body=f"{distinct_body(1)}央行宣布降准。")
@@ -319,7 +321,8 @@ async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
     assert fake_api.stats.calls["sendMessage"] == refused
 
     fake_api.unblock_chat(DEFAULT_USER_ID)
-    assert "已订阅" in await _say(fake_api, "/settings")  # talking again resumes it
+    settings = await _say(fake_api, "/settings")  # talking again: alerts and digest resume
+    assert ("已订阅" in settings) is subscribed
     resumed = article_record("恢复后的降准", body=f"{distinct_body(2)}央行再次降准。")
     await _ingest_elsewhere(runtime, [resumed], clock())
     clock.advance(seconds=10)

@@ -1,7 +1,8 @@
 """Migrations keep data (0006: band keys without a foreign key, 0007: partitioned search
 terms on PostgreSQL, 0010: SQLite's contentless index, 0011: band keys' publish days), and
 PostgreSQL's search partitions are made ahead of the ids; 0014: one watch of a phrase without
-category; the models are what the migrations make."""
+category; 0015: a paused subscription's refusal becomes its chat's; the models are what the
+migrations make."""
 
 from __future__ import annotations
 
@@ -347,6 +348,44 @@ async def test_0014_keeps_one_watch_of_each_phrase_without_category_and_then_no_
         ("降准",),
         ("加息",),
     ]
+
+
+async def test_0015_carries_a_paused_subscriptions_refusal_over_to_its_chat(
+    database: Database,
+) -> None:
+    chat = (
+        "INSERT INTO chats (id, type, language, timezone, created_at) "
+        "VALUES (:id, 'private', 'zh', 'Asia/Shanghai', '2026-11-24 00:00:00+00:00')"
+    )
+    subscription = (
+        "INSERT INTO subscriptions (chat_id, active, categories, digest_time, next_digest_at, "
+        "paused_reason, created_at) VALUES (:id, :active, '', '08:00', "
+        "'2026-11-25 00:00:00+00:00', :reason, '2026-11-24 00:00:00+00:00')"
+    )
+    await _migrate(database, "0014")
+    async with database.engine.begin() as connection:
+        for chat_id in (1, 2, 3, 4):
+            await connection.execute(text(chat), {"id": chat_id})
+        for chat_id, active, reason in [
+            (1, False, "Forbidden: bot was blocked by the user"),  # paused by a refusal
+            (2, False, None),  # unsubscribed
+            (3, True, None),  # subscribed
+        ]:  # 4: never subscribed
+            await connection.execute(
+                text(subscription), {"id": chat_id, "active": active, "reason": reason}
+            )
+
+    await _migrate(database, "0015")
+    async with database.engine.begin() as connection:
+        rows = await connection.execute(text("SELECT id, refused_reason FROM chats ORDER BY id"))
+        assert [tuple(row) for row in rows] == [
+            (1, "Forbidden: bot was blocked by the user"),
+            (2, None),
+            (3, None),
+            (4, None),
+        ]
+    await _migrate(database, "0014", down=True)
+    await _migrate(database, "head")
 
 
 # Kept out of the models on purpose: SQLite's full-text index and PostgreSQL's partitioned

@@ -9,7 +9,7 @@ from bot.services import admin, browse, digests, subscriptions, watches
 from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
 from digest.reply import Reply
-from storage.chats import chat_timezone
+from storage.chats import chat_timezone, clear_refusal
 from storage.subscriptions import resume_paused_subscription
 
 CommandService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
@@ -88,11 +88,12 @@ async def make_caller(
 ) -> Caller:
     """The caller with the chat's own time zone (the default zone for chats not yet known).
 
-    A chat whose digest was paused because Telegram refused it talks to the bot again
-    here, so its digest resumes.
+    A chat Telegram refused to let the bot write to talks to the bot again here, so its
+    alerts and its paused digest resume.
     """
     async with runtime.db.transaction() as session:
         zone_name = await chat_timezone(session, chat_id)
+        await clear_refusal(session, chat_id)
         await resume_paused_subscription(session, chat_id)
     return Caller(
         chat_id=chat_id,
