@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import chain
 from typing import Any, cast
 
@@ -28,11 +29,15 @@ BAND_TABLE = cast(Table, ArticleBand.__table__)
 # Band keys an SQLite lookup binds: well under its 32,766 parameters, and a statement of
 # them is prepared once.
 KEYS_PER_LOOKUP = 4096
-_SQLITE_LOOKUP = (
-    "SELECT band_key, article_id, published_day FROM article_bands WHERE band_key IN ("  # noqa: S608 - placeholders only
-    + ", ".join("?" * KEYS_PER_LOOKUP)
-    + ")"
-)
+
+
+@lru_cache(maxsize=4)
+def _sqlite_lookup(count: int) -> str:
+    placeholders = ", ".join("?" * count)
+    return (
+        "SELECT band_key, article_id, published_day FROM article_bands "  # noqa: S608 - placeholders only
+        f"WHERE band_key IN ({placeholders})"
+    )
 
 
 def _close_in_time(
@@ -69,12 +74,13 @@ async def _bands_sharing(session: AsyncSession, keys: list[int]) -> Sequence[Ban
         return cast("Sequence[BandRow]", rows)
     connection = await session.connection()
     found: list[Row[Any]] = []
-    for start in range(0, len(keys), KEYS_PER_LOOKUP):
-        chunk = keys[start : start + KEYS_PER_LOOKUP]
+    size = KEYS_PER_LOOKUP
+    for start in range(0, len(keys), size):
+        chunk = keys[start : start + size]
         # Padded with its last key (IN ignores repeats): one statement text, prepared once
         # and kept in sqlite3's statement cache.
-        chunk += chunk[-1:] * (KEYS_PER_LOOKUP - len(chunk))
-        found.extend((await connection.exec_driver_sql(_SQLITE_LOOKUP, tuple(chunk))).all())
+        chunk += chunk[-1:] * (size - len(chunk))
+        found.extend((await connection.exec_driver_sql(_sqlite_lookup(size), tuple(chunk))).all())
     return cast("Sequence[BandRow]", found)
 
 

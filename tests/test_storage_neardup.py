@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.neardup as neardup_storage
 from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from digest.search_terms import query_phrases
@@ -52,6 +53,18 @@ async def test_different_stories_are_both_kept(runtime: Runtime, first: Path) ->
 async def test_copies_in_one_batch_are_one_story(runtime: Runtime) -> None:
     first = PAIRS / "dup_05_wire_two_sites_a.txt"
     assert await _insert(runtime, [_record(first), _record(_second(first))]) == 1
+
+
+async def test_a_copy_is_found_whichever_lookup_holds_its_keys(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite looks band keys up a few thousand a statement: with 8 a statement, a batch's
+    keys take dozens of statements, the last one part-filled, and each copy is still found."""
+    monkeypatch.setattr(neardup_storage, "KEYS_PER_LOOKUP", 8)
+    pairs = sorted(PAIRS.glob("dup_*_a.txt"))
+    assert await _insert(runtime, [_record(first) for first in pairs]) == len(pairs)
+    later = NOW + timedelta(hours=5)
+    assert await _insert(runtime, [_record(_second(first)) for first in pairs], later) == 0
 
 
 async def test_a_copy_in_another_category_is_another_story(runtime: Runtime) -> None:
