@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import re
 
-# The scheme, then the user information: the authority (up to the first /, ? or #) up to
-# its last @, as URL parsers read it.
-_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#]*)@")
+# The scheme (after ``feed:``, which stands for the URL it prefixes), then the user
+# information: the authority (up to the first /, ? or #) up to its last @, as URL parsers
+# read it.
+_USERINFO = re.compile(
+    r"^(?P<scheme>(?:feed:)?[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#]*)@", re.IGNORECASE
+)
 MASK = "***"
-# A URL's password anywhere in a text: after ``user:``, up to the authority's last @.
-_PASSWORD_IN_TEXT = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^/?#@:\s]*):[^/?#\s]*@")
+# A URL's password anywhere in a text: after ``user:`` (a user name may hold an @, as an
+# e-mail address does), up to the authority's last @.
+_PASSWORD_IN_TEXT = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^/?#:\s]*):[^/?#\s]*@")
 
 
 def shown_url(url: str) -> str:

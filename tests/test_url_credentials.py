@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.fetch import FetchError, checked_url
 from bot.services.context import Runtime
 from bot.services.feeds import poll_due_feeds
 from bot.services.ingest import ingest_inputs
-from bot.url_credentials import shown_url, url_without_credentials
+from bot.url_credentials import masked_passwords, shown_url, url_without_credentials
 from storage.models import Article
 from tests.feeds_helpers import add_due_feed
 from tests.feedserver import FeedServer
@@ -62,3 +63,34 @@ async def test_a_page_fetched_with_a_password_is_stored_with_a_link_without_it(
     [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
     assert outcome.ok
     assert await _article_urls(feed_runtime) == [feed_server.url("/page.html")]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # A feed: URL stands for the URL inside: its password is masked all the same.
+        (
+            "feed:https://reader:s3cret@host.example/rss",
+            "feed:https://reader:***@host.example/rss",
+        ),
+        ("FEED:http://reader:s3cret@host.example/", "FEED:http://reader:***@host.example/"),
+        # A user name that is an e-mail address: parsers take the authority's last @.
+        (
+            "https://me@mail.example:s3cret@host.example/rss",
+            "https://me@mail.example:***@host.example/rss",
+        ),
+        ("http://[2001:db8::1]:8080/a@b", "http://[2001:db8::1]:8080/a@b"),
+        ("https://me@host.example:8443/a:b@c", "https://me@host.example:8443/a:b@c"),
+    ],
+)
+def test_a_password_is_masked_however_the_url_is_written(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+    assert masked_passwords(f"feed {url} failed") == f"feed {shown} failed"
+
+
+def test_a_refused_feed_scheme_url_is_named_without_its_password() -> None:
+    with pytest.raises(FetchError) as refused:
+        checked_url("feed:https://reader:s3cret@host.example:99999/rss")
+    assert str(refused.value) == (
+        "feed:https://reader:***@host.example:99999/rss: there is no port 99999"
+    )
