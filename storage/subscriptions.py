@@ -257,11 +257,13 @@ async def forget_deliveries(
 async def rewind_last_digest(
     session: AsyncSession, chat_id: int, *, from_: datetime, to: datetime | None
 ) -> None:
-    """Set the chat's ``last_digest_at`` back to ``to`` if it is still ``from_`` (no digest
-    came since), so that its next digest's window holds again what was not sent."""
+    """Set the chat's ``last_digest_at`` back to ``to`` if it is ``from_`` or later, so that
+    its next digest's window holds again what was not sent. Also past a digest that came
+    since (the tick, another /digest): its window started after what was not sent, and the
+    ledger keeps out what it sent. Never forward: a chat already set back earlier stays."""
     await session.execute(
         update(Subscription)
-        .where(Subscription.chat_id == chat_id, Subscription.last_digest_at == from_)
+        .where(Subscription.chat_id == chat_id, Subscription.last_digest_at >= from_)
         .values(last_digest_at=to)
         .execution_options(synchronize_session=False)
     )

@@ -208,6 +208,23 @@ async def test_digest_now_gives_back_only_the_articles_of_the_messages_not_sent(
     assert not listed & set(sent)
 
 
+async def test_digest_now_gives_back_even_after_the_tick_sent_the_chat_a_digest_meanwhile(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _say(fake_api, "/subscribe")  # 08:00 Shanghai: due at 2026-11-25 00:00 UTC
+    await _ingest(runtime, [article_record("迟迟没送到的新闻")], clock())
+    caller = await make_caller(runtime, chat_id=DEFAULT_USER_ID, user_id=DEFAULT_USER_ID)
+    in_flight = await digests.digest_now(runtime, caller, [])  # its send still under way
+    assert in_flight.recorded is not None
+    clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+    assert (
+        await run_digest_tick(bot) == 0
+    )  # the ledger keeps the article out; a digest all the same
+    await digests.give_back_unsent(runtime, caller.chat_id, in_flight.recorded, first_unsent=0)
+    clock.advance(minutes=1)
+    assert "迟迟没送到的新闻" in await _say(fake_api, "/digest")
+
+
 async def test_a_long_digest_is_capped_with_a_line_saying_how_many_more(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:

@@ -81,8 +81,9 @@ async def give_back_unsent(
     runtime: Runtime, chat_id: int, recorded: RecordedAhead, *, first_unsent: int
 ) -> None:
     """The reply's messages from ``first_unsent`` on were not sent: their articles leave
-    the ledger, and the chat's last digest is set back if no digest came since, so the next
-    digest lists them (the ledger still keeps out those the sent messages listed)."""
+    the ledger, and the chat's last digest is set back to before this one (even if a digest
+    came since), so the next digest lists them (the ledger still keeps out those the sent
+    messages listed, and what any digest since sent)."""
     unsent = [i for ids in recorded.article_ids[first_unsent:] for i in ids]
     if not unsent:
         return
