@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
@@ -152,7 +153,7 @@ class Fetcher:
         except httpx.RequestError as exc:
             raise FetchError(
                 f"{shown}: cannot fetch it ({_describe(exc)})",
-                unreachable=isinstance(exc, httpx.ConnectError),
+                unreachable=isinstance(exc, httpx.ConnectError) and not _tls_refused(exc),
             ) from None
 
     async def _follow(
@@ -226,6 +227,17 @@ class Fetcher:
                 raise too_big
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _tls_refused(exc: BaseException) -> bool:
+    """Whether a connection failed in its TLS handshake (a certificate refused, a server
+    that does not speak TLS): httpx calls that a ``ConnectError`` too, but a server answered."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _describe(exc: httpx.RequestError) -> str:

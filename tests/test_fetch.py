@@ -308,3 +308,26 @@ def test_a_feed_scheme_url_is_the_http_url_it_stands_for(url: str, normal: str) 
 
 def test_rss_helper_makes_a_feed() -> None:
     assert rss_feed(news_items(1), ttl=60).count(b"<item>") == 1
+
+
+async def test_only_a_server_that_never_answered_is_unreachable() -> None:
+    async with FeedServer() as server:
+        closed = server.url("/feed.xml")
+    with pytest.raises(FetchError) as refused:
+        await fetch_url(closed, allow_private=True)
+    assert refused.value.unreachable
+
+    async def plain_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    # A server that answers, but not in TLS (as one whose certificate is refused): it was
+    # reached, whatever the state of our own network.
+    not_tls = await asyncio.start_server(plain_http, "127.0.0.1", 0)
+    async with not_tls:
+        port = not_tls.sockets[0].getsockname()[1]
+        with pytest.raises(FetchError) as no_tls:
+            await fetch_url(f"https://127.0.0.1:{port}/feed.xml", allow_private=True)
+    assert "SSL" in str(no_tls.value)
+    assert not no_tls.value.unreachable
