@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import TelegramError, TimedOut
 
 from digest.reply import Reply
 
@@ -35,6 +35,9 @@ async def send_reply(
 
     When Telegram refuses message ``k`` (or the request fails), ``on_refused(k)`` runs
     before the error goes on to the error handler: messages from ``k`` on were not sent.
+    A message that timed out may have been sent all the same (Telegram got it, its answer
+    did not come in time): only those after it are told unsent, so that what it lists is
+    never listed twice.
     """
     markup = keyboard(reply)
     last = len(reply.messages) - 1
@@ -47,6 +50,10 @@ async def send_reply(
                 link_preview_options=_NO_PREVIEW,
                 reply_markup=markup if index == last else None,
             )
+        except TimedOut:
+            if on_refused is not None and index < last:
+                await on_refused(index + 1)
+            raise
         except TelegramError:
             if on_refused is not None:
                 await on_refused(index)

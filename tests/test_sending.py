@@ -1,0 +1,68 @@
+"""Sending a reply's messages through the real python-telegram-bot Bot to the fake Bot API,
+and what the sender is told of the messages that were not sent."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Bot
+from telegram.error import BadRequest, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.sending import send_reply
+from digest.reply import Reply
+from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
+
+REPLY = Reply(["<b>第一条</b>", "<b>第二条</b>", "<b>第三条</b>"])
+
+
+class Unsent:
+    """What ``send_reply`` reports: the index of the first message not sent, per report."""
+
+    def __init__(self) -> None:
+        self.reports: list[int] = []
+
+    async def __call__(self, first_unsent: int) -> None:
+        self.reports.append(first_unsent)
+
+
+async def test_a_refused_message_and_those_after_it_are_told_unsent(
+    fake_api: FakeBotApi,
+) -> None:
+    fake_api.fail_next("sendMessage", status=400, chat_id=DEFAULT_USER_ID)
+    unsent = Unsent()
+    async with Bot(fake_api.token, base_url=fake_api.base_url) as bot:
+        with pytest.raises(BadRequest):
+            await send_reply(bot, DEFAULT_USER_ID, REPLY, on_refused=unsent)
+    assert unsent.reports == [0]
+    assert fake_api.messages(chat_id=DEFAULT_USER_ID) == []
+
+
+async def test_a_message_timed_out_may_have_been_sent_so_only_those_after_it_are_unsent(
+    fake_api: FakeBotApi,
+) -> None:
+    # No answer within the read timeout: Telegram may well have sent the message (it does
+    # here, once released); giving its articles back would list them twice.
+    held = fake_api.hold_next("sendMessage", chat_id=DEFAULT_USER_ID)
+    unsent = Unsent()
+    request = HTTPXRequest(read_timeout=0.2)
+    async with Bot(fake_api.token, base_url=fake_api.base_url, request=request) as bot:
+        with pytest.raises(TimedOut):
+            await send_reply(bot, DEFAULT_USER_ID, REPLY, on_refused=unsent)
+        held.release()
+        [sent] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert sent.plain_text == "第一条"
+    assert unsent.reports == [1]
+
+
+async def test_the_last_message_timed_out_leaves_nothing_told_unsent(
+    fake_api: FakeBotApi,
+) -> None:
+    held = fake_api.hold_next("sendMessage", chat_id=DEFAULT_USER_ID)
+    unsent = Unsent()
+    request = HTTPXRequest(read_timeout=0.2)
+    async with Bot(fake_api.token, base_url=fake_api.base_url, request=request) as bot:
+        with pytest.raises(TimedOut):
+            await send_reply(bot, DEFAULT_USER_ID, Reply(["<b>唯一一条</b>"]), on_refused=unsent)
+        held.release()
+        await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert unsent.reports == []
