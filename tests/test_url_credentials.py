@@ -52,16 +52,20 @@ async def _article_urls(runtime: Runtime) -> list[str | None]:
         return list((await session.scalars(select(Article.url))).all())
 
 
+@pytest.mark.parametrize("how", ["ingested", "polled"])
 async def test_a_page_fetched_with_a_password_is_stored_with_a_link_without_it(
-    feed_runtime: Runtime, feed_server: FeedServer
+    feed_runtime: Runtime, feed_server: FeedServer, how: str
 ) -> None:
+    # Each way on its own: the second page would be a duplicate of the first, not stored.
     feed_server.serve("/page.html", PAGE, content_type="text/html; charset=utf-8")
     url = feed_server.url("/page.html").replace("//", "//reader:s3cret@", 1)
-    report = await ingest_inputs(feed_runtime, [url])
-    assert (report.new, report.failed) == (1, [])
-    await add_due_feed(feed_runtime, url)
-    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
-    assert outcome.ok
+    if how == "ingested":
+        report = await ingest_inputs(feed_runtime, [url])
+        assert (report.new, report.failed) == (1, [])
+    else:
+        await add_due_feed(feed_runtime, url)
+        [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+        assert (outcome.ok, outcome.new) == (True, 1)
     assert await _article_urls(feed_runtime) == [feed_server.url("/page.html")]
 
 
