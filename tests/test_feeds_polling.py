@@ -632,3 +632,29 @@ async def test_a_network_outage_breaks_no_feed_and_a_dead_feed_among_live_ones_b
     notices = (await poll_due_feeds(feed_runtime)).notices
     assert [(await stored_feed(feed_runtime, feed_id)).broken for feed_id in ids] == [True, True]
     assert len(notices) == 2
+
+
+_NEWS_PAGE = (
+    "<!doctype html><html><head><title>Bridge plans approved</title></head><body><article>"
+    "<h1>Bridge plans approved</h1>"
+    + "<p>The council met on Tuesday to discuss the new bridge and approved it.</p>" * 12
+    + "</article></body></html>"
+).encode()
+
+
+async def test_a_page_polled_as_a_feed_follows_its_permanent_move_to_another_host(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    # As http://site/news moved to https://site/news (or to www.): the same page, elsewhere.
+    html = "text/html; charset=utf-8"
+    feed_server.serve("/news.html", _NEWS_PAGE, content_type=html)
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/news.html"))
+    [first] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert first.ok, first.error
+    async with FeedServer() as moved:
+        moved.serve("/news.html", _NEWS_PAGE + b"\n", content_type=html)  # a new ETag
+        feed_server.redirect("/news.html", moved.url("/news.html"), status=301)
+        clock.advance(seconds=900)
+        [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.ok, outcome.error
+    assert (await stored_feed(feed_runtime, feed_id)).url == moved.url("/news.html")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.fetch import Fetcher, FetchResult
@@ -33,16 +34,23 @@ class FetchedFeed:
     ttl_seconds: int | None = None
 
 
+def _same_path(url: str, other: str) -> bool:
+    """Whether both URLs have one path and query (a trailing slash aside)."""
+    first, second = urlsplit(url), urlsplit(other)
+    return (first.path.rstrip("/"), first.query) == (second.path.rstrip("/"), second.query)
+
+
 def _parse(
     result: FetchResult, *, origin: str, category: str | None, zone: ZoneInfo, now: datetime
 ) -> FetchedFeed:
     """CPU work, for a worker thread: the document's articles, ready to store.
 
-    ``ParseError`` when the URL moved permanently to a document that is not a feed: sites
-    wrongly send their feed's URL to their home page so, and the feed must not adopt it.
+    ``ParseError`` when the URL moved permanently to a page at another path: sites wrongly
+    send their feed's URL to their home page so, and the feed must not adopt it. A page
+    polled as a feed may move to another scheme, host or port (to https, to www.).
     """
     is_feed = sniff_format(result.body[:SNIFF_BYTES], result.content_type) == "feed"
-    if result.moved_to is not None and not is_feed:
+    if result.moved_to is not None and not is_feed and not _same_path(origin, result.moved_to):
         moved = shown_url(result.moved_to)
         raise ParseError(
             f"{origin}: moved permanently to {moved}, a page, not an RSS or Atom feed"
