@@ -92,6 +92,23 @@ async def test_long_arguments_full_of_markup_get_a_reply_that_fits(
     assert APOLOGY not in reply.plain_text
 
 
+@pytest.mark.parametrize(
+    ("command", "language_code"),
+    [
+        ("/watch 降准 in:" + "<" * 4082, "en"),  # an unknown category, named back
+        ("/watch " + "a " * 2044, "zh-hans"),  # 2,044 words too short to watch, named back
+    ],
+)
+async def test_long_watch_arguments_get_a_reply_that_fits(
+    fake_api: FakeBotApi, bot: Application, command: str, language_code: str
+) -> None:
+    fake_api.mark()
+    fake_api.send_text(command, language_code=language_code)
+    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    assert APOLOGY not in reply.plain_text
+    assert "Sorry" not in reply.plain_text
+
+
 async def test_an_unknown_category_among_hundreds_of_long_ones_gets_a_list_that_fits(
     runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:

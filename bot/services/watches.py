@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Html, raw, say
+from bot.messages import Html, echoed, listing, raw, say
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
 from bot.settings import parse_hhmm
@@ -33,9 +33,10 @@ def _category_note(caller: Caller, category: str | None) -> str:
 def _unwatchable(request: WatchRequest, language: str) -> Reply | None:
     """The reply to a /watch whose words cannot be watched as written, if they cannot."""
     if request.too_short:
-        return Reply([say(language, "watch.too_short", words="、".join(request.too_short))])
+        words = listing(language, request.too_short)  # a message of 2,000 one-letter words
+        return Reply([say(language, "watch.too_short", words=words)])
     if request.too_long:
-        words = "、".join(request.too_long)
+        words = listing(language, request.too_long)
         return Reply([say(language, "watch.too_long", words=words, limit=MAX_PHRASE_CHARS)])
     if not request.phrases:
         return Reply([raw(language, "watch.usage")])
@@ -54,7 +55,9 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                 found = known_category(request.category)
                 stored = {name for name, _ in await category_counts(session)}
                 if found is None and request.category not in stored:
-                    return Reply([say(language, "watch.unknown_category", name=request.category)])
+                    return Reply(
+                        [say(language, "watch.unknown_category", name=echoed(request.category))]
+                    )
                 category = found.name if found is not None else request.category
             await caller_chat(session, runtime, caller)
             current = await chat_watches(session, caller.chat_id)
