@@ -658,3 +658,21 @@ async def test_a_page_polled_as_a_feed_follows_its_permanent_move_to_another_hos
         [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
     assert outcome.ok, outcome.error
     assert (await stored_feed(feed_runtime, feed_id)).url == moved.url("/news.html")
+
+
+async def test_a_permanent_redirect_answered_not_modified_moves_no_feed(
+    feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
+) -> None:
+    # The feed's If-Modified-Since goes along the redirect: a home page older than the feed
+    # answers 304, no document to tell whether it is a feed.
+    changed = clock() - timedelta(hours=1)
+    feed_server.serve_feed("/feed.xml", news_items(1), etag=False, last_modified=changed)
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
+    await poll_due_feeds(feed_runtime)
+    older = changed - timedelta(days=30)
+    feed_server.serve("/", _NEWS_PAGE, content_type="text/html", etag=False, last_modified=older)
+    feed_server.redirect("/feed.xml", "/", status=301)
+    clock.advance(seconds=900)
+    [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
+    assert outcome.not_modified
+    assert (await stored_feed(feed_runtime, feed_id)).url == feed_server.url("/feed.xml")

@@ -7,7 +7,7 @@ Shared by polling and by /addfeed's first fetch.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -94,7 +94,9 @@ async def fetch_feed(
     """
     result = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
     if result.not_modified:
-        return FetchedFeed(result, [])
+        # A permanent move answered 304 (the validators go along the redirect) shows no
+        # document to tell a feed from a home page: adopted once one comes.
+        return FetchedFeed(replace(result, moved_to=None), [])
     return await asyncio.to_thread(
         _parse,
         result,
