@@ -97,6 +97,7 @@ async def test_long_arguments_full_of_markup_get_a_reply_that_fits(
     [
         ("/watch 降准 in:" + "<" * 4082, "en"),  # an unknown category, named back
         ("/watch " + "a " * 2044, "zh-hans"),  # 2,044 words too short to watch, named back
+        ("/unwatch " + "<" * 4087, "zh-hans"),  # no such watch, named back
     ],
 )
 async def test_long_watch_arguments_get_a_reply_that_fits(

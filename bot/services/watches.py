@@ -118,7 +118,7 @@ async def unwatch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             phrase = normalise_phrase(what.strip('"“”「」'))
             removed = await remove_watches(session, chat_id=caller.chat_id, phrase=phrase)
     if not removed:
-        return Reply([say(caller.language, "unwatch.unknown", what=what)])
+        return Reply([say(caller.language, "unwatch.unknown", what=echoed(what))])
     return Reply([say(caller.language, "unwatch.done", phrases="、".join(sorted(set(removed))))])
 
 
