@@ -1,9 +1,11 @@
 """Articles and lists as Telegram HTML: escaped, and split into messages that fit.
 
-Telegram counts a message's length in UTF-16 code units after parsing entities; counting
-the raw HTML is never less, so a message that fits here fits there. Messages are packed by
-that count; only a block too long for it alone (an article whose text is full of & and <,
-five and four times longer escaped) is measured as Telegram does, so it keeps its lines.
+Telegram counts a message's length after parsing entities, in characters (the Bot API's
+"1-4096 characters after entities parsing"; its tdlib counts code points). Lengths here are
+UTF-16 code units, never fewer, and counting the raw HTML is never less than its parsed
+text, so a message that fits here fits there. Messages are packed by the raw HTML's count;
+only a block too long for it alone (an article whose text is full of & and <, five and four
+times longer escaped) is measured as Telegram does, parsed, so it keeps its lines.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def telegram_length(text: str) -> int:
-    """The length Telegram measures: UTF-16 code units."""
+    """UTF-16 code units: never fewer than the characters Telegram counts (an emoji outside
+    the BMP counts 2 here and 1 there), so a text that fits by this count fits there."""
     return len(text.encode("utf-16-le")) // 2
 
 
 def parsed_length(html: str) -> int:
-    """The length Telegram gives ``html`` once parsed: its text, tags out and entities
-    decoded. Exact for this module's HTML, where text never holds a bare < or >."""
+    """The length (``telegram_length``) of ``html`` once parsed: its text, tags out and
+    entities decoded. Exact for this module's HTML, where text never holds a bare < or >."""
     return telegram_length(unescape(_TAG.sub("", html)))
 
 
