@@ -2,10 +2,11 @@
 answer means (``ChatOutcome``), and what that does to the outbox and the chat.
 
 A 429 puts the rest back with its ``retry_after``; 403 (blocked, kicked), "chat not found"
-and the 400s that deny the bot the right to write there pause the chat's subscription and
-drop what was queued for it; a group upgraded to a supergroup (``migrate_to_chat_id``) has
-its rows moved to the new id and the messages sent there; any other 400 skips that
-message; network errors and 5xx are retried with backoff a bounded number of times.
+and the 400s that deny the bot the right to write there mark the chat as refusing it (no
+alerts are queued for it), pause its subscription and drop what was queued for it; a group
+upgraded to a supergroup (``migrate_to_chat_id``) has its rows moved to the new id and the
+messages sent there; any other 400 skips that message; network errors and 5xx are retried
+with backoff a bounded number of times.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ async def record_trouble(
         await mark_failed(session, [message_id], error=error)
     if outcome.refused is not None:
         logger.warning("chat %s refuses the bot (%s): pausing it", chat_id, outcome.refused)
+        # Until the chat talks to the bot again (bot.services.commands.make_caller).
         await mark_refusing(session, chat_id, reason=outcome.refused)
         await pause_subscription(session, chat_id, reason=outcome.refused)
         await fail_pending_for_chat(session, chat_id, error=outcome.refused)
