@@ -55,11 +55,15 @@ def fetchable_url(url: str, *, shown: str) -> httpx.URL:
 
 
 def _without_feed_scheme(url: str) -> str:
-    """``feed://host/path`` is ``http://host/path``; ``feed:https://host/path`` is the URL
-    inside. Browsers and sites write feed links so, to mean "open in a feed reader"."""
+    """``feed://host/path`` is ``http://host/path``; ``feed:https://host/path`` (or
+    ``feed://https://host/path``) is the URL inside. Browsers and sites write feed links
+    so, to mean "open in a feed reader"."""
     scheme, colon, rest = url.partition(":")
     if not colon or scheme.lower() != "feed":
         return url
+    inner = rest.removeprefix("//")
+    if inner.lower().startswith(("http://", "https://")):
+        return inner
     return f"http:{rest}" if rest.startswith("//") else rest
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-# The scheme (after ``feed:``, which stands for the URL it prefixes), then the user
-# information: the authority (up to the first /, ? or #) up to its last @, as URL parsers
-# read it.
+# The scheme (after ``feed:`` or ``feed://``, which stand for the URL they prefix), then
+# the user information: the authority (up to the first /, ? or #) up to its last @, as URL
+# parsers read it.
 _USERINFO = re.compile(
-    r"^(?P<scheme>(?:feed:)?[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#]*)@", re.IGNORECASE
+    r"^(?P<scheme>(?:feed:(?://)?)?[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#]*)@",
+    re.IGNORECASE,
 )
 MASK = "***"
 # A URL's password anywhere in a text: after ``user:`` (a user name may hold an @, as an

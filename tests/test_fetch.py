@@ -300,6 +300,9 @@ def test_checked_url_normalises_and_refuses() -> None:
         ("FEED://Example.com/rss.xml", "http://example.com/rss.xml"),
         ("feed:https://example.com/rss.xml", "https://example.com/rss.xml"),
         ("feed:http://example.com/rss.xml", "http://example.com/rss.xml"),
+        # Sites also write feed:// before a whole URL; it was read as host "https".
+        ("feed://https://example.com/rss.xml", "https://example.com/rss.xml"),
+        ("Feed://HTTP://example.com/rss.xml", "http://example.com/rss.xml"),
     ],
 )
 def test_a_feed_scheme_url_is_the_http_url_it_stands_for(url: str, normal: str) -> None:

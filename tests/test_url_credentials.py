@@ -78,6 +78,10 @@ async def test_a_page_fetched_with_a_password_is_stored_with_a_link_without_it(
             "feed:https://reader:***@host.example/rss",
         ),
         ("FEED:http://reader:s3cret@host.example/", "FEED:http://reader:***@host.example/"),
+        (
+            "feed://https://reader:s3cret@host.example/rss",
+            "feed://https://reader:***@host.example/rss",
+        ),
         # A user name that is an e-mail address: parsers take the authority's last @.
         (
             "https://me@mail.example:s3cret@host.example/rss",
