@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError, TimedOut
@@ -11,6 +12,8 @@ from telegram.error import TelegramError, TimedOut
 from digest.reply import Reply
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Timeouts before the request went out: python-telegram-bot raises TimedOut for these too.
+_NOT_SENT_TIMEOUTS = (httpx.PoolTimeout, httpx.ConnectTimeout)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -37,7 +40,7 @@ async def send_reply(
     before the error goes on to the error handler: messages from ``k`` on were not sent.
     A message that timed out may have been sent all the same (Telegram got it, its answer
     did not come in time): only those after it are told unsent, so that what it lists is
-    never listed twice.
+    never listed twice; unless it timed out before it left (no connection to send it on).
     """
     markup = keyboard(reply)
     last = len(reply.messages) - 1
@@ -50,9 +53,11 @@ async def send_reply(
                 link_preview_options=_NO_PREVIEW,
                 reply_markup=markup if index == last else None,
             )
-        except TimedOut:
-            if on_refused is not None and index < last:
-                await on_refused(index + 1)
+        except TimedOut as exc:
+            left = not isinstance(exc.__cause__, _NOT_SENT_TIMEOUTS)
+            first_unsent = index + 1 if left else index
+            if on_refused is not None and first_unsent <= last:
+                await on_refused(first_unsent)
             raise
         except TelegramError:
             if on_refused is not None:

@@ -3,6 +3,8 @@ and what the sender is told of the messages that were not sent."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, TimedOut
@@ -59,3 +61,21 @@ async def test_a_message_timed_out_may_have_been_sent_so_only_those_after_it_are
         [sent] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert sent.text == messages[0]
     assert unsent.reports == reports
+
+
+async def test_a_message_that_never_left_for_want_of_a_connection_is_told_unsent(
+    fake_api: FakeBotApi,
+) -> None:
+    # The one connection is taken by a send still waiting for its answer: the reply's first
+    # message times out in the pool, never sent ("Request was *not* sent to Telegram").
+    held = fake_api.hold_next("sendMessage", chat_id=DEFAULT_USER_ID)
+    unsent = Unsent()
+    request = HTTPXRequest(connection_pool_size=1, pool_timeout=0.2, read_timeout=5.0)
+    async with Bot(fake_api.token, base_url=fake_api.base_url, request=request) as bot:
+        other = asyncio.create_task(bot.send_message(DEFAULT_USER_ID, "占着连接"))
+        await held.wait_arrived()
+        with pytest.raises(TimedOut):
+            await send_reply(bot, DEFAULT_USER_ID, REPLY, on_refused=unsent)
+        held.release()
+        await other
+    assert unsent.reports == [0]
