@@ -257,9 +257,11 @@ async def test_a_flood_of_matches_alerts_ten_and_the_digest_brings_the_rest(
     assert [title for title in titles if title in digest.plain_text] == titles[10:]
 
 
-async def test_an_alert_held_by_quiet_hours_is_dropped_when_the_digest_sent_its_article(
+async def _alert_held_until_after_the_digest(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
+    """At 23:30 in Shanghai, a subscribed chat with quiet hours 23:00-07:00 and its digest at
+    06:00 watches 降准; an article about it waits for 07:00."""
     clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
     await _say(fake_api, "/quiet 23:00-07:00")
     await _say(fake_api, "/subscribe")
@@ -269,6 +271,12 @@ async def test_an_alert_held_by_quiet_hours_is_dropped_when_the_digest_sent_its_
     await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
     clock.advance(minutes=1)
     assert await run_alert_tick(bot) == 0  # held until 07:00
+
+
+async def test_an_alert_held_by_quiet_hours_is_dropped_when_the_digest_sent_its_article(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    await _alert_held_until_after_the_digest(runtime, clock, fake_api, bot)
 
     clock.moment = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # 06:00: the digest
     fake_api.mark()
@@ -337,15 +345,7 @@ async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
 async def test_alerts_waiting_out_quiet_hours_are_dropped_when_the_chat_refuses_the_bot(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
-    await _say(fake_api, "/quiet 23:00-07:00")
-    await _say(fake_api, "/subscribe")
-    assert "06:00" in await _say(fake_api, "/time 06:00")  # the digest comes in quiet hours
-    await _say(fake_api, "/watch 降准")
-    await run_alert_tick(bot)
-    await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
-    clock.advance(minutes=1)
-    assert await run_alert_tick(bot) == 0  # held until 07:00
+    await _alert_held_until_after_the_digest(runtime, clock, fake_api, bot)
     assert await _waiting_alerts(runtime, DEFAULT_USER_ID) == 1
 
     worker = delivery_worker(bot)
