@@ -2,10 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.bulk import dialect_insert
 from storage.models import Chat
+
+
+async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
+    return await session.get(Chat, chat_id)
+
+
+async def ensure_chat(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    chat_type: str,
+    title: str | None,
+    language: str,
+    timezone: str,
+    now: datetime,
+) -> Chat:
+    """The chat's row, created with the given defaults when it is new.
+
+    Two first commands of a new chat at once (two processes, or two updates handled
+    concurrently) both find no row: the insert leaves a row another one made first as it is,
+    instead of failing the second command on the primary key.
+    """
+    chat = await session.get(Chat, chat_id)
+    if chat is not None:
+        return chat
+    await session.execute(
+        dialect_insert(session)(Chat)
+        .values(
+            id=chat_id,
+            type=chat_type,
+            title=title,
+            language=language,
+            timezone=timezone,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    # Inserted, or there already (rows of chats are never deleted).
+    return await session.get_one(Chat, chat_id)
 
 
 async def chat_timezone(session: AsyncSession, chat_id: int) -> str | None:

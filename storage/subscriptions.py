@@ -1,4 +1,4 @@
-"""Chats' digest subscriptions and the ledger of what each chat was sent."""
+"""Chats' digest subscriptions: who gets a digest, when, and what window it covers."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoredArticle
 from storage.articles import LISTED_COLUMNS, to_stored
-from storage.bulk import dialect_insert
 from storage.claims import begin_claim
-from storage.models import Article, Chat, Delivery, Subscription
+from storage.models import Article, Chat, Subscription
 
 CATEGORY_SEPARATOR = "\n"
 
@@ -24,45 +23,6 @@ def join_categories(names: Sequence[str]) -> str:
 
 def split_categories(stored: str) -> list[str]:
     return [name for name in stored.split(CATEGORY_SEPARATOR) if name]
-
-
-async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
-    return await session.get(Chat, chat_id)
-
-
-async def ensure_chat(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    chat_type: str,
-    title: str | None,
-    language: str,
-    timezone: str,
-    now: datetime,
-) -> Chat:
-    """The chat's row, created with the given defaults when it is new.
-
-    Two first commands of a new chat at once (two processes, or two updates handled
-    concurrently) both find no row: the insert leaves a row another one made first as it is,
-    instead of failing the second command on the primary key.
-    """
-    chat = await session.get(Chat, chat_id)
-    if chat is not None:
-        return chat
-    await session.execute(
-        dialect_insert(session)(Chat)
-        .values(
-            id=chat_id,
-            type=chat_type,
-            title=title,
-            language=language,
-            timezone=timezone,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
-    )
-    # Inserted, or there already (rows of chats are never deleted).
-    return await session.get_one(Chat, chat_id)
 
 
 async def get_subscription(session: AsyncSession, chat_id: int) -> Subscription | None:
@@ -184,76 +144,6 @@ async def window_articles(
     return WindowArticles(articles, int(total), lowest)
 
 
-async def delivered_in_window(
-    session: AsyncSession, window: DigestWindow, *, chat_ids: Sequence[int], lowest_id: int
-) -> dict[int, set[int]]:
-    """The window's articles that these chats were already sent (alerts, /digest), by chat.
-
-    ``lowest_id`` (the window's lowest article id) bounds each chat's range of the ledger's
-    primary key, so the query reads recent ledger rows, not each chat's whole history.
-    """
-    rows = await session.execute(
-        select(Delivery.chat_id, Delivery.article_id)
-        .join(Article, Article.id == Delivery.article_id)
-        .where(
-            Delivery.chat_id.in_(list(chat_ids)),
-            Delivery.article_id >= lowest_id,
-            *window.conditions(),
-        )
-    )
-    delivered: dict[int, set[int]] = {}
-    for chat_id, article_id in rows:
-        delivered.setdefault(chat_id, set()).add(article_id)
-    return delivered
-
-
-async def record_deliveries(
-    session: AsyncSession, *, chat_id: int, article_ids: Sequence[int], kind: str, now: datetime
-) -> None:
-    """Write the ledger for one chat; see ``record_many_deliveries``."""
-    await record_many_deliveries(session, [(chat_id, a) for a in article_ids], kind=kind, now=now)
-
-
-async def record_many_deliveries(
-    session: AsyncSession, pairs: Sequence[tuple[int, int]], *, kind: str, now: datetime
-) -> None:
-    """Write (chat id, article id) pairs to the ledger in one executemany statement (compiled
-    once, whatever the count); a pair already recorded stays as it was."""
-    if not pairs:
-        return
-    await session.execute(
-        dialect_insert(session)(Delivery).on_conflict_do_nothing(),
-        [
-            {"chat_id": chat_id, "article_id": article_id, "kind": kind, "recorded_at": now}
-            for chat_id, article_id in pairs
-        ],
-    )
-
-
-async def forget_deliveries(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    article_ids: Sequence[int],
-    kind: str,
-    recorded_at: datetime,
-) -> None:
-    """Take back ledger rows written ahead of a send that then failed: only those of this
-    ``kind`` recorded at ``recorded_at``, never what an alert or another digest recorded."""
-    if not article_ids:
-        return
-    await session.execute(
-        delete(Delivery)
-        .where(
-            Delivery.chat_id == chat_id,
-            Delivery.article_id.in_(list(article_ids)),
-            Delivery.kind == kind,
-            Delivery.recorded_at == recorded_at,
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
 async def rewind_last_digest(
     session: AsyncSession, chat_id: int, *, from_: datetime, to: datetime | None
 ) -> None:
@@ -267,11 +157,6 @@ async def rewind_last_digest(
         .values(last_digest_at=to)
         .execution_options(synchronize_session=False)
     )
-
-
-async def delivered_article_ids(session: AsyncSession, chat_id: int) -> set[int]:
-    rows = await session.execute(select(Delivery.article_id).where(Delivery.chat_id == chat_id))
-    return {article_id for (article_id,) in rows}
 
 
 async def pause_subscription(session: AsyncSession, chat_id: int, *, reason: str) -> bool:

@@ -25,8 +25,8 @@ from storage.alert_queue import (
 )
 from storage.articles import insert_articles
 from storage.db import Database
+from storage.deliveries import record_many_deliveries
 from storage.models import AlertGap, Delivery, OutboxMessage, PendingAlert, WatchRow
-from storage.subscriptions import record_many_deliveries
 from storage.watches import add_watches, remove_watches
 from tests.conftest import Clock
 from tests.factories import article_record, distinct_body, private_chat

@@ -19,9 +19,9 @@ from bot.services.context import Runtime
 from bot.services.digest_tick import digest_tick
 from digest.pipeline import ArticleRecord
 from storage.articles import insert_articles
+from storage.chats import ensure_chat
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready
-from storage.subscriptions import ensure_chat
 from tests.conftest import Clock, another_process, running_bot
 from tests.factories import article_record
 from tests.fakebot import (

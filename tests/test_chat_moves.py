@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.services.context import Runtime
 from storage.chat_moves import move_chat
+from storage.chats import ensure_chat
 from storage.models import Delivery, PendingAlert, Subscription, WatchRow
-from storage.subscriptions import ensure_chat
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 GROUP, SUPERGROUP = -4001, -1001000000001

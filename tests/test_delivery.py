@@ -14,9 +14,9 @@ from bot import delivery
 from bot.app import BotApplication, delivery_worker
 from bot.delivery import DeliveryWorker, Finished
 from bot.services.context import Runtime
+from storage.chats import ensure_chat
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready, enqueue_messages, mark_sent
-from storage.subscriptions import ensure_chat
 from tests.conftest import Clock
 from tests.fakebot import FakeBotApi
 from tests.feeds_helpers import eventually

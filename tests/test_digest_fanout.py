@@ -22,14 +22,11 @@ from bot.services.digest_windows import BoundedCache
 from digest.article import StoredArticle
 from digest.compose import ComposedDigest, compose_digest
 from storage.articles import insert_articles
+from storage.chats import ensure_chat
 from storage.db import Database
+from storage.deliveries import record_many_deliveries
 from storage.models import Delivery, OutboxMessage, Subscription
-from storage.subscriptions import (
-    claim_due_page,
-    ensure_chat,
-    join_categories,
-    record_many_deliveries,
-)
+from storage.subscriptions import claim_due_page, join_categories
 from tests.conftest import Clock, another_process
 from tests.factories import article_record
 

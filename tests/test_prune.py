@@ -14,10 +14,10 @@ from bot.services.context import Runtime
 from bot.services.prune import parse_age, prune_if_configured, prune_old_articles
 from digest.search_terms import query_phrases
 from storage.articles import category_counts, insert_articles
+from storage.deliveries import record_deliveries
 from storage.models import ArticleBand, Delivery, JobCursor, PendingAlert, Subscription
 from storage.prune import delete_articles
 from storage.search import search_article_ids
-from storage.subscriptions import record_deliveries
 from tests.conftest import Clock
 from tests.factories import article_record, distinct_body, private_chat
 from tests.test_cli import newsdigest

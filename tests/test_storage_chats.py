@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.context import Runtime
+from storage.chats import ensure_chat
 from storage.models import Chat
-from storage.subscriptions import ensure_chat
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 CHAT_ID = 42

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.context import Caller, Runtime
 from storage.chat_moves import move_chat
+from storage.chats import ensure_chat
 from storage.models import Chat
-from storage.subscriptions import ensure_chat
 
 
 async def caller_chat(session: AsyncSession, runtime: Runtime, caller: Caller) -> Chat:

@@ -20,13 +20,13 @@ from bot.services.context import Runtime
 from bot.services.digest_windows import DigestCaches, chat_shares, render_digest, window_since
 from bot.services.zones import zone_or_default
 from digest.schedule import next_digest_at, same_local_day
+from storage.deliveries import record_many_deliveries
 from storage.heartbeats import beat
 from storage.outbox import enqueue_batches
 from storage.subscriptions import (
     DigestWindow,
     DueDigest,
     claim_due_page,
-    record_many_deliveries,
     schedule_digests,
     split_categories,
 )

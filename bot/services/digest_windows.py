@@ -21,12 +21,8 @@ from bot.messages import say
 from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.compose import ComposedDigest, DigestTexts, chat_share, compose_digest
-from storage.subscriptions import (
-    DigestWindow,
-    WindowArticles,
-    delivered_in_window,
-    window_articles,
-)
+from storage.deliveries import delivered_in_window
+from storage.subscriptions import DigestWindow, WindowArticles, window_articles
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A window starts this long before the previous digest: an ingest stamps articles when it

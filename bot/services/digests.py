@@ -22,13 +22,12 @@ from digest.errors import NewsdigestError
 from digest.reply import RecordedAhead, Reply
 from digest.text import clipped
 from storage.articles import category_counts
+from storage.chats import get_chat
 from storage.claims import hold_subscription
+from storage.deliveries import forget_deliveries, record_deliveries
 from storage.subscriptions import (
     DigestWindow,
-    forget_deliveries,
-    get_chat,
     get_subscription,
-    record_deliveries,
     rewind_last_digest,
     split_categories,
 )
