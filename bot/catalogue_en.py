@@ -18,6 +18,9 @@ EN: dict[str, str] = {
     "category.header": "<b>{category}</b> · latest {count}",
     "category.empty": "No articles in {category} yet.",
     "category.list": "<b>Categories</b> (tap one):",
+    "category.list_largest": (
+        "<b>Categories</b> (the {shown} largest of {total}; send /category NAME for the others):"
+    ),
     "category.list_empty": "No categories yet: ingest some articles first.",
     "category.unknown": "There is no category “{name}”. Categories: {names}",
     "search.usage": "Usage: <code>/search WORDS</code>, for example <code>/search 央行</code>",

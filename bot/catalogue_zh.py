@@ -18,6 +18,7 @@ ZH: dict[str, str] = {
     "category.header": "<b>{category}</b> · 最新 {count} 条",
     "category.empty": "「{category}」分类下还没有文章。",
     "category.list": "<b>分类</b>（点按查看）：",
+    "category.list_largest": "<b>分类</b>（最多的 {shown} 个，共 {total} 个；其余请发送 /category 名称）：",
     "category.list_empty": "还没有任何分类，先导入一些文章吧。",
     "category.unknown": "没有「{name}」这个分类。现有分类：{names}",
     "search.usage": "用法：<code>/search 关键词</code>，例如 <code>/search 央行</code>",

@@ -137,3 +137,5 @@ async def test_hundreds_of_categories_get_a_keyboard_telegram_takes(
     [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert APOLOGY not in reply.plain_text
     assert 0 < len(reply.buttons) <= 100
+    # The text says how many are shown, and how to reach the others.
+    assert f"最多的 {len(reply.buttons)} 个，共 150 个" in reply.plain_text

@@ -113,6 +113,9 @@ async def _category_list(runtime: Runtime, caller: Caller, unknown: str | None) 
     if unknown is not None:
         names = listing(caller.language, [_label(caller, name) for name, _ in counts])
         text = say(caller.language, "category.unknown", name=echoed(unknown), names=names)
+    elif len(buttons) < len(counts):
+        shown, total = len(buttons), len(counts)
+        text = say(caller.language, "category.list_largest", shown=shown, total=total)
     else:
         text = raw(caller.language, "category.list")
     return Reply(pack_messages([text]), rows)
