@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from importlib.metadata import version
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli_feeds import feeds_app
+from bot.cli_ingest import ingest
+from bot.cli_runtime import err, load_settings, out, run_with_runtime
 from bot.console import chat_loop, html_to_text
 from bot.health import check_health, health_table
-from bot.logs import configure_logging
 from bot.messages import raw
 from bot.runner import run_bot
 from bot.services.context import Runtime
 from bot.services.digests import preview_digest
-from bot.services.ingest import IngestReport, expand_inputs, ingest_inputs
 from bot.services.prune import PruneReport, parse_age, prune_old_articles
-from bot.settings import Settings
 from bot.webhook import webhook_config
 from digest.errors import NewsdigestError
-from storage.articles import article_count
-from storage.db import Database
-from storage.migrate import upgrade_database
 
 app = typer.Typer(
     help="newsdigest: a Telegram bot that summarises news and sends daily digests.",
@@ -40,50 +32,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(feeds_app, name="feeds")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-T = TypeVar("T")
 
 HOW_TO_CONNECT = (
     "TELEGRAM_BOT_TOKEN is not set: put it in the environment or in .env "
     "(see .env.example), or try the bot without Telegram with `newsdigest chat`."
 )
-
-
-def load_settings() -> Settings:
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
-        )
-        err.print(f"[red]Invalid settings[/]: {problems}")
-        raise typer.Exit(2) from None
-    configure_logging(settings)
-    return settings
-
-
-def run_with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
-    """Run ``work`` in a fresh event loop with a migrated database; errors become one line."""
-
-    async def main() -> T:
-        database = Database(settings.database_url.get_secret_value())
-        try:
-            await upgrade_database(database)
-            return await work(Runtime(settings=settings, db=database))
-        finally:
-            await database.dispose()
-
-    try:
-        return asyncio.run(main())
-    except NewsdigestError as exc:
-        # The message names the input, which may hold [brackets] rich would read as markup.
-        err.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        reason = escape(str(exc.strerror or exc))
-        err.print(f"[red]error[/]: cannot reach the database: {reason}", soft_wrap=True)
-        raise typer.Exit(1) from None
 
 
 def _version(value: bool) -> None:
@@ -113,60 +66,7 @@ def db_upgrade() -> None:
     out.print("database is up to date")
 
 
-def _print_report(report: IngestReport, *, dry_run: bool) -> None:
-    for _name, reason in report.failed:
-        err.print(f"[red]failed[/]: {reason}", soft_wrap=True, markup=True, highlight=False)
-    summary = (
-        f"new {report.new:,} · duplicate {report.duplicate:,} · failed {len(report.failed):,}"
-    )
-    out.print(f"dry run, nothing written: {summary}" if dry_run else summary)
-
-
-@app.command()
-def ingest(
-    inputs: Annotated[
-        list[str], typer.Argument(help="Files, folders (recursively) and http(s) URLs.")
-    ],
-    category: Annotated[
-        str | None,
-        typer.Option("--category", "-c", help="Category for articles that name none."),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be ingested; write nothing.")
-    ] = False,
-    if_empty: Annotated[
-        bool, typer.Option("--if-empty", help="Only when the database has no articles yet.")
-    ] = False,
-) -> None:
-    """Ingest articles (text dumps, HTML, RSS/Atom, JSON Lines); exit 1 if any input failed."""
-    settings = load_settings()
-    total = sum(1 for _ in expand_inputs(inputs))
-
-    async def work(runtime: Runtime) -> IngestReport | None:
-        if if_empty:
-            async with runtime.db.transaction() as session:
-                if await article_count(session) > 0:
-                    return None
-        if not out.is_terminal:
-            return await ingest_inputs(runtime, inputs, category=category, dry_run=dry_run)
-        with Progress(
-            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), console=out, transient=True
-        ) as progress:
-            task = progress.add_task("ingest", total=total)
-            return await ingest_inputs(
-                runtime,
-                inputs,
-                category=category,
-                dry_run=dry_run,
-                on_input_done=lambda _name: progress.advance(task),
-            )
-
-    report = run_with_runtime(settings, work)
-    if report is None:
-        return
-    _print_report(report, dry_run=dry_run)
-    if not report.ok:
-        raise typer.Exit(1)
+app.command()(ingest)
 
 
 @app.command()

@@ -9,10 +9,10 @@ from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.cli_runtime import err, load_settings, out, run_with_runtime
 from bot.services import feeds
 from bot.services.context import Runtime
 from bot.url_credentials import shown_url
@@ -22,15 +22,10 @@ from storage.models import Feed
 feeds_app = typer.Typer(
     help="Manage the feeds the bot polls (OPML in and out).", no_args_is_help=True
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 T = TypeVar("T")
 
 
 def _run(work: Callable[[Runtime], Awaitable[T]]) -> T:
-    # bot.cli imports this module to register the sub-app: import it back at call time.
-    from bot.cli import load_settings, run_with_runtime  # noqa: PLC0415
-
     return run_with_runtime(load_settings(), work)
 
 
