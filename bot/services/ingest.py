@@ -196,7 +196,8 @@ async def _ingest_all(
         _ingestor(runtime, dry_run=dry_run) as ingestor,
         Fetcher(allow_private=runtime.settings.allow_private_feed_urls) as fetcher,
     ):
-        for name, path in expand_inputs(inputs):
+        # Walking folders reads the disk: in a thread, not in the event loop.
+        for name, path in await asyncio.to_thread(list, expand_inputs(inputs)):
             try:
                 if path is not None:
                     await _ingest_file(ingestor, name, path, options)
