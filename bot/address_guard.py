@@ -13,7 +13,9 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import httpcore
 import httpx
@@ -23,11 +25,16 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # NAT64 prefixes: a gateway turns these into the IPv4 address in their last 32 bits.
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 LOOKUP_TIMEOUT = 10.0  # seconds a host's DNS lookup may take
+# The system resolver's lookups run in threads of their own. A lookup that gets no answer
+# holds its thread until the system gives up, long after LOOKUP_TIMEOUT: in the event
+# loop's default pool, a few of them would hold up feed parsing and everything else there.
+_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dns")
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
     """The host's addresses, from the resolver the system uses (without blocking the loop)."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    lookup = partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    infos = await asyncio.get_running_loop().run_in_executor(_LOOKUPS, lookup)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 

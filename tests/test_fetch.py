@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ipaddress
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -86,6 +87,37 @@ async def test_a_fetch_whose_dns_lookup_never_answers_fails_in_time() -> None:
     async with Fetcher(resolver=never_answers, lookup_timeout=0.05) as fetcher:
         with pytest.raises(FetchError, match=r"no DNS answer in 0\.05 s"):
             await asyncio.wait_for(fetcher.fetch("https://hangs.example/feed.xml"), 5)
+
+
+async def test_dns_lookups_that_hang_do_not_hold_up_other_work_in_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A DNS server that never answers keeps each lookup's thread until the system gives
+    up: more such lookups than the event loop's default pool has threads (at most 32) must
+    leave that pool free for the rest (feeds are parsed there)."""
+    answer = threading.Event()
+    started: list[str] = []
+    answered = threading.Semaphore(0)
+
+    def hanging_getaddrinfo(host: str, *_args: object, **_kwargs: object) -> list[object]:
+        started.append(host)
+        answer.wait(10)
+        answered.release()
+        return []
+
+    monkeypatch.setattr(address_guard.socket, "getaddrinfo", hanging_getaddrinfo)
+    guard = AddressGuard(lookup_timeout=0.05)
+    try:
+        for number in range(40):
+            with pytest.raises(address_guard.LookupTimeoutError):
+                await guard.addresses(f"hangs{number}.example", 443)
+        assert await asyncio.wait_for(asyncio.to_thread(lambda: "parsed"), 5) == "parsed"
+    finally:
+        answer.set()
+        # The lookups that started end under the fake, never the system's (no real DNS);
+        # those still queued when they timed out were cancelled and never start.
+        for _ in started:
+            await asyncio.to_thread(answered.acquire, timeout=10)
 
 
 async def test_loopback_is_refused_unless_private_urls_are_allowed(feeds: FeedServer) -> None:
