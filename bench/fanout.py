@@ -39,10 +39,10 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from bench.databases import POSTGRES_URL
-from bot.app import build_application, run_digest_tick
 from bot.services.context import Runtime
 from bot.settings import Settings
-from storage.articles import insert_articles
+from bot.telegram.app import build_application, run_digest_tick
+from storage.article_inserts import insert_articles
 from storage.db import Database
 from storage.migrate import upgrade_database
 from storage.models import Chat, Subscription

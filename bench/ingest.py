@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 
 import bot.services.ingest as ingest_service
-import storage.articles as article_storage
+import storage.article_inserts as article_storage
 from bench.databases import KINDS, PERSISTENT, bench_runtime, database_bytes, table_bytes
 from bench.synthetic import write_parts
 from bot.services.ingest import IngestReport, ingest_inputs
@@ -60,7 +60,7 @@ class Timer:
         return timed
 
 
-# storage.articles' steps of insert_articles, timed on their own.
+# storage.article_inserts' steps of insert_articles, timed on their own.
 PHASES = ("find_near_duplicates", "index_articles", "store_bands", "_add_category_counts")
 
 

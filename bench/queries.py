@@ -52,12 +52,7 @@ from bot.services.commands import run_command, split_command
 from bot.services.context import Caller, Runtime
 from bot.services.ingest import ingest_inputs
 from digest.search_terms import query_phrases
-from storage.articles import (
-    article_count,
-    articles_by_ids,
-    category_articles,
-    latest_articles,
-)
+from storage.articles import article_count, articles_by_ids, category_articles, latest_articles
 from storage.search import search_article_ids
 from tests.conftest import running_bot
 from tests.fakebot import FakeBotApi

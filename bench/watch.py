@@ -55,12 +55,12 @@ from bench.synthetic import (
     _vocabularies,  # each category's words, most frequent first
     write_parts,
 )
-from bot.app import ALERT_TICK_SECONDS
 from bot.services.alert_matching import PAGE as ALERT_PAGE
 from bot.services.alert_matching import AlertMatcher
 from bot.services.alerts import alert_tick
 from bot.services.context import Runtime
 from bot.services.ingest import ingest_inputs
+from bot.telegram.app import ALERT_TICK_SECONDS
 from digest.capped_matching import CappedMatching
 from digest.watching import Watch, WatchIndex, normalise_phrase
 from storage.models import Article, Chat, OutboxMessage, PendingAlert, WatchRow

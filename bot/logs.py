@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import TextIO
 from urllib.parse import quote
 
+from bot.fetching.credentials import masked_passwords
 from bot.settings import Settings
-from bot.url_credentials import masked_passwords
 from storage.db import parse_database_url
 
 REDACTED = "***"

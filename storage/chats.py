@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -70,3 +71,14 @@ async def clear_refusal(session: AsyncSession, chat_id: int) -> bool:
         return False
     chat.refused_reason = None
     return True
+
+
+async def chat_languages_and_zones(
+    session: AsyncSession, chat_ids: Sequence[int]
+) -> dict[int, tuple[str, str]]:
+    """(language, time zone name) of each of these chats the bot knows (admins' private
+    chats)."""
+    if not chat_ids:
+        return {}
+    query = select(Chat.id, Chat.language, Chat.timezone).where(Chat.id.in_(list(chat_ids)))
+    return {chat_id: (language, zone) for chat_id, language, zone in await session.execute(query)}

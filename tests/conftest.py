@@ -15,9 +15,9 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
-from bot.app import BotApplication, build_application
 from bot.services.context import Runtime
 from bot.settings import Settings
+from bot.telegram.app import BotApplication, build_application
 from storage.db import Database
 from storage.migrate import upgrade_database
 from tests.fakebot import FakeBotApi

@@ -14,7 +14,7 @@ from bot.services.alert_matching import CURSOR, AlertMatcher
 from bot.services.alerts import alert_tick
 from bot.services.context import Runtime
 from storage.alert_cursor import ArticlesToMatch
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from storage.models import JobCursor, OutboxMessage, PendingAlert, WatchRow
 from tests.conftest import Clock, another_process
 from tests.test_alert_job import _chat, _ingest, _news, _tick

@@ -23,7 +23,7 @@ from storage.alert_queue import (
     take_due_alerts,
     waiting_alert_counts,
 )
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from storage.db import Database
 from storage.deliveries import record_many_deliveries
 from storage.models import AlertGap, Delivery, OutboxMessage, PendingAlert, WatchRow

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
 from bot.services import watches as watch_service
 from bot.services.alert_matching import COMMIT_GRACE
 from bot.services.commands import make_caller
 from bot.services.context import Runtime
+from bot.telegram.app import BotApplication, delivery_worker, run_alert_tick, run_digest_tick
 from digest.pipeline import ArticleRecord
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from storage.db import Database
 from storage.models import PendingAlert, WatchRow
 from storage.watches import add_watches

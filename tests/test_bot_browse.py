@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from telegram.ext import Application
 
 from bot.services.context import Runtime
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from tests.factories import article_record, distinct_body, hourly_records
 from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
 

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.app import BotApplication, delivery_worker, run_digest_tick
-from bot.delivery import DeliveryWorker
 from bot.services import digest_tick as tick_module
 from bot.services import digests
 from bot.services.commands import make_caller
 from bot.services.context import Runtime
 from bot.services.digest_tick import digest_tick
+from bot.telegram.app import BotApplication, delivery_worker, run_digest_tick
+from bot.telegram.delivery import DeliveryWorker
 from digest.pipeline import ArticleRecord
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from storage.chats import ensure_chat
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready

@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from bot.services.context import Runtime
 from digest.pipeline import prepare_article
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from tests.factories import SHANGHAI, article_record, parsed_article
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 

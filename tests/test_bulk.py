@@ -9,7 +9,7 @@ from sqlalchemy import insert
 
 from bot.services.context import Runtime
 from storage import bulk
-from storage.articles import ARTICLE_COLUMNS, ARTICLE_TABLE
+from storage.article_inserts import ARTICLE_COLUMNS, ARTICLE_TABLE
 from storage.bulk import insert_new_returning
 
 PUBLISHED = datetime(2026, 11, 24, 8, 30, 15, 120, tzinfo=UTC)

@@ -35,7 +35,7 @@ async def newsdigest(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.cli.main",
         *args,
         cwd=cwd,
         env=environment,

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import delivery
-from bot.app import BotApplication, delivery_worker
-from bot.delivery import DeliveryWorker, Finished
 from bot.services.context import Runtime
+from bot.telegram import delivery
+from bot.telegram.app import BotApplication, delivery_worker
+from bot.telegram.delivery import DeliveryWorker, Finished
 from storage.chats import ensure_chat
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready, enqueue_messages, mark_sent

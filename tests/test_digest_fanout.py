@@ -21,7 +21,7 @@ from bot.services.digest_tick import digest_tick
 from bot.services.digest_windows import BoundedCache
 from digest.article import StoredArticle
 from digest.compose import ComposedDigest, compose_digest
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from storage.chats import ensure_chat
 from storage.db import Database
 from storage.deliveries import record_many_deliveries

@@ -13,7 +13,7 @@ from email.utils import format_datetime
 import pytest
 from sqlalchemy import select, text
 
-from bot.fetch import Fetcher
+from bot.fetching.fetcher import Fetcher
 from bot.services.context import Runtime
 from bot.services.feed_polling import LEASE
 from bot.services.feeds import feed_poll_job, poll_due_feeds

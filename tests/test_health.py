@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from sqlalchemy import inspect, text
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.health import DIGEST_TICK_STALE_AFTER, check_health
 from bot.services.context import Runtime
 from storage.db import Database

@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from digest.neardup import band_keys, minhash_signature
 from digest.search_terms import article_index_text, query_phrases
 from storage import search
-from storage.articles import articles_by_ids, insert_articles
+from storage.article_inserts import insert_articles
+from storage.articles import articles_by_ids
 from storage.db import Database
 from storage.migrate import _config
 from storage.models import Base

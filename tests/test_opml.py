@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.address_guard import AddressGuard, Resolver
+from bot.fetching.address_guard import AddressGuard, Resolver
 from bot.services.context import Runtime
 from bot.services.feeds import export_opml, import_opml, list_feeds
 from digest.errors import ParseError

@@ -13,7 +13,8 @@ from sqlalchemy import func, select, text
 from bot.services.context import Runtime
 from bot.services.prune import parse_age, prune_if_configured, prune_old_articles
 from digest.search_terms import query_phrases
-from storage.articles import category_counts, insert_articles
+from storage.article_inserts import insert_articles
+from storage.articles import category_counts
 from storage.deliveries import record_deliveries
 from storage.models import ArticleBand, Delivery, JobCursor, PendingAlert, Subscription
 from storage.prune import delete_articles

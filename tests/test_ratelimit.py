@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import BACKGROUND, MIN_SWEEP, Limits, PriorityRateLimiter
+from bot.telegram.ratelimit import BACKGROUND, MIN_SWEEP, Limits, PriorityRateLimiter
 
 
 class SimulatedTime:

@@ -10,7 +10,7 @@ from telegram import Bot
 from telegram.error import BadRequest, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.sending import send_reply
+from bot.telegram.sending import send_reply
 from digest.reply import Reply
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 

@@ -9,12 +9,12 @@ import pytest
 from bot.services.context import Runtime
 from digest.search_terms import query_phrases
 from storage import search
+from storage.article_inserts import insert_articles
 from storage.articles import (
     article_count,
     articles_by_ids,
     category_articles,
     category_counts,
-    insert_articles,
     latest_articles,
 )
 from storage.search import search_article_ids

@@ -11,7 +11,8 @@ import storage.neardup as neardup_storage
 from bot.services.context import Runtime
 from digest.pipeline import ArticleRecord
 from digest.search_terms import query_phrases
-from storage.articles import insert_articles, latest_articles
+from storage.article_inserts import insert_articles
+from storage.articles import latest_articles
 from storage.neardup import NEAR_DUPLICATE_WINDOW, forget_old_bands
 from storage.search import search_article_ids
 from tests.factories import article_record

@@ -19,11 +19,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.app import BotApplication, build_application
-from bot.runner import serving
 from bot.services.context import Runtime
 from bot.settings import Settings
-from bot.webhook import WebhookConfig, webhook_config
+from bot.telegram.app import BotApplication, build_application
+from bot.telegram.runner import serving
+from bot.telegram.webhook import WebhookConfig, webhook_config
 from digest.errors import ConfigError
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 
@@ -31,7 +31,7 @@ PUBLIC_URL = "https://bot.example.test/telegram/hook"
 SECRET = "webhook-secret-for-tests_0123456789"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104 - a setting's value, nothing binds to it here
-START_TIMEOUT = 60  # a cold `python -m bot.cli` imports a lot, and migrates first
+START_TIMEOUT = 60  # a cold `python -m bot.cli.main` imports a lot, and migrates first
 
 
 def free_port() -> int:
@@ -167,7 +167,7 @@ async def newsdigest_process(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.cli.main",
         *args,
         cwd=cwd,
         env=environment,

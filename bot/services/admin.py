@@ -9,10 +9,10 @@ import functools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 
-from bot.messages import Html, raw, say, shortened
+from bot.fetching.credentials import shown_url
 from bot.services import feeds
 from bot.services.context import Caller, Runtime
-from bot.url_credentials import shown_url
+from bot.texts.messages import Html, raw, say, shortened
 from digest.categories import english_label
 from digest.render import format_time, pack_messages
 from digest.reply import Reply

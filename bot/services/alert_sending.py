@@ -10,10 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import raw, say
 from bot.services.alert_matching import MAX_ALERTS_PER_MESSAGE
 from bot.services.context import Runtime
 from bot.services.zones import zone_or_default
+from bot.texts.messages import raw, say
 from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.render import pack_messages, render_article

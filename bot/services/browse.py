@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.messages import echoed, listing, raw, say
 from bot.services.context import Caller, Runtime
 from bot.services.paging import decode_cursor, encode_cursor
+from bot.texts.messages import echoed, listing, raw, say
 from digest.article import StoredArticle
 from digest.categories import english_label, known_category
 from digest.render import pack_messages, render_article

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.messages import admin_command_list, command_list, language_for, raw, say
 from bot.services import admin, browse, digests, subscriptions, watches
 from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
+from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
 from digest.reply import Reply
 from storage.chats import chat_timezone, clear_refusal
 from storage.subscriptions import resume_paused_subscription

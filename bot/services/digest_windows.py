@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import say
+from bot.texts.messages import say
 from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.compose import ComposedDigest, DigestTexts, chat_share, compose_digest

@@ -7,7 +7,6 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import say
 from bot.services.context import Caller, Runtime
 from bot.services.digest_windows import (
     BoundedCache,
@@ -17,6 +16,7 @@ from bot.services.digest_windows import (
     window_since,
 )
 from bot.services.zones import zone_or_default
+from bot.texts.messages import say
 from digest.categories import known_category
 from digest.errors import NewsdigestError
 from digest.reply import RecordedAhead, Reply

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.fetch import Fetcher, FetchResult
-from bot.url_credentials import shown_url, url_without_credentials
+from bot.fetching.credentials import shown_url, url_without_credentials
+from bot.fetching.fetcher import Fetcher, FetchResult
 from digest.errors import ParseError
 from digest.feed import feed_metadata
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import say, shortened
+from bot.fetching.credentials import shown_url
 from bot.services.context import Runtime
 from bot.services.feed_fetching import FetchedFeed
 from bot.services.zones import zone_or_default
-from bot.url_credentials import shown_url
+from bot.texts.messages import say, shortened
 from digest.feed_schedule import (
     backoff_interval,
     is_broken,
@@ -24,14 +24,9 @@ from digest.feed_schedule import (
     with_retry_after,
 )
 from digest.render import format_time
-from storage.articles import insert_articles
-from storage.feeds import (
-    any_feed_fetched_since,
-    chat_languages_and_zones,
-    move_feed,
-    record_failure,
-    record_success,
-)
+from storage.article_inserts import insert_articles
+from storage.chats import chat_languages_and_zones
+from storage.feed_polls import any_feed_fetched_since, move_feed, record_failure, record_success
 from storage.models import Feed
 from storage.outbox import enqueue_messages
 

@@ -13,13 +13,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.fetch import DEFAULT_DEADLINE, Fetcher, FetchError
+from bot.fetching.credentials import shown_url
+from bot.fetching.fetcher import DEFAULT_DEADLINE, Fetcher, FetchError
 from bot.services.context import Runtime
 from bot.services.feed_fetching import fetch_feed
 from bot.services.feed_outcomes import FeedOutcome, record_poll_failure, store_fetched
-from bot.url_credentials import shown_url
 from digest.errors import InputError
-from storage.feeds import claim_due_feeds
+from storage.feed_polls import claim_due_feeds
 from storage.heartbeats import beat
 from storage.models import Feed
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.address_guard import AddressGuard
-from bot.fetch import Fetcher, FetchError, checked_url, vet_url
+from bot.fetching.address_guard import AddressGuard
+from bot.fetching.fetcher import Fetcher, FetchError, checked_url, vet_url
 from bot.services.context import Runtime
 from bot.services.feed_fetching import fetch_feed
 from bot.services.feed_outcomes import FeedOutcome, store_fetched

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.fetch import Fetcher
+from bot.fetching.credentials import url_without_credentials
+from bot.fetching.fetcher import Fetcher
 from bot.services import preparing
 from bot.services.context import Runtime
 from bot.services.preparing import (
@@ -23,11 +24,10 @@ from bot.services.preparing import (
     prepared_batches,
     read_file,
 )
-from bot.url_credentials import url_without_credentials
 from digest.errors import InputError
 from digest.formats import sniff_format
 from digest.pipeline import ArticleRecord
-from storage.articles import insert_articles
+from storage.article_inserts import insert_articles
 from storage.neardup import forget_old_bands
 
 logger = logging.getLogger(__name__)

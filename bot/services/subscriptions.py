@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Html, echoed, listing, raw, say
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
 from bot.services.zones import find_zone, suggest_zones
 from bot.settings import parse_hhmm
+from bot.texts.messages import Html, echoed, listing, raw, say
 from digest.categories import english_label, known_category
 from digest.render import format_time
 from digest.reply import Reply

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Html, echoed, listing, raw, say
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
 from bot.settings import parse_hhmm
+from bot.texts.messages import Html, echoed, listing, raw, say
 from digest.categories import english_label, known_category
 from digest.reply import Reply
 from digest.watching import (

@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.ratelimit import BACKGROUND, retry_seconds
+from bot.telegram.ratelimit import BACKGROUND, retry_seconds
 from storage.alert_queue import delete_chat_alerts
 from storage.chat_moves import move_chat
 from storage.chats import mark_refusing

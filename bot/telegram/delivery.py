@@ -2,7 +2,7 @@
 
 Each message is claimed with a lease, sent, then marked sent; messages to one chat go out
 in order. What Telegram's answers (429, 403, a migrated group, 5xx...) do to a chat's
-messages is ``bot.send_outcomes``'s.
+messages is ``bot.telegram.send_outcomes``'s.
 
 A crash after Telegram accepted a message but before it was marked sent repeats that one
 message when the lease runs out: at-least-once for the message in flight, exactly-once for
@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 from telegram.ext import ExtBot
 
-from bot.leases import HeldLeases
-from bot.send_outcomes import ChatOutcome, record_trouble, send_chat
 from bot.services.context import Runtime
+from bot.telegram.leases import HeldLeases
+from bot.telegram.send_outcomes import ChatOutcome, record_trouble, send_chat
 from storage.models import OutboxMessage
 from storage.outbox import claim_ready, mark_sent
 

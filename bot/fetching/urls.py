@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import httpx
 
-from bot.address_guard import (
+from bot.fetching.address_guard import (
     AddressGuard,
     LookupTimeoutError,
     UnresolvableHostError,
     UnsafeAddressError,
 )
-from bot.url_credentials import shown_url
+from bot.fetching.credentials import shown_url
 from digest.errors import InputError
 
 

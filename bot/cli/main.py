@@ -9,17 +9,17 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bot.cli_feeds import feeds_app
-from bot.cli_ingest import ingest
-from bot.cli_runtime import err, load_settings, out, run_with_runtime
-from bot.console import chat_loop, html_to_text
+from bot.cli.console import chat_loop, html_to_text
+from bot.cli.feeds import feeds_app
+from bot.cli.ingest import ingest
+from bot.cli.runtime import err, load_settings, out, run_with_runtime
 from bot.health import check_health, health_table
-from bot.messages import raw
-from bot.runner import run_bot
 from bot.services.context import Runtime
 from bot.services.digests import preview_digest
 from bot.services.prune import PruneReport, parse_age, prune_old_articles
-from bot.webhook import webhook_config
+from bot.telegram.runner import run_bot
+from bot.telegram.webhook import webhook_config
+from bot.texts.messages import raw
 from digest.errors import NewsdigestError
 
 app = typer.Typer(

@@ -11,8 +11,6 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.messages import language_for, raw
-from bot.sending import send_reply
 from bot.services.chats import follow_migration
 from bot.services.commands import (
     MANAGING_COMMANDS,
@@ -23,6 +21,8 @@ from bot.services.commands import (
 )
 from bot.services.context import Caller, Runtime
 from bot.services.digests import give_back_unsent
+from bot.telegram.sending import send_reply
+from bot.texts.messages import language_for, raw
 from digest.reply import Reply
 
 logger = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import address_guard
-from bot.address_guard import AddressGuard, UnsafeAddressError, refusal_reason
-from bot.fetch import Fetcher, FetchError, checked_url, fetch_url
+from bot.fetching import address_guard
+from bot.fetching.address_guard import AddressGuard, UnsafeAddressError, refusal_reason
+from bot.fetching.fetcher import Fetcher, FetchError, checked_url, fetch_url
 from tests.feedserver import FeedServer, news_items, rss_feed
 
 

@@ -1,4 +1,4 @@
-"""The English message catalogue: every user-facing text, by key (see bot.messages).
+"""The English message catalogue: every user-facing text, by key (see bot.texts.messages).
 
 Values are HTML; placeholders are str.format fields, escaped by ``say``.
 """

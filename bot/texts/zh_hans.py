@@ -1,4 +1,4 @@
-"""The Simplified Chinese message catalogue: every user-facing text, by key (see bot.messages).
+"""The Simplified Chinese message catalogue: every user-facing text, by key (see bot.texts.messages).
 
 Values are HTML; placeholders are str.format fields, escaped by ``say``.
 """

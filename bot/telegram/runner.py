@@ -14,12 +14,12 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Updater
 
-from bot.app import BotApplication, build_application
 from bot.health import database_error_text
 from bot.logs import RedactSecrets, redact_also, secrets_of
 from bot.services.context import Runtime
 from bot.settings import Settings
-from bot.webhook import WebhookConfig
+from bot.telegram.app import BotApplication, build_application
+from bot.telegram.webhook import WebhookConfig
 from digest.errors import ConfigError, NewsdigestError
 from storage.db import Database, parse_database_url, safe_url
 from storage.migrate import upgrade_database

@@ -1,24 +1,23 @@
 """Fetching untrusted URLs: http(s) only, public addresses only, bounded in time and size.
 
-URL checks are in ``bot.fetch_urls``, header reading in ``bot.response_headers``.
-Every connection goes through ``bot.address_guard`` (so every redirect hop is checked where
-it connects). Redirects are followed here, one hop at a time, to check each target's
-scheme and name it in errors. Conditional GET: pass the last answer's validators.
+URL checks are in ``bot.fetching.urls``, what an answer becomes in ``bot.fetching.answers``.
+Every connection goes through ``bot.fetching.address_guard`` (so every redirect hop is
+checked where it connects). Redirects are followed here, one hop at a time, to check each
+target's scheme and name it in errors. Conditional GET: pass the last answer's validators.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Self
 
 import httpx
 
-from bot.address_guard import (
+from bot.fetching.address_guard import (
     LOOKUP_TIMEOUT,
     AddressGuard,
     GuardedTransport,
@@ -27,9 +26,9 @@ from bot.address_guard import (
     UnsafeAddressError,
     system_resolver,
 )
-from bot.fetch_urls import FetchError, checked_url, fetchable_url, vet_url
-from bot.response_headers import max_age, retry_after
-from bot.url_credentials import shown_url
+from bot.fetching.answers import FetchResult, describe, read_answer, tls_refused
+from bot.fetching.credentials import shown_url
+from bot.fetching.urls import FetchError, checked_url, fetchable_url, vet_url
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -65,24 +64,6 @@ def user_agent() -> str:
     except PackageNotFoundError:
         release = "0"
     return f"newsdigest/{release} (+https://github.com/)"
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    url: str  # after redirects
-    status: int  # 200, or 304 when the conditional GET found nothing new
-    body: bytes
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    max_age: int | None  # Cache-Control max-age, in seconds
-    # ``url`` in normal form when every redirect to it was permanent (301, 308): where the
-    # caller should fetch from now on (RFC 9110, 15.4.2). None without redirects.
-    moved_to: str | None = None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
 
 
 class Fetcher:
@@ -152,8 +133,8 @@ class Fetcher:
             ) from None
         except httpx.RequestError as exc:
             raise FetchError(
-                f"{shown}: cannot fetch it ({_describe(exc)})",
-                unreachable=isinstance(exc, httpx.ConnectError) and not _tls_refused(exc),
+                f"{shown}: cannot fetch it ({describe(exc)})",
+                unreachable=isinstance(exc, httpx.ConnectError) and not tls_refused(exc),
             ) from None
 
     async def _follow(
@@ -184,65 +165,15 @@ class Fetcher:
                     target = fetchable_url(location, shown=f"{shown} (redirected to {moved})")
                     permanent = permanent and response.status_code in _PERMANENT_REDIRECTS
                     continue
-                result = await self._result(shown, target, response, redirected=hop > 0)
+                result = await read_answer(
+                    shown, target, response, redirected=hop > 0, max_bytes=self.max_bytes
+                )
                 if hop and permanent:
                     return replace(result, moved_to=str(target.copy_with(fragment=None)))
                 return result
             finally:
                 await response.aclose()
         raise FetchError(f"{shown}: more than {self.max_redirects} redirects")
-
-    async def _result(
-        self, shown: str, target: httpx.URL, response: httpx.Response, *, redirected: bool
-    ) -> FetchResult:
-        status = response.status_code
-        if status not in {200, 304}:
-            phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
-            where = f" (redirected to {shown_url(str(target))})" if redirected else ""
-            raise FetchError(
-                f"{shown}: the server answered {status}{phrase}{where}",
-                retry_after=retry_after(response.headers) if status in {429, 503} else None,
-            )
-        body = b"" if status == 304 else await self._read_body(shown, response)
-        return FetchResult(
-            url=str(target),
-            status=status,
-            body=body,
-            content_type=response.headers.get("content-type"),
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
-            max_age=max_age(response.headers.get("cache-control")),
-        )
-
-    async def _read_body(self, shown: str, response: httpx.Response) -> bytes:
-        too_big = FetchError(f"{shown}: the answer is larger than {self.max_bytes:,} bytes")
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise too_big
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():  # decoded: a gzip bomb stops at the cap
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-
-def _tls_refused(exc: BaseException) -> bool:
-    """Whether a connection failed in its TLS handshake (a certificate refused, a server
-    that does not speak TLS): httpx calls that a ``ConnectError`` too, but a server answered."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _describe(exc: httpx.RequestError) -> str:
-    text = str(exc).strip().splitlines()
-    return text[-1] if text and text[-1] else type(exc).__name__
 
 
 async def fetch_url(

@@ -14,11 +14,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
-from bot.delivery import DeliveryWorker
-from bot.messages import menu_commands
-from bot.ordering import PerChatOrder
-from bot.ratelimit import PriorityRateLimiter
 from bot.scheduler import Job, build_scheduler
 from bot.services.alert_matching import AlertMatcher
 from bot.services.alerts import alert_tick
@@ -27,6 +22,11 @@ from bot.services.digest_tick import digest_tick
 from bot.services.feed_polling import POLL_JOB_SECONDS
 from bot.services.feeds import poll_due_feeds
 from bot.services.prune import prune_if_configured
+from bot.telegram import handlers
+from bot.telegram.delivery import DeliveryWorker
+from bot.telegram.ordering import PerChatOrder
+from bot.telegram.ratelimit import PriorityRateLimiter
+from bot.texts.messages import menu_commands
 
 logger = logging.getLogger(__name__)
 WORKER_KEY, SCHEDULER_KEY, MATCHER_KEY = "delivery_worker", "scheduler", "alert_matcher"

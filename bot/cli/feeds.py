@@ -12,10 +12,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli_runtime import err, load_settings, out, run_with_runtime
+from bot.cli.runtime import err, load_settings, out, run_with_runtime
+from bot.fetching.credentials import shown_url
 from bot.services import feeds
 from bot.services.context import Runtime
-from bot.url_credentials import shown_url
 from digest.render import format_time
 from storage.models import Feed
 

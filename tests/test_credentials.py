@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.fetch import FetchError, checked_url
+from bot.fetching.credentials import masked_passwords, shown_url, url_without_credentials
+from bot.fetching.fetcher import FetchError, checked_url
 from bot.services.context import Runtime
 from bot.services.feeds import poll_due_feeds
 from bot.services.ingest import ingest_inputs
-from bot.url_credentials import masked_passwords, shown_url, url_without_credentials
 from storage.models import Article
 from tests.feeds_helpers import add_due_feed
 from tests.feedserver import FeedServer

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bot.cli_runtime import err, load_settings, out, run_with_runtime
+from bot.cli.runtime import err, load_settings, out, run_with_runtime
 from bot.services.context import Runtime
 from bot.services.ingest import IngestReport, expand_inputs, ingest_inputs
 from storage.articles import article_count

@@ -1,4 +1,4 @@
-"""Every user-facing text, one catalogue per language (bot.catalogue_zh, bot.catalogue_en),
+"""Every user-facing text, one catalogue per language (bot.texts.zh_hans, bot.texts.en),
 and how replies use them. Placeholders are str.format fields.
 
 Values are HTML: placeholders that carry user or article text must be escaped by the caller
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from bot.catalogue_en import EN
-from bot.catalogue_zh import ZH
+from bot.texts.en import EN
+from bot.texts.zh_hans import ZH
 from digest.text import clipped
 
 # (command, argument example, Chinese description, English description), in /help order.

@@ -1,0 +1,1 @@
+"""The `newsdigest` command line and its console chat."""

@@ -1,0 +1,5 @@
+"""`python -m bot.cli`: the `newsdigest` command."""
+
+from bot.cli.main import main
+
+main()

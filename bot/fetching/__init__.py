@@ -1,0 +1,1 @@
+"""Fetching untrusted URLs: http(s) to public addresses only, bounded in time and size."""

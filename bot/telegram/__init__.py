@@ -1,0 +1,2 @@
+"""The Telegram front end: the Application and its handlers, and the delivery of every
+message through one rate limiter."""

@@ -1,0 +1,71 @@
+"""Articles, their per-category counts, and the LSH band keys of recent ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, BigId, UTCDateTime
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(Text, unique=True)
+    content: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(200))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(32), unique=True)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # digest.neardup signature
+
+    __table_args__ = (
+        # /latest: newest first, keyset on (sort_at, id).
+        Index("ix_articles_sort", "sort_at", "id"),
+        # /category NAME: the same within one category.
+        Index("ix_articles_category_sort", "category", "sort_at", "id"),
+        # digests: what was ingested since a chat's previous digest.
+        Index("ix_articles_ingested", "ingested_at", "id"),
+    )
+
+
+class CategoryCount(Base):
+    """Article counts per category, kept by ingest so /category never counts a million rows."""
+
+    __tablename__ = "categories"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ArticleBand(Base):
+    """LSH band keys of recent articles: articles sharing a key are near-duplicate candidates.
+
+    Only the dedup window's articles need them; older rows are deleted (``forget_old_bands``).
+    """
+
+    __tablename__ = "article_bands"
+    # No foreign key: 21 rows per article are written at ingest, and rows of deleted articles
+    # are deleted with them explicitly (``storage.prune``, ``forget_old_bands``).
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's convention
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # The article's publish day (days since 1970, UTC; None: undated): candidates published
+    # far apart are dropped before their articles are read (``storage.neardup``).
+    published_day: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,105 @@
+"""What users do, as a test injects it: write in a chat, press a button, block the bot."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from . import injection
+from .records import SentMessage
+from .state import ServerState
+
+
+class UserActions:
+    """Queue the updates users cause; mixed into ``FakeBotApi``."""
+
+    _state: ServerState
+    _query_ids: itertools.count[int]
+
+    def send_text(
+        self,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        user_id: int = injection.DEFAULT_USER_ID,
+        chat_type: str = "private",
+        language_code: str | None = "zh-hans",
+        first_name: str | None = None,
+        username: str | None = None,
+        title: str | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Queue an update: ``user_id`` writes ``text`` in a chat. Returns the Update JSON.
+
+        ``chat_id`` defaults to the user's private chat, or a fixed group, supergroup or
+        channel id for those types; a channel gets a ``channel_post`` with no sender user.
+        """
+        if chat_id is None:
+            chat_id = injection.default_chat_id(chat_type, user_id)
+        user = self._state.directory.remember_user(
+            user_id, first_name=first_name, username=username, language_code=language_code
+        )
+        message = injection.text_message(
+            self._state,
+            text,
+            chat_id=chat_id,
+            chat_type=chat_type,
+            user=None if chat_type == "channel" else user,
+            title=title,
+            reply_to_message_id=reply_to_message_id,
+        )
+        kind = "channel_post" if chat_type == "channel" else "message"
+        return self._state.updates.push(kind, message)
+
+    def channel_post(
+        self, text: str, *, chat_id: int = injection.DEFAULT_CHANNEL_ID, title: str | None = None
+    ) -> dict[str, Any]:
+        """Queue a ``channel_post`` update (a post in a channel the bot is in)."""
+        return self.send_text(text, chat_id=chat_id, chat_type="channel", title=title)
+
+    def press_button(
+        self, message: SentMessage, callback_data: str, *, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Queue a callback query: a user presses the button of ``message`` with that data.
+
+        Raises AssertionError when the message has no such button, since no user could press it.
+        """
+        if callback_data not in message.callback_data:
+            raise AssertionError(
+                f"message #{message.message_id} in chat {message.chat_id} has no button with "
+                f"callback_data {callback_data!r}; it has {message.callback_data}"
+            )
+        if user_id is None:
+            user_id = message.chat_id if message.chat_id > 0 else injection.DEFAULT_USER_ID
+        user = self._state.directory.users.get(user_id) or self._state.directory.remember_user(
+            user_id
+        )
+        query = injection.callback_query(
+            self._state, message, callback_data, user=user, query_id=str(next(self._query_ids))
+        )
+        return self._state.updates.push("callback_query", query)
+
+    def my_chat_member(
+        self,
+        chat_id: int,
+        *,
+        new_status: str = "kicked",
+        old_status: str = "member",
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Queue a ``my_chat_member`` update: the bot was blocked, kicked, added, promoted."""
+        if user_id is None:
+            user_id = chat_id if chat_id > 0 else injection.DEFAULT_USER_ID
+        update = injection.chat_member_update(
+            self._state,
+            chat_id,
+            user=self._state.directory.user(user_id),
+            old_status=old_status,
+            new_status=new_status,
+        )
+        return self._state.updates.push("my_chat_member", update)
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates queued and not yet confirmed by a getUpdates offset."""
+        return self._state.updates.pending
