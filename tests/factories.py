@@ -1,15 +1,19 @@
-"""Factories for article records, parsed articles and chat rows in tests."""
+"""Factories for article records, parsed articles, chat rows and subscribed chats in tests."""
 
 from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from digest.article import ParsedArticle
 from digest.pipeline import ArticleRecord, prepare_article
-from storage.models import Chat
+from storage.models import Chat, Subscription
+from storage.subscriptions import join_categories
 
 _counter = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -87,4 +91,43 @@ def private_chat(chat_id: int, *, created_at: datetime, **fields: object) -> Cha
         timezone="Asia/Shanghai",
         created_at=created_at,
         **fields,
+    )
+
+
+async def add_subscribed_chat(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    created_at: datetime,
+    next_digest_at: datetime,
+    chat_type: str = "private",
+    timezone: str = "Asia/Shanghai",
+    categories: Sequence[str] = (),
+    last_digest_at: datetime | None = None,
+    active: bool = True,
+) -> None:
+    """A Chinese-speaking chat with a daily digest at 08:00 (``categories``: all when empty);
+    an inactive one is paused as a chat that blocked the bot is."""
+    session.add(
+        Chat(
+            id=chat_id,
+            type=chat_type,
+            title=None,
+            language="zh",
+            timezone=timezone,
+            created_at=created_at,
+        )
+    )
+    await session.flush()
+    session.add(
+        Subscription(
+            chat_id=chat_id,
+            active=active,
+            categories=join_categories(categories),
+            digest_time="08:00",
+            next_digest_at=next_digest_at,
+            last_digest_at=last_digest_at,
+            paused_reason=None if active else "blocked",
+            created_at=created_at,
+        )
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from telegram.ext import Application
 
 from bot.services.context import Runtime
 from bot.services.feeds import poll_due_feeds
-from storage.models import OutboxMessage, Subscription
+from storage.models import OutboxMessage
 from tests.conftest import Clock
-from tests.factories import private_chat
+from tests.conversation import say
+from tests.factories import add_subscribed_chat
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 from tests.feeds_helpers import (
     ADMIN_ID,
@@ -27,12 +29,9 @@ from tests.feedserver import FeedServer, news_items, rss_feed
 pytest_plugins = ["tests.feeds_fixtures"]  # feed_server, feed_runtime
 
 
-async def _ask(api: FakeBotApi, text: str, *, user_id: int = ADMIN_ID, **options: str) -> str:
-    """Send ``text`` as ``user_id`` in their private chat; the bot's one reply, as text."""
-    api.mark()
-    api.send_text(text, user_id=user_id, **options)
-    [reply] = await api.wait_for_messages(chat_id=user_id)
-    return reply.plain_text
+async def as_admin(api: FakeBotApi, text: str, **options: Any) -> str:
+    """The reply to ``text`` sent by the admin (unless ``options`` name another user)."""
+    return await say(api, text, **{"user_id": ADMIN_ID, **options})
 
 
 @pytest.mark.parametrize("command", ["/addfeed {url} 国际", "/feeds", "/removefeed 1", "/stats"])
@@ -45,7 +44,7 @@ async def test_others_get_a_polite_refusal_and_nothing_happens(
 ) -> None:
     feed_server.serve_feed("/feed.xml", news_items(2))
     await add_due_feed(feed_runtime, feed_server.url("/other.xml"))
-    reply = await _ask(
+    reply = await as_admin(
         fake_api, command.format(url=feed_server.url("/feed.xml")), user_id=DEFAULT_USER_ID
     )
     assert "管理员" in reply
@@ -60,7 +59,7 @@ async def test_admin_adds_a_feed_and_hears_how_many_items_it_has(
     items = news_items(3)
     feed_server.serve_feed("/feed.xml", items)
     url = feed_server.url("/feed.xml")
-    reply = await _ask(fake_api, f"/addfeed {url} 国际新闻")
+    reply = await as_admin(fake_api, f"/addfeed {url} 国际新闻")
     assert "#1" in reply
     assert "找到 3 条" in reply
     assert "新增 3 条" in reply
@@ -68,7 +67,7 @@ async def test_admin_adds_a_feed_and_hears_how_many_items_it_has(
     feed = await stored_feed(feed_runtime, 1)
     assert (feed.url, feed.category, feed.item_count) == (url, "国际", 3)
     assert feed.next_poll_at == feed_runtime.now() + timedelta(seconds=900)
-    latest = await _ask(fake_api, "/latest 3")
+    latest = await as_admin(fake_api, "/latest 3")
     assert all(item.title in latest for item in items)
 
 
@@ -77,8 +76,8 @@ async def test_a_duplicate_url_is_refused_with_the_existing_feed_id(
 ) -> None:
     feed_server.serve_feed("/feed.xml", news_items(1))
     await add_due_feed(feed_runtime, feed_server.url("/first.xml"))
-    await _ask(fake_api, f"/addfeed {feed_server.url('/feed.xml')}")
-    reply = await _ask(fake_api, f"/addfeed {feed_server.url('/feed.xml')}#again")
+    await as_admin(fake_api, f"/addfeed {feed_server.url('/feed.xml')}")
+    reply = await as_admin(fake_api, f"/addfeed {feed_server.url('/feed.xml')}#again")
     assert "#2" in reply
     assert "已经添加过" in reply
     assert len(feed_server.requests()) == 1
@@ -97,7 +96,7 @@ async def test_a_feed_that_fails_is_not_added_and_the_admin_hears_why(
     words: str,
 ) -> None:
     feed_server.serve("/broken.xml", b'<?xml version="1.0"?><catalog/>')
-    reply = await _ask(fake_api, f"/addfeed {feed_server.url(path)}")
+    reply = await as_admin(fake_api, f"/addfeed {feed_server.url(path)}")
     assert "没有添加" in reply
     assert words in reply
     assert feed_server.url(path) in reply
@@ -126,7 +125,7 @@ async def test_private_addresses_are_refused_when_not_allowed(
         update={"allow_private_feed_urls": False}
     )
     feed_server.serve_feed("/feed.xml", news_items(1))
-    reply = await _ask(fake_api, f"/addfeed {url.format(port=feed_server.port)}")
+    reply = await as_admin(fake_api, f"/addfeed {url.format(port=feed_server.port)}")
     assert "没有添加" in reply
     assert words in reply
     assert feed_server.requests() == []
@@ -146,7 +145,7 @@ async def test_feeds_shows_state_errors_and_backoff(
     bad = await add_due_feed(feed_runtime, feed_server.url("/bad.xml"))
     pending = await add_due_feed(feed_runtime, feed_server.url("/later.xml"))
     await poll_due_feeds(feed_runtime, limit=2)
-    reply = await _ask(fake_api, "/feeds")
+    reply = await as_admin(fake_api, "/feeds")
     assert "3 个" in reply
     good_block, bad_block, pending_block = re.split(r"\n\n(?=#\d)", reply.split("\n\n", 1)[1])
     assert good_block.startswith(f"#{good} 测试新闻源 · 财经")
@@ -162,11 +161,11 @@ async def test_feeds_shows_state_errors_and_backoff(
 async def test_feeds_in_english(
     feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi, bot: Application
 ) -> None:
-    assert "No feeds yet" in await _ask(fake_api, "/feeds", language_code="en")
+    assert "No feeds yet" in await as_admin(fake_api, "/feeds", language_code="en")
     feed_server.fail("/bad.xml", 502)
     await add_due_feed(feed_runtime, feed_server.url("/bad.xml"), category="财经")
     await poll_due_feeds(feed_runtime)
-    reply = await _ask(fake_api, "/feeds", language_code="en")
+    reply = await as_admin(fake_api, "/feeds", language_code="en")
     assert "Business" in reply
     assert "failed 1 times in a row" in reply
     assert "502" in reply
@@ -176,17 +175,17 @@ async def test_removefeed_removes_and_explains_mistakes(
     feed_runtime: Runtime, feed_server: FeedServer, fake_api: FakeBotApi, bot: Application
 ) -> None:
     feed_id = await add_due_feed(feed_runtime, feed_server.url("/feed.xml"))
-    assert "已删除" in await _ask(fake_api, f"/removefeed {feed_id}")
+    assert "已删除" in await as_admin(fake_api, f"/removefeed {feed_id}")
     assert await feed_count(feed_runtime) == 0
-    assert f"#{feed_id}" in await _ask(fake_api, f"/removefeed {feed_id}")
-    assert "/removefeed" in await _ask(fake_api, "/removefeed abc")
-    assert "/removefeed" in await _ask(fake_api, "/removefeed")
+    assert f"#{feed_id}" in await as_admin(fake_api, f"/removefeed {feed_id}")
+    assert "/removefeed" in await as_admin(fake_api, "/removefeed abc")
+    assert "/removefeed" in await as_admin(fake_api, "/removefeed")
 
 
 async def test_addfeed_without_a_url_shows_usage(
     feed_runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:
-    assert "/addfeed" in await _ask(fake_api, "/addfeed")
+    assert "/addfeed" in await as_admin(fake_api, "/addfeed")
 
 
 async def test_stats_counts_articles_feeds_subscribers_digests_and_errors(
@@ -200,17 +199,8 @@ async def test_stats_counts_articles_feeds_subscribers_digests_and_errors(
     await poll_due_feeds(feed_runtime)
     async with feed_runtime.db.transaction() as session:
         for chat_id, active in ((1, True), (2, True), (3, False)):
-            session.add(private_chat(chat_id, created_at=now))
-            await session.flush()
-            session.add(
-                Subscription(
-                    chat_id=chat_id,
-                    active=active,
-                    categories="",
-                    digest_time="08:00",
-                    next_digest_at=now,
-                    created_at=now,
-                )
+            await add_subscribed_chat(
+                session, chat_id, created_at=now, next_digest_at=now, active=active
             )
         sent = [("a", 0, now), ("a", 1, now), ("b", 0, now), ("c", 0, now - timedelta(days=1))]
         for batch, sequence, sent_at in sent:
@@ -228,7 +218,7 @@ async def test_stats_counts_articles_feeds_subscribers_digests_and_errors(
                     sent_at=sent_at,
                 )
             )
-    reply = await _ask(fake_api, "/stats")
+    reply = await as_admin(fake_api, "/stats")
     assert "文章：4" in reply
     assert "订阅源：2（失效 0）" in reply
     assert "订阅者：2" in reply
@@ -240,9 +230,9 @@ async def test_stats_counts_articles_feeds_subscribers_digests_and_errors(
 async def test_help_lists_admin_commands_for_admins_only(
     feed_runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:
-    assert "/addfeed" in await _ask(fake_api, "/help")
-    assert "/removefeed" in await _ask(fake_api, "/help", language_code="en")
-    assert "/addfeed" not in await _ask(fake_api, "/help", user_id=DEFAULT_USER_ID)
+    assert "/addfeed" in await as_admin(fake_api, "/help")
+    assert "/removefeed" in await as_admin(fake_api, "/help", language_code="en")
+    assert "/addfeed" not in await as_admin(fake_api, "/help", user_id=DEFAULT_USER_ID)
 
 
 async def test_a_feed_with_a_very_long_title_is_added(
@@ -250,7 +240,7 @@ async def test_a_feed_with_a_very_long_title_is_added(
 ) -> None:
     name = "很长的新闻源名称" * 50  # 400 characters: more than feeds and articles keep
     feed_server.serve("/feed.xml", rss_feed(news_items(2), title=name))
-    reply = await _ask(fake_api, f"/addfeed {feed_server.url('/feed.xml')}")
+    reply = await as_admin(fake_api, f"/addfeed {feed_server.url('/feed.xml')}")
     assert "已添加订阅源 #1" in reply
     assert "新增 2 条" in reply
     title = (await stored_feed(feed_runtime, 1)).title or "-"
@@ -264,7 +254,7 @@ async def test_feeds_shows_why_a_feed_with_a_very_long_url_fails(
     url = feed_server.url("/feed.xml?token=" + "a" * 3000)
     await add_due_feed(feed_runtime, url)
     await poll_due_feeds(feed_runtime)
-    reply = await _ask(fake_api, "/feeds")
+    reply = await as_admin(fake_api, "/feeds")
     assert url[:100] in reply
     assert "503 Service Unavailable" in reply
 
@@ -274,8 +264,8 @@ async def test_removefeed_of_a_number_no_feed_can_have_is_a_missing_feed(
 ) -> None:
     await add_due_feed(feed_runtime, "https://news.example/feed.xml")
     huge = "9" * 25  # beyond a 64-bit id
-    assert f"没有编号为 #{huge} 的订阅源" in await _ask(fake_api, f"/removefeed {huge}")
-    assert "/removefeed" in await _ask(fake_api, "/removefeed ²")  # a digit int() refuses
+    assert f"没有编号为 #{huge} 的订阅源" in await as_admin(fake_api, f"/removefeed {huge}")
+    assert "/removefeed" in await as_admin(fake_api, "/removefeed ²")  # a digit int() refuses
     assert await feed_count(feed_runtime) == 1
 
 
@@ -286,7 +276,7 @@ async def test_a_port_that_cannot_exist_is_refused_with_a_reason(
 ) -> None:
     feed_server.redirect("/redirect.xml", "http://127.0.0.1:99999/feed.xml", status=301)
     url = feed_server.url(path) if path else "http://127.0.0.1:99999/feed.xml"
-    reply = await _ask(fake_api, f"/addfeed {url}")
+    reply = await as_admin(fake_api, f"/addfeed {url}")
     assert "没有添加" in reply
     assert "99999" in reply
     assert await feed_count(feed_runtime) == 0
@@ -297,7 +287,7 @@ async def test_a_port_that_cannot_exist_is_refused_with_a_reason(
 async def test_a_host_name_that_cannot_exist_is_refused_with_a_reason(
     feed_runtime: Runtime, fake_api: FakeBotApi, host: str
 ) -> None:
-    reply = await _ask(fake_api, f"/addfeed http://{host}/feed.xml")
+    reply = await as_admin(fake_api, f"/addfeed http://{host}/feed.xml")
     assert "没有添加" in reply
     assert "host name" in reply
     assert await feed_count(feed_runtime) == 0
@@ -309,10 +299,10 @@ async def test_a_url_moved_permanently_is_added_under_its_new_url_once(
     feed_server.serve_feed("/feed.xml", news_items(1))
     feed_server.redirect("/old.xml", "/feed.xml", status=301)
     feed_server.redirect("/older.xml", "/feed.xml", status=308)
-    added = await _ask(fake_api, f"/addfeed {feed_server.url('/old.xml')}")
+    added = await as_admin(fake_api, f"/addfeed {feed_server.url('/old.xml')}")
     assert "已添加订阅源 #1" in added
     assert (await stored_feed(feed_runtime, 1)).url == feed_server.url("/feed.xml")
-    again = await _ask(fake_api, f"/addfeed {feed_server.url('/older.xml')}")
+    again = await as_admin(fake_api, f"/addfeed {feed_server.url('/older.xml')}")
     assert "已经添加过" in again
     assert "#1" in again
     assert await feed_count(feed_runtime) == 1
@@ -324,9 +314,9 @@ async def test_a_feed_scheme_url_is_added_as_its_http_url(
 ) -> None:
     feed_server.serve_feed("/feed.xml", news_items(1))
     url = feed_server.url("/feed.xml")
-    reply = await _ask(fake_api, f"/addfeed feed://{url.removeprefix('http://')}")
+    reply = await as_admin(fake_api, f"/addfeed feed://{url.removeprefix('http://')}")
     assert "已添加订阅源 #1" in reply
-    again = await _ask(fake_api, f"/addfeed feed:{url}")
+    again = await as_admin(fake_api, f"/addfeed feed:{url}")
     assert "已经添加过" in again
     assert (await stored_feed(feed_runtime, 1)).url == url
 
@@ -339,8 +329,8 @@ async def test_feeds_shows_a_feed_url_without_its_password(
     url = feed_server.url("/private.xml").replace("//", "//reader:s3cret@", 1)
     await add_due_feed(feed_runtime, url)
     await poll_due_feeds(feed_runtime)
-    reply = await _ask(fake_api, "/feeds")
+    reply = await as_admin(fake_api, "/feeds")
     assert "reader:***@" in reply
     assert "500" in reply
-    removed = await _ask(fake_api, "/removefeed 1")
+    removed = await as_admin(fake_api, "/removefeed 1")
     assert "s3cret" not in reply + removed

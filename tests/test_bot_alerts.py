@@ -20,18 +20,12 @@ from storage.db import Database
 from storage.models import PendingAlert, WatchRow
 from storage.watches import add_watches
 from tests.conftest import Clock, another_process, running_bot
+from tests.conversation import say
 from tests.factories import article_record, distinct_body
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 
 OTHER_USER = 2002
 RATE_CUT = "中国人民银行宣布下调金融机构存款准备金率0.5个百分点，这是今年第二次降准。"
-
-
-async def _say(api: FakeBotApi, text: str, *, user_id: int = DEFAULT_USER_ID) -> str:
-    api.mark()
-    api.send_text(text, user_id=user_id)
-    [reply] = await api.wait_for_messages(chat_id=user_id)
-    return reply.plain_text
 
 
 async def _ingest_elsewhere(runtime: Runtime, records: list[ArticleRecord], at: datetime) -> int:
@@ -48,7 +42,7 @@ async def _ingest_elsewhere(runtime: Runtime, records: list[ArticleRecord], at: 
 async def test_a_matching_article_is_alerted_at_once_with_the_words_marked(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    assert "降准" in await _say(fake_api, "/watch 降准")
+    assert "降准" in await say(fake_api, "/watch 降准")
     await run_alert_tick(bot)  # the cursor starts here: older articles never alert
     await _ingest_elsewhere(
         runtime, [article_record("央行宣布降准 & 释放流动性", body=RATE_CUT)], clock()
@@ -70,13 +64,13 @@ async def test_a_matching_article_is_alerted_at_once_with_the_words_marked(
     fake_api.press_button(alert, unwatch)
     [done] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "降准" in done.plain_text
-    assert "还没有关注" in await _say(fake_api, "/watches")
+    assert "还没有关注" in await say(fake_api, "/watches")
 
 
 async def test_one_alert_per_article_even_when_several_watches_match_and_none_for_copies(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/watch 降准 央行")
+    await say(fake_api, "/watch 降准 央行")
     await run_alert_tick(bot)
     record = article_record("央行降准", body=RATE_CUT)
     assert await _ingest_elsewhere(runtime, [record], clock()) == 1
@@ -89,15 +83,15 @@ async def test_one_alert_per_article_even_when_several_watches_match_and_none_fo
     assert "央行" in alert.plain_text
     clock.advance(seconds=10)
     assert await run_alert_tick(bot) == 0
-    listing = await _say(fake_api, "/watches")
+    listing = await say(fake_api, "/watches")
     assert listing.count("已匹配 1 篇") == 2
 
 
 async def test_an_alerted_article_is_not_repeated_in_the_digest(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
-    await _say(fake_api, "/watch 降准")
+    await say(fake_api, "/subscribe")
+    await say(fake_api, "/watch 降准")
     await run_alert_tick(bot)
     await _ingest_elsewhere(
         runtime, [article_record("央行降准", body=RATE_CUT), article_record("别的新闻")], clock()
@@ -119,8 +113,8 @@ async def test_quiet_hours_hold_alerts_and_send_them_as_one_message(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
-    assert "23:00" in await _say(fake_api, "/quiet 23:00-07:00")
-    await _say(fake_api, "/watch 降准")
+    assert "23:00" in await say(fake_api, "/quiet 23:00-07:00")
+    await say(fake_api, "/watch 降准")
     await run_alert_tick(bot)
     await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
     await _ingest_elsewhere(
@@ -146,7 +140,7 @@ async def test_an_article_ingested_before_a_crash_still_alerts_once_after(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi
 ) -> None:
     async with running_bot(runtime, fake_api) as application:
-        await _say(fake_api, "/watch 降准")
+        await say(fake_api, "/watch 降准")
         await run_alert_tick(application)
         await _ingest_elsewhere(runtime, [article_record("重启前的降准", body=RATE_CUT)], clock())
     clock.advance(minutes=1)
@@ -161,16 +155,16 @@ async def test_an_article_ingested_before_a_crash_still_alerts_once_after(
 async def test_watch_limits_and_mistakes_get_clear_replies(
     runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    assert "/watch" in await _say(fake_api, "/watch")
-    assert "太短" in await _say(fake_api, "/watch 准")
-    assert "太长" in await _say(fake_api, "/watch " + "长" * 4000)
-    assert "分类" in await _say(fake_api, "/watch 降准 in:火星")
+    assert "/watch" in await say(fake_api, "/watch")
+    assert "太短" in await say(fake_api, "/watch 准")
+    assert "太长" in await say(fake_api, "/watch " + "长" * 4000)
+    assert "分类" in await say(fake_api, "/watch 降准 in:火星")
     words = " ".join(f"关键词{n:02d}" for n in range(20))
-    assert "关键词00" in await _say(fake_api, f"/watch {words}")
-    assert "20" in await _say(fake_api, "/watch 再多一个")
-    assert "已经在关注" in await _say(fake_api, "/watch 关键词01")
-    assert "没有找到" in await _say(fake_api, "/unwatch 99999")
-    assert "关键词01" in await _say(fake_api, "/unwatch 关键词01")
+    assert "关键词00" in await say(fake_api, f"/watch {words}")
+    assert "20" in await say(fake_api, "/watch 再多一个")
+    assert "已经在关注" in await say(fake_api, "/watch 关键词01")
+    assert "没有找到" in await say(fake_api, "/unwatch 99999")
+    assert "关键词01" in await say(fake_api, "/unwatch 关键词01")
 
 
 async def test_a_phrase_another_process_adds_meanwhile_is_already_watched_not_an_error(
@@ -178,7 +172,7 @@ async def test_a_phrase_another_process_adds_meanwhile_is_already_watched_not_an
 ) -> None:
     # Two bot processes take the same /watch: the other one commits the phrase (no category)
     # after this one has read the chat's watches and before it adds its own.
-    assert "加息" in await _say(fake_api, "/watch 加息")  # the chat exists from here on
+    assert "加息" in await say(fake_api, "/watch 加息")  # the chat exists from here on
     read_watches = watch_service.chat_watches
 
     async def read_then_other_process_adds(session: AsyncSession, chat_id: int) -> list[WatchRow]:
@@ -190,11 +184,11 @@ async def test_a_phrase_another_process_adds_meanwhile_is_already_watched_not_an
         return current
 
     monkeypatch.setattr(watch_service, "chat_watches", read_then_other_process_adds)
-    assert "已经在关注" in await _say(fake_api, "/watch 降准")
+    assert "已经在关注" in await say(fake_api, "/watch 降准")
     monkeypatch.undo()
-    listing = await _say(fake_api, "/watches")
+    listing = await say(fake_api, "/watches")
     assert listing.count("降准") == 1
-    assert "已经在关注" in await _say(fake_api, "/watch 降准")
+    assert "已经在关注" in await say(fake_api, "/watch 降准")
 
 
 async def test_two_watch_commands_at_once_cannot_take_the_chat_past_twenty_watches(
@@ -204,7 +198,7 @@ async def test_two_watch_commands_at_once_cannot_take_the_chat_past_twenty_watch
     # other one's whole command runs after this one has counted the chat's watches and
     # before it adds its own.
     words = " ".join(f"关键词{n:02d}" for n in range(19))
-    assert "关键词00" in await _say(fake_api, f"/watch {words}")
+    assert "关键词00" in await say(fake_api, f"/watch {words}")
     read_watches = watch_service.chat_watches
     other_replies: list[str] = []
 
@@ -220,9 +214,9 @@ async def test_two_watch_commands_at_once_cannot_take_the_chat_past_twenty_watch
         return current
 
     monkeypatch.setattr(watch_service, "chat_watches", read_then_other_process_watches)
-    assert "20" in await _say(fake_api, "/watch 这里的关注")
+    assert "20" in await say(fake_api, "/watch 这里的关注")
     assert "别处的关注" in other_replies[0]
-    listing = await _say(fake_api, "/watches")
+    listing = await say(fake_api, "/watches")
     assert "别处的关注" in listing
     assert "这里的关注" not in listing
     assert listing.count("已匹配") == 20
@@ -231,8 +225,8 @@ async def test_two_watch_commands_at_once_cannot_take_the_chat_past_twenty_watch
 async def test_a_flood_of_matches_alerts_ten_and_the_digest_brings_the_rest(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
-    await _say(fake_api, "/watch 降准")
+    await say(fake_api, "/subscribe")
+    await say(fake_api, "/watch 降准")
     await run_alert_tick(bot)
     titles = [f"降准快讯第{n:02d}号" for n in range(12)]
     records = [
@@ -247,7 +241,7 @@ async def test_a_flood_of_matches_alerts_ten_and_the_digest_brings_the_rest(
     assert [title for title in titles if title in alert.plain_text] == titles[:10]
     clock.advance(seconds=10)
     assert await run_alert_tick(bot) == 0  # the other two wait for the digest
-    assert "已匹配 12 篇" in await _say(fake_api, "/watches")  # counted, alerted or not
+    assert "已匹配 12 篇" in await say(fake_api, "/watches")  # counted, alerted or not
 
     await delivery_worker(bot).wait_idle()
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
@@ -263,10 +257,10 @@ async def _alert_held_until_after_the_digest(
     """At 23:30 in Shanghai, a subscribed chat with quiet hours 23:00-07:00 and its digest at
     06:00 watches 降准; an article about it waits for 07:00."""
     clock.moment = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
-    await _say(fake_api, "/quiet 23:00-07:00")
-    await _say(fake_api, "/subscribe")
-    assert "06:00" in await _say(fake_api, "/time 06:00")  # the digest comes in quiet hours
-    await _say(fake_api, "/watch 降准")
+    await say(fake_api, "/quiet 23:00-07:00")
+    await say(fake_api, "/subscribe")
+    assert "06:00" in await say(fake_api, "/time 06:00")  # the digest comes in quiet hours
+    await say(fake_api, "/watch 降准")
     await run_alert_tick(bot)
     await _ingest_elsewhere(runtime, [article_record("深夜降准消息", body=RATE_CUT)], clock())
     clock.advance(minutes=1)
@@ -308,8 +302,8 @@ async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication, subscribed: bool
 ) -> None:
     if subscribed:
-        await _say(fake_api, "/subscribe")
-    await _say(fake_api, "/watch 降准")
+        await say(fake_api, "/subscribe")
+    await say(fake_api, "/watch 降准")
     await run_alert_tick(bot)
     worker = delivery_worker(bot)
     await worker.stop()  # the test drives each delivery round
@@ -329,7 +323,7 @@ async def test_a_chat_that_blocked_the_bot_gets_no_alerts_until_it_talks_again(
     assert fake_api.stats.calls["sendMessage"] == refused
 
     fake_api.unblock_chat(DEFAULT_USER_ID)
-    settings = await _say(fake_api, "/settings")  # talking again: alerts and digest resume
+    settings = await say(fake_api, "/settings")  # talking again: alerts and digest resume
     assert ("已订阅" in settings) is subscribed
     resumed = article_record("恢复后的降准", body=f"{distinct_body(2)}央行再次降准。")
     await _ingest_elsewhere(runtime, [resumed], clock())
@@ -361,7 +355,7 @@ async def test_the_unwatch_button_shows_the_phrase_as_written_and_short(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     phrase = "研发&投入<计划>" + "持续增长" * 6
-    assert "研发&投入" in await _say(fake_api, f"/watch {phrase}")
+    assert "研发&投入" in await say(fake_api, f"/watch {phrase}")
     await run_alert_tick(bot)
     body = f"公司宣布{phrase}，市场反应积极。"
     await _ingest_elsewhere(runtime, [article_record("研发投入新闻", body=body)], clock())

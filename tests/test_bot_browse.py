@@ -9,6 +9,7 @@ from telegram.ext import Application
 
 from bot.services.context import Runtime
 from storage.article_inserts import insert_articles
+from tests.conversation import ask
 from tests.factories import article_record, distinct_body, hourly_records
 from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
 
@@ -23,8 +24,7 @@ async def _store(runtime: Runtime, records: list) -> None:  # type: ignore[type-
 async def test_help_lists_every_command_with_an_example(
     runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:
-    fake_api.send_text("/help")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/help")
     for example in ("/latest 10", "/category 国际", "/search"):
         assert example in reply.plain_text
     assert reply.parse_mode == "HTML"
@@ -33,8 +33,7 @@ async def test_help_lists_every_command_with_an_example(
 async def test_start_answers_in_english_for_english_users(
     runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:
-    fake_api.send_text("/start", language_code="en")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/start", language_code="en")
     assert "daily digest" in reply.plain_text
 
 
@@ -50,8 +49,7 @@ async def test_latest_lists_newest_first_by_publish_time(
 ) -> None:
     records = hourly_records(8)
     await _store(runtime, records)
-    fake_api.send_text("/latest 3")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/latest 3")
     text = reply.plain_text
     positions = [text.index(r.title) for r in reversed(records[-3:])]
     assert positions == sorted(positions)
@@ -65,8 +63,7 @@ async def test_latest_defaults_to_five_and_offers_older(
 ) -> None:
     records = hourly_records(7)
     await _store(runtime, records)
-    fake_api.send_text("/latest")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/latest")
     assert sum(r.title in reply.plain_text for r in records) == 5
     [older] = reply.callback_data
     fake_api.mark()
@@ -95,8 +92,7 @@ async def test_category_buttons_work_when_pressed(
 ) -> None:
     world = hourly_records(2, category="国际")
     await _store(runtime, world + hourly_records(3, category="财经"))
-    fake_api.send_text("/category")
-    [listing] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    listing = await ask(fake_api, "/category")
     assert listing.callback_data == ["c:财经", "c:国际"]
     fake_api.mark()
     fake_api.press_button(listing, "c:国际")
@@ -112,9 +108,7 @@ async def test_category_names_are_normalised(
     world = hourly_records(2, category="world")
     await _store(runtime, world)
     for name in ("国际", "国际新闻", "World", "international"):
-        fake_api.mark()
-        fake_api.send_text(f"/category {name} 1")
-        [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+        reply = await ask(fake_api, f"/category {name} 1")
         assert world[1].title in reply.plain_text
         assert world[0].title not in reply.plain_text
 
@@ -123,8 +117,7 @@ async def test_unknown_category_gets_the_list_of_real_ones(
     runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:
     await _store(runtime, hourly_records(1, category="财经") + hourly_records(1, category="体育"))
-    fake_api.send_text("/category 火星")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/category 火星")
     assert "火星" in reply.plain_text
     assert "财经" in reply.plain_text
     assert "体育" in reply.plain_text
@@ -160,8 +153,7 @@ async def test_group_commands_addressed_to_the_bot_work(
 async def test_unknown_command_points_to_help(
     runtime: Runtime, fake_api: FakeBotApi, bot: Application
 ) -> None:
-    fake_api.send_text("/frobnicate")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/frobnicate")
     assert "/help" in reply.plain_text
 
 
@@ -170,8 +162,7 @@ async def test_titles_with_markup_show_literally(
 ) -> None:
     title = "<script>alert(1)</script> & <b>粗体</b>"
     await _store(runtime, [article_record(title, url="https://example.com/a?x=1&y=<2>")])
-    fake_api.send_text("/latest 1")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/latest 1")
     assert title in reply.plain_text
 
 

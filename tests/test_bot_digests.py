@@ -19,11 +19,11 @@ from bot.telegram.app import BotApplication, delivery_worker, run_digest_tick
 from bot.telegram.delivery import DeliveryWorker
 from digest.pipeline import ArticleRecord
 from storage.article_inserts import insert_articles
-from storage.chats import ensure_chat
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready
 from tests.conftest import Clock, another_process, running_bot
-from tests.factories import article_record
+from tests.conversation import say
+from tests.factories import add_subscribed_chat, article_record
 from tests.fakebot import (
     DEFAULT_GROUP_ID,
     DEFAULT_SUPERGROUP_ID,
@@ -40,16 +40,6 @@ async def _ingest(runtime: Runtime, records: list[ArticleRecord], at: datetime) 
         await insert_articles(session, records, now=at)
 
 
-async def _say(
-    api: FakeBotApi, text: str, *, user_id: int = DEFAULT_USER_ID, **kwargs: object
-) -> str:
-    api.mark()
-    api.send_text(text, user_id=user_id, **kwargs)  # type: ignore[arg-type]
-    chat_id = kwargs.get("chat_id", user_id)
-    [reply] = await api.wait_for_messages(chat_id=chat_id)  # type: ignore[arg-type]
-    return reply.plain_text
-
-
 async def _outbox_count(runtime: Runtime, **where: object) -> int:
     async with runtime.db.transaction() as session:
         query = select(func.count()).select_from(OutboxMessage).filter_by(**where)
@@ -60,9 +50,9 @@ async def test_a_chat_gets_exactly_one_digest_at_its_local_time(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     # 2026-11-24 12:00 UTC is 20:00 in Shanghai and 12:00 in London.
-    assert "Europe/London" in await _say(fake_api, "/timezone Europe/London")
-    assert "13:30" in await _say(fake_api, "/time 13:30")
-    assert "2026-11-24 13:30" in await _say(fake_api, "/subscribe 国际")
+    assert "Europe/London" in await say(fake_api, "/timezone Europe/London")
+    assert "13:30" in await say(fake_api, "/time 13:30")
+    assert "2026-11-24 13:30" in await say(fake_api, "/subscribe 国际")
     await _ingest(
         runtime,
         [article_record("联合国气候大会闭幕"), article_record("球赛", category="体育")],
@@ -81,7 +71,7 @@ async def test_a_chat_gets_exactly_one_digest_at_its_local_time(
 
     clock.advance(minutes=5)
     assert await run_digest_tick(bot) == 0
-    settings = await _say(fake_api, "/settings")
+    settings = await say(fake_api, "/settings")
     assert "2026-11-25 13:30" in settings
     assert len([m for m in fake_api.messages(DEFAULT_USER_ID) if "【国际】" in m.plain_text]) == 1
 
@@ -93,7 +83,7 @@ async def test_next_digest_lists_only_what_is_new_and_never_repeats(
     await _ingest(runtime, [old], clock() - timedelta(hours=30))
     first = article_record("昨天的新闻")
     await _ingest(runtime, [first], clock() - timedelta(hours=1))
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
     fake_api.mark()
     await run_digest_tick(bot)
@@ -115,7 +105,7 @@ async def test_next_digest_lists_only_what_is_new_and_never_repeats(
 async def test_a_digest_with_nothing_new_sends_nothing(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     clock.moment = datetime(2026, 11, 25, 0, 1, tzinfo=UTC)
     assert await run_digest_tick(bot) == 0
     async with runtime.db.transaction() as session:
@@ -129,7 +119,7 @@ async def test_a_digest_missed_while_down_comes_once_the_same_day_only(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi
 ) -> None:
     async with running_bot(runtime, fake_api):
-        await _say(fake_api, "/subscribe")
+        await say(fake_api, "/subscribe")
         await _ingest(runtime, [article_record("停机期间的新闻")], clock())
     # The bot is down at 08:00 and comes back at 10:00, the same local day.
     clock.moment = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -152,9 +142,9 @@ async def test_a_digest_missed_while_down_comes_once_the_same_day_only(
 async def test_two_chats_in_different_zones_each_get_theirs_at_their_time(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")  # Asia/Shanghai, 08:00 = 00:00 UTC
-    await _say(fake_api, "/timezone UTC", user_id=OTHER_USER, language_code="en")
-    await _say(fake_api, "/subscribe", user_id=OTHER_USER, language_code="en")  # 08:00 UTC
+    await say(fake_api, "/subscribe")  # Asia/Shanghai, 08:00 = 00:00 UTC
+    await say(fake_api, "/timezone UTC", user_id=OTHER_USER, language_code="en")
+    await say(fake_api, "/subscribe", user_id=OTHER_USER, language_code="en")  # 08:00 UTC
     await _ingest(runtime, [article_record("全球新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     assert await run_digest_tick(bot) == 1
@@ -171,20 +161,20 @@ async def test_digest_now_marks_what_it_sent(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     await _ingest(runtime, [article_record("刚刚发生的事")], clock())
-    assert "刚刚发生的事" in await _say(fake_api, "/digest")
-    assert "没有新文章" in await _say(fake_api, "/digest")
+    assert "刚刚发生的事" in await say(fake_api, "/digest")
+    assert "没有新文章" in await say(fake_api, "/digest")
 
 
 @pytest.mark.parametrize("status", [400, 403, 500])
 async def test_digest_now_telegram_refused_leaves_its_articles_for_the_next_digest(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication, status: int
 ) -> None:
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(runtime, [article_record("没送到的新闻")], clock())
     fake_api.fail_next("sendMessage", status=status, chat_id=DEFAULT_USER_ID)
-    assert "抱歉" in await _say(fake_api, "/digest")  # the reply failed; the apology came
-    assert "没送到的新闻" in await _say(fake_api, "/digest")
-    assert "没有新文章" in await _say(fake_api, "/digest")
+    assert "抱歉" in await say(fake_api, "/digest")  # the reply failed; the apology came
+    assert "没送到的新闻" in await say(fake_api, "/digest")
+    assert "没有新文章" in await say(fake_api, "/digest")
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # and the tick does not repeat it
     assert await run_digest_tick(bot) == 0
 
@@ -211,7 +201,7 @@ async def test_digest_now_gives_back_only_the_articles_of_the_messages_not_sent(
 async def test_digest_now_gives_back_even_after_the_tick_sent_the_chat_a_digest_meanwhile(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")  # 08:00 Shanghai: due at 2026-11-25 00:00 UTC
+    await say(fake_api, "/subscribe")  # 08:00 Shanghai: due at 2026-11-25 00:00 UTC
     await _ingest(runtime, [article_record("迟迟没送到的新闻")], clock())
     caller = await make_caller(runtime, chat_id=DEFAULT_USER_ID, user_id=DEFAULT_USER_ID)
     in_flight = await digests.digest_now(runtime, caller, [])  # its send still under way
@@ -222,7 +212,7 @@ async def test_digest_now_gives_back_even_after_the_tick_sent_the_chat_a_digest_
     )  # the ledger keeps the article out; a digest all the same
     await digests.give_back_unsent(runtime, caller.chat_id, in_flight.recorded, first_unsent=0)
     clock.advance(minutes=1)
-    assert "迟迟没送到的新闻" in await _say(fake_api, "/digest")
+    assert "迟迟没送到的新闻" in await say(fake_api, "/digest")
 
 
 async def test_a_long_digest_is_capped_with_a_line_saying_how_many_more(
@@ -243,14 +233,14 @@ async def test_group_settings_are_for_group_admins_only(
     runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     fake_api.set_chat_admins(DEFAULT_GROUP_ID, [OTHER_USER])
-    refused = await _say(fake_api, "/subscribe", chat_type="group", chat_id=DEFAULT_GROUP_ID)
+    refused = await say(fake_api, "/subscribe", chat_type="group", chat_id=DEFAULT_GROUP_ID)
     assert "管理员" in refused
-    accepted = await _say(
+    accepted = await say(
         fake_api, "/subscribe", user_id=OTHER_USER, chat_type="group", chat_id=DEFAULT_GROUP_ID
     )
     assert "已订阅" in accepted
     # Reading the settings is for everyone.
-    assert "已订阅" in await _say(
+    assert "已订阅" in await say(
         fake_api, "/settings", chat_type="group", chat_id=DEFAULT_GROUP_ID
     )
 
@@ -258,11 +248,11 @@ async def test_group_settings_are_for_group_admins_only(
 async def test_bad_time_and_zone_get_an_example(
     runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    assert "/time 08:00" in await _say(fake_api, "/time 25:00")
-    reply = await _say(fake_api, "/timezone Asia/Shangai")
+    assert "/time 08:00" in await say(fake_api, "/time 25:00")
+    reply = await say(fake_api, "/timezone Asia/Shangai")
     assert "Asia/Shanghai" in reply
     assert (
-        "8:05" in await _say(fake_api, "/time 8:05")
+        "8:05" in await say(fake_api, "/time 8:05")
         or "08:05" in fake_api.messages()[-1].plain_text
     )
 
@@ -270,8 +260,8 @@ async def test_bad_time_and_zone_get_an_example(
 async def test_a_blocked_chat_is_paused_and_others_still_get_theirs(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
-    await _say(fake_api, "/subscribe", user_id=OTHER_USER)
+    await say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe", user_id=OTHER_USER)
     await _ingest(runtime, [article_record("大家都该收到的新闻")], clock())
     fake_api.block_chat(DEFAULT_USER_ID)
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
@@ -289,13 +279,13 @@ async def test_a_blocked_chat_is_paused_and_others_still_get_theirs(
     assert paused.paused_reason
     # Talking to the bot again resumes the digest.
     fake_api.unblock_chat(DEFAULT_USER_ID)
-    assert "已订阅" in await _say(fake_api, "/settings")
+    assert "已订阅" in await say(fake_api, "/settings")
 
 
 async def test_a_digest_claimed_by_a_process_that_died_is_sent_once_after_its_lease(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(runtime, [article_record("崩溃前排队的新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     worker = delivery_worker(bot)
@@ -323,25 +313,11 @@ async def test_two_processes_share_due_digests_without_double_sends(
 ) -> None:
     async with runtime.db.transaction() as session:
         for chat_id in range(1, 41):
-            await ensure_chat(
+            await add_subscribed_chat(
                 session,
-                chat_id=chat_id,
-                chat_type="private",
-                title=None,
-                language="zh",
-                timezone="Asia/Shanghai",
-                now=clock(),
-            )
-            session.add(
-                Subscription(
-                    chat_id=chat_id,
-                    active=True,
-                    categories="",
-                    digest_time="08:00",
-                    next_digest_at=datetime(2026, 11, 25, 0, 0, tzinfo=UTC),
-                    last_digest_at=None,
-                    created_at=clock(),
-                )
+                chat_id,
+                created_at=clock(),
+                next_digest_at=datetime(2026, 11, 25, 0, 0, tzinfo=UTC),
             )
     await _ingest(runtime, [article_record("四十个聊天都要的新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
@@ -361,7 +337,7 @@ async def test_an_article_whose_escaped_link_is_too_long_is_listed_unlinked(
     # Under the link limit as stored, but over a message's length once its & and " are
     # escaped: the tick once raised on it, for every chat, at every tick.
     tracking = "https://example.com/r?q=" + '"&' * 700
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(
         runtime,
         [article_record("先到的新闻"), article_record("链接很长的新闻", url=tracking)],
@@ -377,12 +353,12 @@ async def test_an_article_whose_escaped_link_is_too_long_is_listed_unlinked(
 
 async def _group_subscribes(fake_api: FakeBotApi) -> None:
     fake_api.set_chat_admins(DEFAULT_GROUP_ID, [DEFAULT_USER_ID])
-    reply = await _say(fake_api, "/subscribe", chat_type="group", chat_id=DEFAULT_GROUP_ID)
+    reply = await say(fake_api, "/subscribe", chat_type="group", chat_id=DEFAULT_GROUP_ID)
     assert "已订阅" in reply
 
 
 async def _group_settings(fake_api: FakeBotApi) -> str:
-    return await _say(fake_api, "/settings", chat_type="supergroup", chat_id=DEFAULT_SUPERGROUP_ID)
+    return await say(fake_api, "/settings", chat_type="supergroup", chat_id=DEFAULT_SUPERGROUP_ID)
 
 
 async def test_a_digest_to_a_group_upgraded_to_a_supergroup_follows_it_there(
@@ -428,7 +404,7 @@ async def test_an_article_whose_ingest_commits_after_a_digest_is_in_the_next_one
 ) -> None:
     if runtime.db.engine.dialect.name == "sqlite":
         pytest.skip("SQLite's one writer: the tick waits for the ingest's commit")
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(runtime, [article_record("早已入库的新闻")], clock())
     clock.moment = datetime(2026, 11, 24, 23, 59, 50, tzinfo=UTC)
     # A bulk ingest stamps a batch when it writes it and commits thousands of articles later.
@@ -458,7 +434,7 @@ async def test_digest_now_during_the_tick_does_not_send_the_ticks_articles_again
 ) -> None:
     if runtime.db.engine.dialect.name == "sqlite":
         pytest.skip("SQLite's one writer: nothing shows that /digest waits for the tick")
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(runtime, [article_record("只该收到一次的新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
     queued, release = asyncio.Event(), asyncio.Event()
@@ -501,16 +477,16 @@ async def _digest_answered_or_waiting(runtime: Runtime, fake_api: FakeBotApi, be
 async def test_subscribing_again_as_the_digest_falls_due_keeps_todays_digest(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(runtime, [article_record("今天早上的新闻")], clock())
     # 08:00:05 in Shanghai: due, and the next tick (every 15 s) has not run yet.
     clock.moment = datetime(2026, 11, 25, 0, 0, 5, tzinfo=UTC)
-    await _say(fake_api, "/subscribe 国际")
+    await say(fake_api, "/subscribe 国际")
     fake_api.mark()
     assert await run_digest_tick(bot) == 1
     [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "今天早上的新闻" in digest.plain_text
-    assert "2026-11-26 08:00" in await _say(fake_api, "/settings")
+    assert "2026-11-26 08:00" in await say(fake_api, "/settings")
 
 
 async def test_settings_replies_listing_many_categories_fit_in_a_message(
@@ -518,11 +494,11 @@ async def test_settings_replies_listing_many_categories_fit_in_a_message(
 ) -> None:
     names = [f"地方新闻第{i:03d}号专栏与评论汇编及读者来信" for i in range(250)]  # 22 each
     await _ingest(runtime, [article_record(category=name) for name in names], clock())
-    unknown = await _say(fake_api, "/subscribe 不存在的分类")
+    unknown = await say(fake_api, "/subscribe 不存在的分类")
     assert "不存在的分类" in unknown
     assert names[0] in unknown
-    await _say(fake_api, "/subscribe")
-    some = await _say(fake_api, "/unsubscribe " + names[0])
+    await say(fake_api, "/subscribe")
+    some = await say(fake_api, "/unsubscribe " + names[0])
     assert names[1] in some
     assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in fake_api.messages())
 
@@ -530,13 +506,13 @@ async def test_settings_replies_listing_many_categories_fit_in_a_message(
 async def test_changing_the_time_as_the_digest_falls_due_keeps_todays_digest(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
-    await _say(fake_api, "/subscribe")
+    await say(fake_api, "/subscribe")
     await _ingest(runtime, [article_record("今天早上的新闻")], clock())
     clock.moment = datetime(2026, 11, 25, 0, 0, 5, tzinfo=UTC)  # 08:00:05 in Shanghai
-    await _say(fake_api, "/time 07:30")
-    await _say(fake_api, "/timezone Asia/Shanghai")
+    await say(fake_api, "/time 07:30")
+    await say(fake_api, "/timezone Asia/Shanghai")
     fake_api.mark()
     assert await run_digest_tick(bot) == 1
     [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "今天早上的新闻" in digest.plain_text
-    assert "2026-11-26 07:30" in await _say(fake_api, "/settings")
+    assert "2026-11-26 07:30" in await say(fake_api, "/settings")

@@ -12,6 +12,7 @@ from telegram.ext import Application
 from bot.services.context import Runtime
 from digest.pipeline import prepare_article
 from storage.article_inserts import insert_articles
+from tests.conversation import ask
 from tests.factories import SHANGHAI, article_record, parsed_article
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
 
@@ -86,9 +87,7 @@ async def test_long_arguments_full_of_markup_get_a_reply_that_fits(
     runtime: Runtime, fake_api: FakeBotApi, bot: Application, command: str
 ) -> None:
     await _store_hostile(runtime)
-    fake_api.mark()
-    fake_api.send_text(command)
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, command)
     assert APOLOGY not in reply.plain_text
 
 
@@ -103,9 +102,7 @@ async def test_long_arguments_full_of_markup_get_a_reply_that_fits(
 async def test_long_watch_arguments_get_a_reply_that_fits(
     fake_api: FakeBotApi, bot: Application, command: str, language_code: str
 ) -> None:
-    fake_api.mark()
-    fake_api.send_text(command, language_code=language_code)
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, command, language_code=language_code)
     assert APOLOGY not in reply.plain_text
     assert "Sorry" not in reply.plain_text
 
@@ -119,9 +116,7 @@ async def test_an_unknown_category_among_hundreds_of_long_ones_gets_a_list_that_
     ]
     async with runtime.db.transaction() as session:
         await insert_articles(session, records, now=NOW)
-    fake_api.mark()
-    fake_api.send_text("/category 火星")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/category 火星")
     assert "火星" in reply.plain_text
     assert "共 300 个" in reply.plain_text
 
@@ -132,9 +127,7 @@ async def test_hundreds_of_categories_get_a_keyboard_telegram_takes(
     records = [article_record(category=f"分类{i:03d}", published_at=NOW) for i in range(150)]
     async with runtime.db.transaction() as session:
         await insert_articles(session, records, now=NOW)
-    fake_api.mark()
-    fake_api.send_text("/category")
-    [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
+    reply = await ask(fake_api, "/category")
     assert APOLOGY not in reply.plain_text
     assert 0 < len(reply.buttons) <= 100
     # The text says how many are shown, and how to reach the others.

@@ -14,10 +14,10 @@ from bot.services.context import Runtime
 from bot.telegram import delivery
 from bot.telegram.app import BotApplication, delivery_worker
 from bot.telegram.delivery import DeliveryWorker, Finished
-from storage.chats import ensure_chat
 from storage.models import OutboxMessage, Subscription
 from storage.outbox import claim_ready, enqueue_messages, mark_sent
 from tests.conftest import Clock
+from tests.factories import add_subscribed_chat
 from tests.fakebot import FakeBotApi
 from tests.feeds_helpers import eventually
 
@@ -34,24 +34,13 @@ async def _queue(runtime: Runtime, chat_id: int, *texts: str) -> None:
 async def _subscribe(runtime: Runtime, clock: Clock, chat_id: int, *, chat_type: str) -> None:
     """A chat with an active subscription, its next digest a day away."""
     async with runtime.db.transaction() as session:
-        await ensure_chat(
+        await add_subscribed_chat(
             session,
-            chat_id=chat_id,
+            chat_id,
+            created_at=clock(),
+            next_digest_at=clock() + timedelta(days=1),
             chat_type=chat_type,
-            title=None,
-            language="zh",
             timezone="UTC",
-            now=clock(),
-        )
-        session.add(
-            Subscription(
-                chat_id=chat_id,
-                active=True,
-                categories="",
-                digest_time="08:00",
-                next_digest_at=clock() + timedelta(days=1),
-                created_at=clock(),
-            )
         )
 
 

@@ -22,13 +22,12 @@ from bot.services.digest_windows import BoundedCache
 from digest.article import StoredArticle
 from digest.compose import ComposedDigest, compose_digest
 from storage.article_inserts import insert_articles
-from storage.chats import ensure_chat
 from storage.db import Database
 from storage.deliveries import record_many_deliveries
 from storage.models import Delivery, OutboxMessage, Subscription
-from storage.subscriptions import claim_due_page, join_categories
+from storage.subscriptions import claim_due_page
 from tests.conftest import Clock, another_process
-from tests.factories import article_record
+from tests.factories import add_subscribed_chat, article_record
 
 DUE = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 
@@ -43,25 +42,13 @@ async def _subscribe(
 ) -> None:
     async with runtime.db.transaction() as session:
         for chat_id in chat_ids:
-            await ensure_chat(
+            await add_subscribed_chat(
                 session,
-                chat_id=chat_id,
-                chat_type="private",
-                title=None,
-                language="zh",
-                timezone="Asia/Shanghai",
-                now=DUE - timedelta(days=2),
-            )
-            session.add(
-                Subscription(
-                    chat_id=chat_id,
-                    active=True,
-                    categories=join_categories(categories),
-                    digest_time="08:00",
-                    next_digest_at=due,
-                    last_digest_at=last_digest_at,
-                    created_at=DUE - timedelta(days=2),
-                )
+                chat_id,
+                created_at=DUE - timedelta(days=2),
+                next_digest_at=due,
+                categories=categories,
+                last_digest_at=last_digest_at,
             )
 
 

@@ -16,11 +16,11 @@ from digest.search_terms import query_phrases
 from storage.article_inserts import insert_articles
 from storage.articles import category_counts
 from storage.deliveries import record_deliveries
-from storage.models import ArticleBand, Delivery, JobCursor, PendingAlert, Subscription
+from storage.models import ArticleBand, Delivery, JobCursor, PendingAlert
 from storage.prune import delete_articles
 from storage.search import search_article_ids
 from tests.conftest import Clock
-from tests.factories import article_record, distinct_body, private_chat
+from tests.factories import add_subscribed_chat, article_record, distinct_body
 from tests.test_cli import newsdigest
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -56,19 +56,13 @@ async def _subscribe(
     runtime: Runtime, chat_id: int, *, last_digest_at: datetime | None, active: bool = True
 ) -> None:
     async with runtime.db.transaction() as session:
-        session.add(private_chat(chat_id, created_at=NOW - 2 * YEAR))
-        await session.flush()
-        session.add(
-            Subscription(
-                chat_id=chat_id,
-                active=active,
-                categories="",
-                digest_time="08:00",
-                next_digest_at=NOW + timedelta(hours=8),
-                last_digest_at=last_digest_at,
-                paused_reason=None if active else "blocked",
-                created_at=NOW - 2 * YEAR,
-            )
+        await add_subscribed_chat(
+            session,
+            chat_id,
+            created_at=NOW - 2 * YEAR,
+            next_digest_at=NOW + timedelta(hours=8),
+            last_digest_at=last_digest_at,
+            active=active,
         )
 
 
