@@ -9,6 +9,7 @@ are read here instead, a time without a zone being in the caller's ``default_tz`
 from __future__ import annotations
 
 import io
+import logging
 import re
 import xml.sax
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ from digest.errors import ParseError
 from digest.html_page import drop_boilerplate_lines
 from digest.text import NOT_XML, clipped
 
+logger = logging.getLogger(__name__)
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_UTF8_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
 _CHARACTER_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
@@ -72,8 +76,17 @@ def parse_feed(
     parsed, text = _parse(data, origin)
     source = _feed_name(parsed.feed) or None
     entries = list(parsed.entries)
-    if parsed.bozo:
+    fault = _xml_fault(parsed)
+    if fault is not None:
         entries = entries[: len(_CLOSED_ENTRY.findall(text))]  # the last one was cut off
+        if not entries:
+            raise ParseError(f"{origin}: not a well-formed feed: {fault}")
+        logger.warning(
+            "%s: not a well-formed feed (%s); read the %d items before the fault",
+            origin,
+            fault,
+            len(entries),
+        )
     articles = []
     for number, entry in enumerate(entries, start=1):
         article = _article(entry, default_tz=default_tz, category=category)
@@ -137,7 +150,9 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
         raise ParseError(f"{origin}: refused: the feed declares entities (a DTD internal subset)")
     text = _CHARACTER_REFERENCE.sub(_xml_character, text)
     # Hand feedparser UTF-8 bytes in a stream: a str could be taken for a URL or a path.
-    utf8 = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    # The declaration it would add otherwise (on a line of its own) would shift the line
+    # numbers its errors give.
+    utf8 = (_UTF8_DECLARATION + _XML_DECLARATION.sub("", text, count=1)).encode("utf-8")
     headers = {"content-type": "application/xml; charset=utf-8"}
     if origin.startswith(("http://", "https://")):
         # The feed's URL is the base of its relative links (``<link>/news/1</link>``), which
@@ -146,14 +161,22 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
     parsed = feedparser.parse(
         io.BytesIO(utf8), response_headers=headers, resolve_relative_uris=False
     )
-    if parsed.bozo and not parsed.entries:
-        problem = parsed.get("bozo_exception")
-        if isinstance(problem, xml.sax.SAXParseException):
-            detail = f"line {problem.getLineNumber()}: {problem.getMessage()}"
-            raise ParseError(f"{origin}: broken XML at {detail}")
+    fault = _xml_fault(parsed)
+    if fault is not None and not parsed.entries:
+        raise ParseError(f"{origin}: not a well-formed feed: {fault}")
     if not parsed.version:
         raise ParseError(f"{origin}: is not an RSS or Atom feed")
     return parsed, text
+
+
+def _xml_fault(parsed: Any) -> str | None:
+    """The XML parser's reason, where it stopped ("no element found, line 1"), when the
+    document is not well-formed; ``None`` when it is (feedparser's other "bozo" reasons,
+    such as an encoding declared wrongly, lose nothing)."""
+    problem = parsed.get("bozo_exception") if parsed.bozo else None
+    if not isinstance(problem, xml.sax.SAXParseException):
+        return None
+    return f"{problem.getMessage()}, line {problem.getLineNumber()}"
 
 
 def _xml_character(reference: re.Match[str]) -> str:

@@ -111,6 +111,28 @@ async def test_broken_inputs_are_one_line_each(database_url: str, tmp_path: Path
     assert "Traceback" not in result.err
 
 
+async def test_a_broken_feed_file_fails_by_name_and_a_malformed_one_with_items_warns(
+    database_url: str, tmp_path: Path
+) -> None:
+    inputs = [
+        DATA / "feeds" / "atom.xml",
+        DATA / "feeds" / "unclosed_item.xml",
+        DATA / "feeds" / "undefined_entity.xml",
+    ]
+    result = await newsdigest("ingest", *map(str, inputs), database_url=database_url, cwd=tmp_path)
+    assert result.code == 1
+    failures = [line for line in result.err.splitlines() if line.startswith("failed")]
+    assert failures == [
+        f"failed: {inputs[1]}: not a well-formed feed: no element found, line 1"
+    ], result.err
+    warnings = [line for line in result.err.splitlines() if "undefined_entity.xml" in line]
+    assert len(warnings) == 1, result.err
+    assert "not a well-formed feed (undefined entity, line 11)" in warnings[0]
+    # Atom's three entries and the malformed feed's two went in.
+    assert "new 5 · duplicate 0 · failed 1" in result.out
+    assert "Traceback" not in result.err
+
+
 async def test_urls_are_fetched_and_parsed_by_content_type(
     database_url: str, tmp_path: Path, site: str
 ) -> None:

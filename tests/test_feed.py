@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,9 +127,30 @@ def test_truncated_feed_keeps_the_items_complete_before_the_cut() -> None:
 def test_feed_cut_before_any_item_is_a_parse_error_naming_it_and_the_problem() -> None:
     with pytest.raises(ParseError) as caught:
         _feed("truncated_before_items.xml")
-    message = str(caught.value)
-    assert message.startswith("feeds/truncated_before_items.xml: broken XML at line ")
-    assert "no element found" in message
+    assert str(caught.value) == (
+        "feeds/truncated_before_items.xml: not a well-formed feed: no element found, line 6"
+    )
+
+
+def test_a_feed_cut_inside_its_first_item_is_a_parse_error_naming_the_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        _feed("unclosed_item.xml")
+    assert str(caught.value) == (
+        "feeds/unclosed_item.xml: not a well-formed feed: no element found, line 1"
+    )
+
+
+def test_a_malformed_feed_that_still_has_items_is_read_and_warned_about_in_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="digest.feed"):
+        articles = _feed("undefined_entity.xml")
+    assert [a.title for a in articles] == ["欧洲央行宣布加息50个基点", "意大利总理辞职 政局生变"]
+    [warning] = caplog.messages
+    assert warning == (
+        "feeds/undefined_entity.xml: not a well-formed feed (undefined entity, line 11); "
+        "read the 2 items before the fault"
+    )
 
 
 def test_billion_laughs_is_refused_before_parsing() -> None:

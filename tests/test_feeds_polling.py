@@ -232,6 +232,20 @@ async def test_parsing_problems_are_failures_naming_the_url(
     assert other_error.startswith(feed_server.url("/other.xml"))
 
 
+async def test_a_feed_that_is_not_well_formed_is_a_failed_poll_with_the_parsers_reason(
+    feed_runtime: Runtime, feed_server: FeedServer
+) -> None:
+    feed_server.serve("/cut.xml", (DATA / "feeds" / "unclosed_item.xml").read_bytes())
+    feed_id = await add_due_feed(feed_runtime, feed_server.url("/cut.xml"))
+    report = await poll_due_feeds(feed_runtime)
+    assert report.failed == 1
+    feed = await stored_feed(feed_runtime, feed_id)
+    assert feed.last_error == (
+        f"{feed_server.url('/cut.xml')}: not a well-formed feed: no element found, line 1"
+    )
+    assert feed.consecutive_failures == 1
+
+
 async def test_a_feed_category_applies_to_all_its_items(
     feed_runtime: Runtime, feed_server: FeedServer
 ) -> None:
