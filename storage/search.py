@@ -7,6 +7,9 @@ PostgreSQL's table is partitioned by ranges of article ids (migration 0007), so 
 among the newest ids opens only the newest partitions' indexes.
 """
 
+# Kept whole past 200 lines: writing the index and searching it must agree on its two forms
+# (FTS5 on SQLite, tsvector partitions on PostgreSQL); apart, a change to one would miss the other.
+
 from __future__ import annotations
 
 import asyncio

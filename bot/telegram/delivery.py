@@ -11,6 +11,9 @@ waits longer than a lease (a flood wait, a group's 20 a minute) is not claimed a
 again by another worker, or by this one.
 """
 
+# One class, kept whole past 200 lines: its run loop, claims, leases and the recording of
+# outcomes share the worker's state; split, each half would reach into the other's.
+
 from __future__ import annotations
 
 import asyncio
