@@ -22,7 +22,16 @@ from datetime import date, timedelta
 
 Figure = tuple[str, str]
 
-_NUMBER = r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
+# A number, and what may follow it: a unit (matched at the number's end only, which is much
+# faster than one pattern of number and units searched through the text), or a score's
+# other half.
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+_UNIT = re.compile(
+    r"\s*(个百分点|个基点|基点|%|级|万亿元|亿元|万元|港元|美元|元|万人次|人次|万人|万辆|辆|万标箱|"
+    r"公里|千米|米|度|点|basis points?|percent|per cent|billion|million|trillion|km|"
+    r"kilometers|kilometres)",
+    re.IGNORECASE,
+)
 _UNITS = {
     "个百分点": "pp",
     "个基点": "bp",
@@ -40,15 +49,11 @@ _UNITS = {
     "kilometres": "km",
     "度": "度",
 }
-_FIGURE = re.compile(
-    _NUMBER + r"\s*(个百分点|个基点|基点|%|级|万亿元|亿元|万元|港元|美元|元|万人次|人次|万人|"
-    r"万辆|辆|万标箱|公里|千米|米|度|点|basis points?|percent|per cent|billion|million|"
-    r"trillion|km|kilometers|kilometres)",
-    re.IGNORECASE,
-)
-_MAGNITUDE = re.compile(r"magnitude[ -](\d+)(?:\.(\d+))?", re.IGNORECASE)
-_CJK_SCORE = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:比|:)\s*(\d{1,3})(?![\d.:%])")
-_LATIN_SCORE = re.compile(r"(?<![\d.\w-])(\d{1,3})-(\d{1,3})(?![\d.%\w-])")
+_CJK_SCORE = re.compile(r"\s*(?:比|:)\s*(\d{1,3})(?![\d.:%])")
+_LATIN_SCORE = re.compile(r"-(\d{1,3})(?![\d.%\w-])")
+_MAGNITUDE_BEFORE = re.compile(r"magnitude[ -]$", re.IGNORECASE)
+# A score is no part of a longer run of numbers or words (2024-2025赛季, COVID-19).
+_LATIN_SCORE_BEFORE = re.compile(r"[A-Za-z0-9-]$")
 # Figures whose two texts must agree when both give one: one event has one magnitude, one
 # rate decision, one score, one place on the map. Counts (casualties, sales) grow as a
 # story is updated and amounts are rounded differently, so they never conflict.
@@ -69,15 +74,22 @@ _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sun
 def figures_of(text: str) -> frozenset[Figure]:
     """The figures of ``text``: numbers with a unit, magnitudes and scores."""
     found: set[Figure] = set()
-    for match in _FIGURE.finditer(text):
-        unit = match.group(3).lower()
-        found.add((_UNITS.get(unit, unit), _number(match.group(1), match.group(2))))
-    for match in _MAGNITUDE.finditer(text):
-        found.add(("级", _number(match.group(1), match.group(2))))
-    for pattern in (_CJK_SCORE, _LATIN_SCORE):
-        for match in pattern.finditer(text):
-            low, high = sorted((int(match.group(1)), int(match.group(2))))
-            found.add(("score", f"{low}-{high}"))
+    for number in _NUMBER.finditer(text):
+        value = _number(number.group(1), number.group(2))
+        end = number.end()
+        unit = _UNIT.match(text, end)
+        if unit is not None:
+            name = unit.group(1).lower()
+            found.add((_UNITS.get(name, name), value))
+        elif _MAGNITUDE_BEFORE.search(text, max(0, number.start() - 10), number.start()):
+            found.add(("级", value))
+        if number.group(2) is None and len(number.group(1)) <= 3:
+            score = _CJK_SCORE.match(text, end)
+            if score is None and not _LATIN_SCORE_BEFORE.search(text, 0, number.start()):
+                score = _LATIN_SCORE.match(text, end)
+            if score is not None:
+                low, high = sorted((int(number.group(1)), int(score.group(1))))
+                found.add(("score", f"{low}-{high}"))
     return frozenset(found)
 
 

@@ -15,7 +15,8 @@ pairs; a bigram that is half of a longer word (报道 in 据报道) is listed as
 from __future__ import annotations
 
 _COMMON_CHINESE = """
-记者 获悉 了解 表示 介绍 发布 消息 据悉 报道 新闻 电讯 日电 新华 新华社 中新 中新网 央视 澎湃 财新 人民网
+记者 获悉 了解 表示 介绍 发布 消息 据悉 报道 新闻 电讯 日电 新华 新华社
+中新 中新网 央视 澎湃 财新 人民网
 今年 去年 明年 目前 已经 相关 部门 工作 进行 开展 推进 加强 提升 发展 建设 管理 服务
 国家 全国 我国 中国 美国 地区 城市 社会 经济 企业 市场 政府 有关 负责 人员 群众 居民
 情况 问题 方面 期间 以来 其中 此外 同时 同比 环比 增长 下降 上涨 提高 降低 继续 持续
@@ -32,6 +33,12 @@ _COMMON_CHINESE = """
 比赛 主场 客场 战胜 击败 比分 得分 进球 球队 联赛 赛季 冠军 决赛 总比 全场 本场
 营收 净利 利润 销量 股份 上市 发行 亿元 万元 美元 港元 同比 发射 圆满 成功 运载 火箭
 会见 会谈 通电 电话 外长 总统 总理 主席 部长 外交 外交部 开幕 闭幕 代表 参加 举办
+市场 发展 经济 政府 企业 问题 情况 项目 建设 服务 管理 推进 提升 加强 重要 全面 数据 显示
+负责人 介绍 计划 方面 活动 报告 指出 认为 专家 分析 未来 影响 政策 措施 支持 关注 群众 居民
+城市 农村 基层 能力 水平 质量 安全 风险 稳定 创新 改革 开放 机制 体系 平台 资源 成本 价格 规模
+效率 目标 任务 期间 过程 结果 成果 经验 做法 标准 规定 要求 条件 环境 基础 领域 行业 产业 技术
+产品 用户 消费者 公众 网友 媒体 通知 调查 研究 机构 组织 单位 协会 委员会 成员 团队 工作人员
+志愿者 大量 明显 逐步 充分 及时
 中共 中央 政治局 委员 常委 书记 总书记 国务院 人民 共和国 政府 省委 市委
 """
 
@@ -49,7 +56,8 @@ earthquake quake magnitude tsunami struck strikes hit hits agency survey depth k
 typhoon storm landfall winds rain flooding evacuated evacuation weather observatory
 rate rates interest bank central inflation cut cuts held holds hold steady unchanged policy basis
 points point economy economic growth data prices price
-stocks shares index market markets trading investors nasdaq dow jones s&p ended closed gained rose fell
+stocks shares index market markets trading investors nasdaq dow jones s&p
+ended closed gained rose fell
 game win wins beat beats season points scored team coach finals
 company quarter revenue profit billion million sales
 president minister prime leader talks call visit meeting summit
