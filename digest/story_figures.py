@@ -151,13 +151,19 @@ def event_dates_of(text: str, published: date) -> frozenset[date]:
 
 def _resolve(published: date, day: int, month: int | None, year: str | None) -> date | None:
     """The last such day on or before ``published`` (a day after it for time zones)."""
+    latest = published + timedelta(days=1)
     if year is not None and month is not None:
-        try:
-            return date(int(year), month, day)
-        except ValueError:
-            return None
-    for back in range(-1, 62):
-        candidate = published - timedelta(days=back)
-        if candidate.day == day and month in (None, candidate.month):
-            return candidate
-    return None
+        return _date(int(year), month, day)
+    if month is not None:  # this year's, or last year's when this year's is still to come
+        candidates = [_date(latest.year - back, month, day) for back in (0, 1)]
+    else:  # this month's, or an earlier month's (a 31st in a month of 30 days)
+        months = [latest.year * 12 + latest.month - 1 - back for back in range(3)]
+        candidates = [_date(number // 12, number % 12 + 1, day) for number in months]
+    return next((found for found in candidates if found is not None and found <= latest), None)
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
