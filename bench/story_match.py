@@ -4,7 +4,9 @@
 
 Prints, for ``tests/data/stories/pairs.jsonl``: pairwise precision and recall of
 ``same_event`` (and the errors, by kind), the share of pairs of one event that share a key
-(``event_keys``: what storage can find), and keys per article. Then CPU time (best of
+(``event_keys``: what storage can find), keys per article, and how many of the unlabelled
+articles of ``background.jsonl`` share a key with, or match, a labelled one published
+within 3 days of it. Then CPU time (best of
 runs): ``event_keys_of`` per article of a batch, ``event_text`` per article, and
 ``compare_events`` per pair, next to ``prepare_articles`` (what ingest does to an article
 today) on the same articles, since a shared machine's absolute figures drift. Last, on
@@ -35,7 +37,12 @@ from digest.stories import EventText, compare_events, event_text
 from digest.story_keys import event_keys_of
 
 PAIRS = Path(__file__).parent.parent / "tests" / "data" / "stories" / "pairs.jsonl"
+BACKGROUND = PAIRS.with_name("background.jsonl")
 WINDOW = timedelta(days=3)
+
+
+def _moment(article: dict[str, str]) -> datetime:
+    return datetime.fromisoformat(article["published_at"])
 
 
 def _event(article: dict[str, str]) -> EventText:
@@ -87,6 +94,20 @@ def quality(pairs: list[dict[str, Any]]) -> None:
         f" ({sum(shared) / len(shared):.3f}); found and matched: {found / positives:.3f}"
     )
     print(f"keys an article: {sum(map(len, keys)) / len(keys):.1f}")
+    background = [json.loads(line) for line in BACKGROUND.read_text(encoding="utf-8").splitlines()]
+    found_keys = event_keys_of([a["title"] for a in background], [a["body"] for a in background])
+    labelled = [pair[side] for pair in pairs for side in "ab"]
+    near = [
+        (set(one_keys) & set(keys[number]), article, other)
+        for article, one_keys in zip(background, found_keys, strict=True)
+        for number, other in enumerate(labelled)
+        if abs(_moment(article) - _moment(other)) <= WINDOW
+    ]
+    print(
+        f"background articles: {len(background)}; of {len(near)} pairs with labelled ones"
+        f" within 3 days, {sum(bool(shared) for shared, _, _ in near)} share a key,"
+        f" {sum(compare_events(_event(a), _event(o)).same for _, a, o in near)} match"
+    )
 
 
 def speed(pairs: list[dict[str, Any]], synthetic: list[dict[str, str]]) -> None:
