@@ -152,8 +152,9 @@ def main() -> None:
         for name, label in labels().items()
     ]
     synthetic = list(_synthetic_leads(5000))
-    print(f"summary µs an article: {summary_micros(page_inputs, 200):.1f} on these pages, ", end="")
-    print(f"{summary_micros(synthetic, 5):.1f} on synthetic ingest articles")
+    on_pages, on_synthetic = summary_micros(page_inputs, 200), summary_micros(synthetic, 5)
+    print(f"summary µs an article: {on_pages:.1f} on these pages, ", end="")
+    print(f"{on_synthetic:.1f} on synthetic ingest articles")
 
 
 if __name__ == "__main__":
