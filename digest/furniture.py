@@ -20,8 +20,9 @@ _SHARE = re.compile(
     | 用微信扫描二维码 | 分享(?:到|至)?(?:微信)?(?:朋友圈|好友)? | 一键分享 | 微信好友
     | 微信朋友圈 | 朋友圈 | 微信 | 微博 | 新浪微博 | 腾讯微博 | QQ(?:好友|空间)? | Qzone
     | 复制链接 | 链接已复制 | 生成海报 | 海报 | 二维码 | 扫一扫 | 扫码 | 扫描到手机
-    | 手机看新闻? | 收藏 | 举报 | 点赞 | 打印 | 关闭窗口 | 返回顶部
-    | 字[号体] | [大中小] | 【?纠错】? | 推荐给好友
+    | 手机看新闻? | 在?手机(?:上)?打开(?:当前页|本页|本文)? | 收藏 | 举报 | 点赞 | 打印 | 关闭窗口
+    | 返回顶部 | 【?(?:我要)?纠错】?
+    | 字[号体] | 默认 | 超大 | [大中小] | 推荐给好友
     | [\s:：,，。、|｜/·•>＞+-]
     )+""",
     re.VERBOSE,
@@ -54,11 +55,12 @@ _APP_PROMPT = re.compile(
     r"(?:打开|下载|前往|扫码下载|点击下载)[^。！？]{0,10}?(?:客户端|APP|App|app|新闻)"
     r"(?:[，,\s]*(?:查看|阅读|观看|看|获取|体验|参与)[^。！？]{0,14})?[。！]?"
     r"|(?:点击|轻触)(?:查看|阅读)(?:大图|原文|全文|更多)[^。！？]{0,8}"
+    r"|[^。！？]{0,16}尽在[^。！？]{0,10}(?:客户端|APP|App|app)"
 )
 # Editor lines and web credits: "责任编辑：王晓华", "(责编：张三、李四)", "[责任编辑:张三]",
 # "本文来源：新华社 作者：…", "原标题：…", "（完）".
 _CREDIT_LINE = re.compile(
-    r"[（(【\[]?\s*(?:责任编辑|責任編輯|责编|編輯|编辑|原标题|原標題|来源|來源|本文来源|文章来源"
+    r"(?:【?(?:我要)?纠错】?\s*)?[（(【\[]?\s*(?:责任编辑|責任編輯|责编|編輯|编辑|原标题|原標題|来源|來源|本文来源|文章来源"
     r"|校对|审核|监制|作者)\s*[：:].*|[（(【\[]?(?:完|纠错|糾錯|END)[）)】\]]?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing) by .*",
     re.IGNORECASE,
@@ -78,31 +80,38 @@ _STATEMENT = re.compile(
     r"|本文为.{0,20}?(?:号|作者|用户).{0,12}?(?:上传并)?发布.*"
     r"|[^。！？]{0,16}未经(?:正式|书面)?授权[^。！？]{0,8}(?:转载|使用).{0,16}"
     r"|[^。！？]{0,10}报料[：:][^。！？]*"
+    r"|[^。！？]{0,20}版权所有.{0,40}|(?:Copyright|©|&copy;).{0,80}"
 )
 # Headings of comment boxes and related lists, "说两句吧…".
 _SECTION_HEADING = re.compile(
     r"(?:网友|热门|最新)?(?:评论|跟贴)(?:\s*[（(]?\d*[）)]?)|相关(?:新闻|阅读|推荐|文章|报道)"
     r"|推荐阅读|延伸阅读|大家都在看|热门推荐|说两句吧?[.。…]*"
 )
-# A publish time alone (a byline's time that slipped into the text): "· 2024/05/20 10:12".
-_TIME_ONLY = re.compile(
-    r"[\s·|｜]*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\s·|｜]*"
+# The line under a headline, a publish time with the source or author, that slipped into
+# the text: "· 2024/05/20 10:12", "2024-05-20 18:22 来源：观察者网", "每日经济新闻 2024-05-20".
+_PUBLISH_TIME = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 )
+_META_FIELD = re.compile(r"来源|來源|作者|编辑|責任編輯|责编|稿源|出处|发布|浏览|阅读")
+_SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
+_META_LINE = 80  # characters
+_BARE_SOURCE = 8  # characters of a name next to the time, with no "来源："
 _SHORT = 60  # characters: most furniture is a short line; longer paragraphs are
 _LONG = 600  # only checked for credits, player text (video.js runs long) and statements
 _SHORT_KINDS = re.compile(
     "|".join(
         f"(?:{kind.pattern})"
-        for kind in (_SHARE, _APP_PROMPT, _PRODUCTION_CREDITS, _SECTION_HEADING, _TIME_ONLY)
+        for kind in (_SHARE, _APP_PROMPT, _PRODUCTION_CREDITS, _SECTION_HEADING)
     ),
     re.VERBOSE,
 )
 # What a longer furniture paragraph can start with: news paragraphs almost never do, and the
 # test costs far less than the patterns (the summary of every ingested article runs it).
-_CREDIT_STARTS = frozenset("（(【[责責编編原来來本文校审监作完纠EARWarw")
-_PLAYER_STARTS = frozenset("ABCDEFLMNPRSTUVcdsx0123456789-/:,.|视加播暂重退全倍清高标超静音画您")
-_STATEMENT_STARTS = frozenset("特免版声本")
+_CREDIT_STARTS = frozenset("（(【[责責编編原来來本文校审监作完纠我EARWarw")
+# What player text starts with: its first control, a time ("0:00", "00:00 / 02:31").
+_PLAYER_STARTS = frozenset("VPCDLMSURT视播加全您")
+_STATEMENT_STARTS = frozenset("特免版声本C©&")
 
 
 def is_furniture(paragraph: str) -> bool:
@@ -112,12 +121,30 @@ def is_furniture(paragraph: str) -> bool:
         return False
     if size <= _SHORT and _SHORT_KINDS.fullmatch(paragraph):
         return True
+    if size <= _META_LINE and _is_meta_line(paragraph):
+        return True
     first = paragraph[0]
     return bool(
         (first in _CREDIT_STARTS and size <= 120 and _CREDIT_LINE.fullmatch(paragraph))
-        or (first in _PLAYER_STARTS and _PLAYER.fullmatch(paragraph))
         or (
-            (first in _STATEMENT_STARTS or "未经" in paragraph[:24] or "报料" in paragraph[:14])
+            (first in _PLAYER_STARTS or (first.isdigit() and ":" in paragraph[1:3]))
+            and _PLAYER.fullmatch(paragraph)
+        )
+        or (
+            (
+                first in _STATEMENT_STARTS
+                or "未经" in paragraph[:24]
+                or "报料" in paragraph[:14]
+                or "版权所有" in paragraph[:24]
+            )
             and _STATEMENT.fullmatch(paragraph)
         )
     )
+
+
+def _is_meta_line(paragraph: str) -> bool:
+    """A publish time with at most a source, an author, a view count: no sentence."""
+    if _SENTENCE_MARK.search(paragraph) or not _PUBLISH_TIME.search(paragraph):
+        return False
+    rest = _PUBLISH_TIME.sub("", paragraph).strip(" ·|｜")
+    return not rest or len(rest) <= _BARE_SOURCE or _META_FIELD.search(rest) is not None

@@ -27,6 +27,13 @@ _CAPTION_LINE = re.compile(
     r"^(?:图[为為：:]|圖[為为：:]|图片(?:来源|來源)?[：:]|图源[：:]|▲|△|上图|下图)"
     r"|(?:[（(](?:资料图|資料圖|图片来源|圖片來源|图源|供图|视觉中国)[^）)]*[）)]|\s摄|\s攝)\s*$"
 )
+# Elements of trafilatura's output (and the HTML it keeps) that start a paragraph of their own.
+# fmt: off
+_BLOCK_TAGS = frozenset((
+    "p", "div", "head", "list", "item", "quote", "table", "row", "cell", "section", "article",
+    "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure",
+))
+# fmt: on
 # Captions, and comment boxes that trafilatura's own list of comment classes misses
 # ("index_comment__4nGKa"); never a box holding the headline, which would be the article's.
 _PRUNE_XPATH = (
@@ -83,9 +90,53 @@ def _article_paragraphs(tree: HtmlElement, *, url: str | None, title: str) -> li
     )
     if not isinstance(document, Document) or document.body is None:
         return []
+    seen = {"".join(title.split())}
     paragraphs = []
-    for element in document.body:
-        text = " ".join("".join(element.itertext()).split())
-        if text and text != title and text not in link_texts:
+    for text in _block_texts(document.body):
+        key = "".join(text.split())
+        # A paragraph seen before is the page's second copy of it (a heading above the body
+        # and again in it, a mobile and a desktop block); the title is stored on its own.
+        if key not in seen and text not in link_texts:
+            seen.add(key)
             paragraphs.append(text)
     return drop_boilerplate_lines(paragraphs)
+
+
+def _block_texts(element: HtmlElement) -> list[str]:
+    """The whitespace-collapsed text of each innermost block under ``element``, in order.
+
+    trafilatura keeps a page's nesting: a wrapper that holds the headline, the byline and
+    the paragraphs comes out as one child of the body. Inline content between blocks
+    (text, ``<hi>``, ``<ref>``) is one paragraph of its own.
+    """
+    texts: list[str] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        text = " ".join("".join(run).split())
+        run.clear()
+        if text:
+            texts.append(text)
+
+    def walk(node: HtmlElement) -> None:
+        if not any(_is_block(child) for child in node):
+            run.append("".join(node.itertext()))
+            end_run()
+            return
+        run.append(node.text or "")
+        for child in node:
+            if _is_block(child):
+                end_run()
+                walk(child)
+            elif isinstance(child.tag, str):
+                run.append("".join(child.itertext()))
+            run.append(child.tail or "")
+        end_run()
+
+    for child in element:
+        walk(child)
+    return texts
+
+
+def _is_block(node: HtmlElement) -> bool:
+    return isinstance(node.tag, str) and node.tag in _BLOCK_TAGS

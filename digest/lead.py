@@ -17,9 +17,12 @@ from digest.furniture import is_furniture
 from digest.text import normalise_space, without_wide_spaces
 
 # Paragraphs that carry no news at all: bylines, credits, editor's notes, a bare date or
-# source line, a "题：" line. Matched against the whole paragraph; only the kinds of any
-# length (_ANY_LENGTH) are tried on paragraphs longer than _SHORT_BOILERPLATE.
+# source line, a "题：" line. Matched against the whole paragraph; only the kinds that may
+# be long or hold a sentence's punctuation (_ANY_LENGTH) are tried on a paragraph longer
+# than _SHORT_BOILERPLATE or with a "，" or "。", as news paragraphs are.
 _ANY_LENGTH = r"""
+      [（(【\[](?:图|图片|视频|资料图|图片来源|来源|作者|编辑|记者)[^）)】\]]*[）)】\]]
+    |
       (?:文|图|文图|图文|摄|撰文|作者|编辑|责编|责任编辑|审核|校对|监制|统筹|排版|策划|翻译|编译
         |记者|通讯员|摄影|来源|出处|原标题|原题|题图|图片来源|声明|免责声明|发布时间|更新时间)
       \s*[：:/｜|丨].*
@@ -36,7 +39,6 @@ _BOILERPLATE = re.compile(
     | [（(【\[]?[\u4e00-\u9fffA-Za-z《》·\s]{0,12}?(?:记者|通讯员|实习生)[^，。！？；]{0,50}
     | (?:总台|央视|本报|本台|本网)?(?:作者|撰文|采写|摄影|摄像)[\s：:|｜丨/][^，。！？；]{0,40}
     | (?:原?题|标题)[：:][^。；]{1,60}
-    | [（(【\[](?:图|图片|视频|资料图|图片来源|来源|作者|编辑|记者)[^）)】\]]*[）)】\]]
     | \d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日
       (?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?
     | \d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?
@@ -57,6 +59,8 @@ _NAMED = (
     r"(?:记者|通讯员|实习生|见习记者|特约记者)\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:\s+[\u4e00-\u9fff·]{2,4})*\s(?!报道|摄影|采写)"
 )
+# What a bracketed dateline holds: "【环球时报综合报道】", "【文/观察者网 王恺雯】", "【解说】".
+_BRACKETED = r"报道|讯|电|记者|消息|综合|编译|特稿|综述|[文图][/／:：]|作者|解说|同期"
 # A dateline or byline in front of the news ("新华社北京6月28日电（记者 张三）", "本报讯",
 # "北京商报讯（记者 张三）", "【环球网报道 记者 李萌】", "WASHINGTON (Reuters) -"): removed,
 # and what follows is kept. Matched on text whose spaces are still there.
@@ -65,9 +69,9 @@ _DATELINE = re.compile(
       [\u4e00-\u9fffA-Za-z·]{{0,10}}?(?:社|网|报|台|新闻|客户端|电视)[\u4e00-\u9fff·]{{0,8}}?
       \d{{1,2}}月\d{{1,2}}日(?:\d{{1,2}}时)?(?:电|讯|消息)
     | 本报讯
-    | [\u4e00-\u9fffA-Za-z·《》]{{1,12}}?(?<![通资])讯(?=\s|[（(【\[：:|丨｜]|记者)
+    | [\u4e00-\u9fffA-Za-z·《》]{{1,12}}?(?<![通资])讯(?=\s|[（(【\[：:|丨｜，,]|记者)
       (?:\s*(?:北京时间)?\d{{1,2}}月\d{{1,2}}日消息[，,：:]?)?
-    | 【[^】]{{0,24}}?(?:报道|讯|电|记者|消息|综合|编译|特稿|综述)[^】]{{0,20}}】
+    | 【[^】]{{0,24}}?(?:{_BRACKETED})[^】]{{0,20}}】
     | [\u4e00-\u9fff]{{2,10}}消息(?:[（(][^）)]{{0,20}}[）)])?(?=\s*[：:])
     | (?:本报|本台|本网)?记者\s*[\u4e00-\u9fff·]{{2,12}}?\s*(?:报道|摄影|采写)(?=[：:，,\s])
     | [A-Z][A-Z.'’ -]{{1,30}}[A-Z.]
@@ -135,15 +139,15 @@ def _news_of(raw: str) -> str | None:
     if text[0] in _DATELINE_STARTS or _DATELINE_HINT.search(text, 0, 32):
         stripped = _without_datelines(text)
         if stripped is not text:
-            if not stripped or _is_boilerplate(stripped) or is_furniture(stripped):
+            if not stripped or _is_boilerplate(stripped):
                 return None
             text = stripped
     return without_wide_spaces(text)
 
 
 def _is_boilerplate(text: str) -> bool:
-    pattern = _LONG_BOILERPLATE if len(text) > _SHORT_BOILERPLATE else _BOILERPLATE
-    return pattern.fullmatch(text) is not None
+    short = len(text) <= _SHORT_BOILERPLATE and "，" not in text and "。" not in text
+    return (_BOILERPLATE if short else _LONG_BOILERPLATE).fullmatch(text) is not None
 
 
 def _without_datelines(text: str) -> str:
@@ -166,25 +170,20 @@ def _reads_as_heading(text: str) -> bool:
 
 def _is_headline_block(lines: list[str], title: str | None, first_news: str) -> bool:
     """Whether the lines waiting before ``first_news`` are the article's headline block."""
-    if not lines:
-        return False
-    references = [_bigrams(title or ""), _bigrams(first_news[: _HEADING_LIMIT * 2])]
-    return any(
-        line.startswith(("——", "—"))
-        or _NAMES_LINE.fullmatch(line)
-        or _paraphrases(line, references)
-        for line in lines
+    if any(line.startswith("—") or _NAMES_LINE.fullmatch(line) for line in lines):
+        return True
+    references = [_word_key(title or ""), _word_key(first_news[: _HEADING_LIMIT * 2])]
+    return any(_paraphrases(_word_key(line), references) for line in lines)
+
+
+def _paraphrases(line: str, references: list[str]) -> bool:
+    """Whether most of ``line``'s character pairs occur in one of ``references``."""
+    pairs = len(line) - 1
+    return pairs > 0 and any(
+        sum(line[i : i + 2] in reference for i in range(pairs)) * 2 >= pairs
+        for reference in references
     )
 
 
-def _paraphrases(line: str, references: list[set[str]]) -> bool:
-    """Whether most of ``line``'s character pairs are in one of ``references``."""
-    pairs = _bigrams(line)
-    return bool(pairs) and any(
-        len(pairs & reference) * 2 >= len(pairs) for reference in references
-    )
-
-
-def _bigrams(text: str) -> set[str]:
-    key = _NOT_A_WORD.sub("", text).lower()
-    return {key[i : i + 2] for i in range(len(key) - 1)}
+def _word_key(text: str) -> str:
+    return _NOT_A_WORD.sub("", text).lower()

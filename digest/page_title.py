@@ -65,6 +65,11 @@ class PageNames:
         key = _squeezed(part)
         return len(key) >= 2 and any(name in key or key in name for name in self.sites if name)
 
+    def is_only_site(self, text: str) -> bool:
+        """Whether ``text`` is nothing but a name of the site (a logo's heading, a default
+        ``og:title``): a short part that names it."""
+        return len(_squeezed(text)) <= _CHANNEL_LIMIT and self.is_site(text)
+
     def is_listed(self, part: str) -> bool:
         return len(part) <= _CHANNEL_LIMIT and _squeezed(part) in self.listed
 
@@ -117,21 +122,28 @@ def choose_title(
     """The page's headline, from the best source that has one.
 
     ``stated`` (``og:title``, JSON-LD ``headline``) first, without a named suffix, unless it
-    is only the site's name; then the heading element that ``<title>`` starts with; then
-    ``<title>`` without named parts, and ``strip_unnamed`` for a site the page never names
-    (a ``<title>`` such as ``标题_国内新闻_示例网``); then the first heading.
+    is only the site's name (and the heading it starts with, if any); then the heading
+    element that ``<title>`` starts with; then ``<title>`` without named parts, and
+    ``strip_unnamed`` for a site the page never names (a ``<title>`` such as
+    ``标题_国内新闻_示例网``); then the first heading. Headings that are only the site's
+    name (a logo in an ``<h1>``) never count.
     """
+    headings = [heading for heading in headings if not names.is_only_site(heading)]
     for candidate in stated:
         headline = without_site_suffix(candidate, names) if candidate else ""
-        if headline and not names.is_site(headline):
-            return headline
+        if headline and not names.is_only_site(headline):
+            # An og:title with a suffix the page does not name: its heading has none.
+            return heading_in_title(headings, headline) or headline
     found = heading_in_title(headings, page_title)
     if found:
         return found
     stripped = without_site_suffix(page_title, names)
     if stripped != " ".join(page_title.split()):
         return stripped
-    return strip_unnamed(stripped) or (headings[0] if headings else "")
+    stripped = strip_unnamed(stripped)
+    if stripped and not names.is_only_site(stripped):
+        return stripped
+    return headings[0] if headings else stripped  # no <title>, or only the site's name
 
 
 def _squeezed(text: str) -> str:
