@@ -60,7 +60,7 @@ _APP_PROMPT = re.compile(
 # Editor lines and web credits: "责任编辑：王晓华", "(责编：张三、李四)", "[责任编辑:张三]",
 # "本文来源：新华社 作者：…", "原标题：…", "（完）".
 _CREDIT_LINE = re.compile(
-    r"(?:【?(?:我要)?纠错】?\s*)?[（(【\[]?\s*(?:责任编辑|責任編輯|责编|編輯|编辑|原标题|原標題|来源|來源|本文来源|文章来源"
+    r"(?:【?(?:我要)?纠错】?\s*)?[（(【\[]?\s*(?:责任编辑|責任編輯|责编|編輯|编辑|(?:本文)?原标题|原標題|来源|來源|本文来源|文章来源"
     r"|校对|审核|监制|作者)\s*[：:].*|[（(【\[]?(?:完|纠错|糾錯|END)[）)】\]]?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing) by .*",
     re.IGNORECASE,
@@ -76,7 +76,7 @@ _PRODUCTION_CREDITS = re.compile(
     r"[\u4e00-\u9fff·]{2,5}(?:[\s、，,]+[\u4e00-\u9fff·]{2,5})*\s*)+"
 )
 _STATEMENT = re.compile(
-    r"(?:特别|免责|版权)?声明(?:[：:].*)?"
+    r"[【\[]?(?:特别|免责|版权|平台)?声明[】\]]?(?:[：:]?.*)?"
     r"|本文为.{0,20}?(?:号|作者|用户).{0,12}?(?:上传并)?发布.*"
     r"|[^。！？]{0,16}未经(?:正式|书面)?授权[^。！？]{0,8}(?:转载|使用).{0,16}"
     r"|[^。！？]{0,10}报料[：:][^。！？]*"
@@ -85,7 +85,13 @@ _STATEMENT = re.compile(
 # Headings of comment boxes and related lists, "说两句吧…".
 _SECTION_HEADING = re.compile(
     r"(?:网友|热门|最新)?(?:评论|跟贴)(?:\s*[（(]?\d*[）)]?)|相关(?:新闻|阅读|推荐|文章|报道)"
-    r"|推荐阅读|延伸阅读|大家都在看|热门推荐|说两句吧?[.。…]*"
+    r"|推荐阅读|延伸阅读|大家都在看|热门推荐|为您推荐|说两句吧?[.。…]*"
+    r"|(?:\+\s*)?(?:加载|查看|展开)(?:更多|全部)(?:新闻|内容|评论)?|(?:点击|跟贴|热门|热点)?排行榜?"
+)
+# A breadcrumb trail: "您所在的位置：首页 > 快讯 > 公司", "首页 > 科技湃".
+_BREADCRUMB = re.compile(
+    r"(?:您(?:现在)?的?(?:当前)?所?在的?位置|当前位置|您的位置)[：:].{0,100}"
+    r"|首页\s*[>＞›»/].{0,100}"
 )
 # The line under a headline, a publish time with the source or author, that slipped into
 # the text: "· 2024/05/20 10:12", "2024-05-20 18:22 来源：观察者网", "每日经济新闻 2024-05-20".
@@ -102,7 +108,7 @@ _LONG = 600  # only checked for credits, player text (video.js runs long) and st
 _SHORT_KINDS = re.compile(
     "|".join(
         f"(?:{kind.pattern})"
-        for kind in (_SHARE, _APP_PROMPT, _PRODUCTION_CREDITS, _SECTION_HEADING)
+        for kind in (_SHARE, _APP_PROMPT, _PRODUCTION_CREDITS, _SECTION_HEADING, _BREADCRUMB)
     ),
     re.VERBOSE,
 )
@@ -111,7 +117,7 @@ _SHORT_KINDS = re.compile(
 _CREDIT_STARTS = frozenset("（(【[责責编編原来來本文校审监作完纠我EARWarw")
 # What player text starts with: its first control, a time ("0:00", "00:00 / 02:31").
 _PLAYER_STARTS = frozenset("VPCDLMSURT视播加全您")
-_STATEMENT_STARTS = frozenset("特免版声本C©&")
+_STATEMENT_STARTS = frozenset("特免版声平本【[C©&")
 
 
 def is_furniture(paragraph: str) -> bool:

@@ -2,7 +2,9 @@
 
 The text is trafilatura's precision mode (no comments, no tables), which on our test pages
 dropped navigation, ads, related lists, comments and footers where the default mode kept a
-list page's teasers. What it keeps and we do not want is removed here: page furniture
+list page's teasers; the default mode is the fallback when precision finds next to no
+running text (paragraphs that are links stay out in either mode). What it keeps and we do
+not want is removed here: page furniture
 (``digest.furniture``: share bars, video player text, editor lines, statements), captions,
 paragraphs that are only a link. Metadata comes from ``digest.page_meta``.
 """
@@ -22,10 +24,14 @@ from digest.furniture import is_furniture
 from digest.page_meta import PageMeta
 
 _MIN_TEXT_CHARS = 60  # less than this is a login form, an error page or a list of links
+# Less text in sentences than this (characters) and precision mode missed the article.
+_ENOUGH_SENTENCES = 60
+_SENTENCE = re.compile(r"[。！？!?]|\.(?:\s|$)")
 # Image captions: "图为…", "（资料图）", "新华社记者 李一博 摄", "（图片来源：…）".
 _CAPTION_LINE = re.compile(
     r"^(?:图[为為：:]|圖[為为：:]|图片(?:来源|來源)?[：:]|图源[：:]|▲|△|上图|下图)"
-    r"|(?:[（(](?:资料图|資料圖|图片来源|圖片來源|图源|供图|视觉中国)[^）)]*[）)]|\s摄|\s攝)\s*$"
+    r"|(?:[（(](?:资料图|資料圖|图片来源|圖片來源|图源|供图|视觉中国)[^）)]*[）)]|\s摄|\s攝"
+    r"|供图(?:\s+\S{1,8})?|视频截图|(?:视觉中国|东方IC|图虫创意)\s*(?:资料图?|供图|图)?)\s*$"
 )
 # Elements of trafilatura's output (and the HTML it keeps) that start a paragraph of their own.
 # fmt: off
@@ -54,7 +60,15 @@ def parse_html_page(
         raise ParseError(f"{origin}: is not an HTML page")
     meta = PageMeta(tree, url)
     title = meta.title()
-    paragraphs = _article_paragraphs(tree, url=url, title=title)
+    paragraphs = _article_paragraphs(tree, url=url, title=title, precise=True)
+    found = _sentence_chars(paragraphs)
+    if found < _ENOUGH_SENTENCES and (again := load_html(html)) is not None:
+        # Precision mode misses the whole article on some pages (on a 网易 page it kept
+        # only the comments and the lists around them); the default mode, on a fresh tree
+        # (extraction prunes the one it reads), finds it there.
+        recalled = _article_paragraphs(again, url=url, title=title, precise=False)
+        if _sentence_chars(recalled) > 2 * found:
+            paragraphs = recalled
     if sum(map(len, paragraphs)) < _MIN_TEXT_CHARS or not title:
         raise ParseError(f"{origin}: no article text found")
     return ParsedArticle(
@@ -78,12 +92,24 @@ def drop_boilerplate_lines(paragraphs: list[str]) -> list[str]:
     ]
 
 
-def _article_paragraphs(tree: HtmlElement, *, url: str | None, title: str) -> list[str]:
+def _sentence_chars(paragraphs: list[str]) -> int:
+    """How much of ``paragraphs`` reads as running text: the length of those with a comma
+    and a sentence's end (a login form's "忘记密码？" or a list's headlines have none)."""
+    return sum(
+        len(text)
+        for text in paragraphs
+        if len(text) >= 20 and ("，" in text or ", " in text) and _SENTENCE.search(text)
+    )
+
+
+def _article_paragraphs(
+    tree: HtmlElement, *, url: str | None, title: str, precise: bool
+) -> list[str]:
     link_texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
     document = bare_extraction(
         tree,
         url=url,
-        favor_precision=True,
+        favor_precision=precise,
         include_comments=False,
         include_tables=False,
         prune_xpath=_PRUNE_XPATH,

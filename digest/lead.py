@@ -24,9 +24,10 @@ _ANY_LENGTH = r"""
       [（(【\[](?:图|图片|视频|资料图|图片来源|来源|作者|编辑|记者)[^）)】\]]*[）)】\]]
     |
       (?:文|图|文图|图文|摄|撰文|作者|编辑|责编|责任编辑|审核|校对|监制|统筹|排版|策划|翻译|编译
-        |记者|通讯员|摄影|来源|出处|原标题|原题|题图|图片来源|声明|免责声明|发布时间|更新时间)
+        |记者|通讯员|摄影|来源|出处|原标题|原题|题图|图片来源|声明|免责声明|发布时间|更新时间
+        |执笔|撰稿)
       \s*[：:/｜|丨].*
-    | 编者(?:按|的话).*
+    | 【?编(?:者按|者的话|前语|者注)】?.*
     | 本文(?:来自|转自|转载自|系|为).*
     | (?:Photo|Image|Source|Credit)s?\s*(?::|by\b).{0,120}
     | \(?(?:Reporting|Editing|Writing|Additional\ reporting)\ by\b.*
@@ -69,18 +70,18 @@ _DATELINE = re.compile(
       [\u4e00-\u9fffA-Za-z·]{{0,10}}?(?:社|网|报|台|新闻|客户端|电视)[\u4e00-\u9fff·]{{0,8}}?
       \d{{1,2}}月\d{{1,2}}日(?:\d{{1,2}}时)?(?:电|讯|消息)
     | 本报讯
-    | [\u4e00-\u9fffA-Za-z·《》]{{1,12}}?(?<![通资])讯(?=\s|[（(【\[：:|丨｜，,]|记者)
-      (?:\s*(?:北京时间)?\d{{1,2}}月\d{{1,2}}日消息[，,：:]?)?
+    | [\u4e00-\u9fffA-Za-z·《》-]{{1,12}}?(?<![通资])讯(?=\s|\d|[（(【\[：:|丨｜，,]|记者)
+      (?:\s*(?:北京时间|当地时间)?\d{{1,2}}月\d{{1,2}}日(?:凌晨|早间|上午|午间|下午|晚间)?消息[，,：:]?)?
     | 【[^】]{{0,24}}?(?:{_BRACKETED})[^】]{{0,20}}】
     | [\u4e00-\u9fff]{{2,10}}消息(?:[（(][^）)]{{0,20}}[）)])?(?=\s*[：:])
     | (?:本报|本台|本网)?记者\s*[\u4e00-\u9fff·]{{2,12}}?\s*(?:报道|摄影|采写)(?=[：:，,\s])
     | [A-Z][A-Z.'’ -]{{1,30}}[A-Z.]
       (?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*
       (?:\([A-Za-z .&-]{{1,30}}\)\s*(?:--|[-–—])|--|[–—])\s  # a bare "-" needs "(Agency)"
-    | (?=[（(](?:记者|通讯员|特约记者|驻))
+    | (?=[（(][^）)]{{0,8}}?(?:记者|通讯员|特约记者|驻|实习生))
     | (?={_NAMED})
     )
-    (?:\s*[（(](?:记者|通讯员|特约记者|驻)[^）)]{{0,40}}[）)])*
+    (?:\s*[（(][^）)]{{0,8}}?(?:记者|通讯员|特约记者|驻|实习生)[^）)]{{0,40}}[）)])*
     (?:\s*{_NAMED})*
     [\s：:，,—-]*""",
     re.VERBOSE,
@@ -95,6 +96,7 @@ _NAMES_LINE = re.compile(
 _HEADING_MARKS = re.compile(r"[，。；,;]|[。！？!?]$")  # what a headline line lacks
 _NOT_A_WORD = re.compile(r"[\W_]+")
 _HEADING_LIMIT = 64  # characters
+_BADGE = 6  # characters a repeated title may carry: "原创", "独家", "视频｜"
 _LEAD_PARAGRAPHS = 12  # a headline block is looked for among this many first paragraphs
 
 
@@ -108,12 +110,11 @@ def news_paragraphs(paragraphs: list[str], title: str | None) -> Iterator[str]:
     they are news after all. A generator: the summary stops reading once its budget is full.
     """
     repeat = normalise_space(title) if title else None
-    caption = f"{repeat} - " if repeat else None  # "TITLE - SITE", an image caption
     waiting: list[str] = []
     started = False
     for index, raw in enumerate(paragraphs):
         text = _news_of(raw)
-        if text is None or text == repeat or (caption and text.startswith(caption)):
+        if text is None or (repeat and _repeats_title(text, repeat)):
             continue
         if not started:
             if index < _LEAD_PARAGRAPHS and _reads_as_heading(text):
@@ -143,6 +144,13 @@ def _news_of(raw: str) -> str | None:
                 return None
             text = stripped
     return without_wide_spaces(text)
+
+
+def _repeats_title(text: str, title: str) -> bool:
+    """The title again, with a badge ("原创…") or as an image caption ("TITLE - SITE")."""
+    return text == title or (
+        title in text and (len(text) <= len(title) + _BADGE or text.startswith(f"{title} - "))
+    )
 
 
 def _is_boilerplate(text: str) -> bool:

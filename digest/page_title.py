@@ -132,8 +132,12 @@ def choose_title(
     for candidate in stated:
         headline = without_site_suffix(candidate, names) if candidate else ""
         if headline and not names.is_only_site(headline):
-            # An og:title with a suffix the page does not name: its heading has none.
-            return heading_in_title(headings, headline) or headline
+            # An og:title with a suffix the page does not name: its heading has none. One
+            # cut short by a quote inside the attribute: its heading goes on with the quote.
+            cut_short = [h for h in headings if h.startswith(headline + '"')]
+            return heading_in_title(headings, headline) or max(
+                cut_short, key=len, default=headline
+            )
     found = heading_in_title(headings, page_title)
     if found:
         return found

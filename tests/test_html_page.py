@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml.html import HtmlElement
 
+from digest import html_page
 from digest.errors import ParseError
 from digest.html_page import drop_boilerplate_lines, parse_html_page
 
@@ -213,3 +216,30 @@ def test_a_paragraph_the_page_shows_twice_is_stored_once() -> None:
     assert article.paragraphs.count("全国生态环境保护工作推进会召开") == 1
     assert article.paragraphs.count("李文华出席并讲话") == 1
     assert len(article.paragraphs) == len(set(article.paragraphs))
+
+
+def test_page_whose_article_precision_mode_misses_is_read_in_the_default_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a 网易 page of 2019, trafilatura's precision mode kept only the comments and the
+    # lists around the article: here it is made to miss the article the same way.
+    news = [
+        f"第{n}段，龙湖集团公布了2019年中期业绩报告，上半年实现合约销售金额1056.2亿元。"
+        for n in range(1, 4)
+    ]
+    page = (
+        "<html><head><title>龙湖集团中期业绩_网易财经</title></head><body>"
+        '<div class="post_text">' + "".join(f"<p>{text}</p>" for text in news) + "</div>"
+        '<div class="post_recommends"><h3>为您推荐</h3><p>加载更多新闻</p></div></body></html>'
+    )
+    real_extraction = html_page.bare_extraction
+
+    def precision_misses_the_article(tree: HtmlElement, **options: Any) -> Any:
+        if options["favor_precision"]:
+            for element in tree.xpath("//div[@class='post_text']"):
+                element.getparent().remove(element)
+        return real_extraction(tree, **options)
+
+    monkeypatch.setattr(html_page, "bare_extraction", precision_misses_the_article)
+    article = parse_html_page(page, origin="inline", url=None, default_tz=SHANGHAI)
+    assert article.paragraphs == news

@@ -28,6 +28,9 @@ NEWS = "5月20日，国家防汛抗旱总指挥部召开全国防汛工作视频
         ),
         ("财联社5月20日电，国家能源局发布数据。", "国家能源局发布数据。"),
         ("新华社北京5月9日电 " + NEWS, NEWS),
+        ("本站讯（职工通讯员李琴雯 刘会）" + NEWS, NEWS),
+        ("华龙网-新重庆客户端讯 " + NEWS, NEWS),
+        ("新浪科技讯 北京时间9月11日凌晨消息，苹果发布新手机。", "苹果发布新手机。"),
         (
             "央广网北京5月21日消息（记者张棉棉）据中国之声报道，活动周启动。",
             "据中国之声报道，活动周启动。",
@@ -53,6 +56,8 @@ def test_dateline_joined_to_the_news_goes_and_the_news_stays(paragraph: str, sum
         "每经记者：张明双 每经编辑：赵云",
         "本报记者 王昊男 周欢",
         "采写：南都记者 黄明 通讯员 李晓",
+        "执笔/叨叨姐、胡一刀",
+        "【编前语】本期推出系列报道，敬请关注。",
         "新华社北京5月9日电 题：前4个月我国货物贸易进出口同比增长5.7%",
     ],
 )
@@ -115,3 +120,9 @@ def test_news_that_mentions_reporters_or_sharing_is_kept() -> None:
         "微信好友之间的转账功能将于下月升级，朋友圈也将新增分享选项。",
     ]
     assert summarise_lead(paragraphs) == "".join(paragraphs)
+
+
+def test_the_title_with_a_badge_is_not_the_lead() -> None:
+    title = "最不愁吃肉的国家：顿顿有肉吃"
+    assert summarise_lead(["原创" + title, NEWS], title=title) == NEWS
+    assert summarise_lead([title + " - 天天要闻", NEWS], title=title) == NEWS

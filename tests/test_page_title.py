@@ -88,3 +88,9 @@ def test_a_title_that_is_only_the_site_name_gives_way_to_the_heading() -> None:
     head = "<title>新华网</title>"
     body = '<h1 class="logo">新华网</h1><h1>夏粮收购陆续展开</h1>'
     assert _title(head, body, url="http://www.news.cn/a/c.html") == "夏粮收购陆续展开"
+
+
+def test_og_title_cut_short_by_a_quote_in_the_attribute_gives_way_to_the_heading() -> None:
+    og = '<meta property="og:title" content="男孩写"救命啊"纸团抛出引来警察">'
+    body = '<h1>男孩写"救命啊"纸团抛出引来警察</h1>'
+    assert _title(og, body) == '男孩写"救命啊"纸团抛出引来警察'
