@@ -4,9 +4,9 @@ The text is trafilatura's precision mode (no comments, no tables), which on our 
 dropped navigation, ads, related lists, comments and footers where the default mode kept a
 list page's teasers; the default mode is the fallback when precision finds next to no
 running text (paragraphs that are links stay out in either mode). What it keeps and we do
-not want is removed here: page furniture
-(``digest.furniture``: share bars, video player text, editor lines, statements), captions,
-paragraphs that are only a link. Metadata comes from ``digest.page_meta``.
+not want is removed here: page furniture (``digest.furniture``: share bars, video player
+text, editor lines, statements), captions, paragraphs that are only a link, a paragraph's
+second copy. Metadata comes from ``digest.page_meta``.
 """
 
 from __future__ import annotations
@@ -66,8 +66,9 @@ def parse_html_page(
         # Precision mode misses the whole article on some pages (on a 网易 page it kept
         # only the comments and the lists around them); the default mode, on a fresh tree
         # (extraction prunes the one it reads), finds it there.
+        # It must find more, and what little precision found, if any, as well.
         recalled = _article_paragraphs(again, url=url, title=title, precise=False)
-        if _sentence_chars(recalled) > 2 * found:
+        if _sentence_chars(recalled) > 2 * found and _running_text(paragraphs) <= set(recalled):
             paragraphs = recalled
     if sum(map(len, paragraphs)) < _MIN_TEXT_CHARS or not title:
         raise ParseError(f"{origin}: no article text found")
@@ -92,14 +93,19 @@ def drop_boilerplate_lines(paragraphs: list[str]) -> list[str]:
     ]
 
 
-def _sentence_chars(paragraphs: list[str]) -> int:
-    """How much of ``paragraphs`` reads as running text: the length of those with a comma
-    and a sentence's end (a login form's "忘记密码？" or a list's headlines have none)."""
-    return sum(
-        len(text)
+def _running_text(paragraphs: list[str]) -> set[str]:
+    """The paragraphs that read as running text: a comma and a sentence's end (a login
+    form's "忘记密码？" or a list's headlines have none)."""
+    return {
+        text
         for text in paragraphs
         if len(text) >= 20 and ("，" in text or ", " in text) and _SENTENCE.search(text)
-    )
+    }
+
+
+def _sentence_chars(paragraphs: list[str]) -> int:
+    """How much of ``paragraphs`` reads as running text, in characters."""
+    return sum(map(len, _running_text(paragraphs)))
 
 
 def _article_paragraphs(
