@@ -60,8 +60,10 @@ _APP_PROMPT = re.compile(
 # Editor lines and web credits: "责任编辑：王晓华", "(责编：张三、李四)", "[责任编辑:张三]",
 # "本文来源：新华社 作者：…", "原标题：…", "（完）".
 _CREDIT_LINE = re.compile(
-    r"(?:【?(?:我要)?纠错】?\s*)?[（(【\[]?\s*(?:责任编辑|責任編輯|责编|編輯|编辑|(?:本文)?原标题|原標題|来源|來源|本文来源|文章来源"
-    r"|校对|审核|监制|作者)\s*[：:].*|[（(【\[]?(?:完|纠错|糾錯|END)[）)】\]]?"
+    r"(?:【?(?:我要)?纠错】?\s*)?[（(【\[]?\s*"
+    r"(?:责任编辑|責任編輯|责编|編輯|(?:图片|文字|视频|美术|值班)?编辑|(?:本文)?原标题|原標題"
+    r"|来源|來源|本文来源|文章来源|校对|审核|监制|作者|关键[字词]|标签)\s*[：:].*"
+    r"|[（(【\[]?(?:完|纠错|糾錯|END)[）)】\]]?"
     r"|(?:Additional )?(?:Reporting|Writing|Editing) by .*",
     re.IGNORECASE,
 )
@@ -91,7 +93,7 @@ _SECTION_HEADING = re.compile(
 # A breadcrumb trail: "您所在的位置：首页 > 快讯 > 公司", "首页 > 科技湃".
 _BREADCRUMB = re.compile(
     r"(?:您(?:现在)?的?(?:当前)?所?在的?位置|当前位置|您的位置)[：:].{0,100}"
-    r"|首页\s*[>＞›»/].{0,100}"
+    r"|[^\s>＞›»]{0,6}首页\s*[>＞›»/].{0,100}"
 )
 # The line under a headline, a publish time with the source or author, that slipped into
 # the text: "· 2024/05/20 10:12", "2024-05-20 18:22 来源：观察者网", "每日经济新闻 2024-05-20".
@@ -114,7 +116,7 @@ _SHORT_KINDS = re.compile(
 )
 # What a longer furniture paragraph can start with: news paragraphs almost never do, and the
 # test costs far less than the patterns (the summary of every ingested article runs it).
-_CREDIT_STARTS = frozenset("（(【[责責编編原来來本文校审监作完纠我EARWarw")
+_CREDIT_STARTS = frozenset("（(【[责責编編原来來本文校审监作完纠我图视美值关标EARWarw")
 # What player text starts with: its first control, a time ("0:00", "00:00 / 02:31").
 _PLAYER_STARTS = frozenset("VPCDLMSURT视播加全您")
 _STATEMENT_STARTS = frozenset("特免版声平本【[C©&")
