@@ -1,6 +1,6 @@
 """Summaries, titles and main text on the labelled Chinese news pages (tests/data/news_pages).
 
-    python bench/news_pages.py [--verbose]
+    python bench/news_pages.py [--verbose] [--synthetic 5000]
 
 Each page is read as ``newsdigest ingest URL`` reads it (``digest.formats.parse_document``
 with the page's URL as origin, then ``digest.pipeline.prepare_article``) and checked against
@@ -128,6 +128,9 @@ def summary_micros(inputs: list[tuple[list[str], str]], rounds: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--verbose", action="store_true", help="print every problem found")
+    parser.add_argument(
+        "--synthetic", type=int, default=5000, help="synthetic articles to time (5000)"
+    )
     options = parser.parse_args()
     results = check_all()
     for result in results:
@@ -151,7 +154,7 @@ def main() -> None:
         (parse_page(name, str(label["url"])).paragraphs, str(label["title"]))
         for name, label in labels().items()
     ]
-    synthetic = list(_synthetic_leads(5000))
+    synthetic = list(_synthetic_leads(options.synthetic))
     on_pages, on_synthetic = summary_micros(page_inputs, 200), summary_micros(synthetic, 5)
     print(f"summary µs an article: {on_pages:.1f} on these pages, ", end="")
     print(f"{on_synthetic:.1f} on synthetic ingest articles")

@@ -4,6 +4,10 @@ with no furniture, dateline, byline or headline block in it, and the article's m
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bench.news_pages import check_page, labels, token_f1
@@ -33,3 +37,18 @@ def test_token_f1_counts_chinese_characters_and_latin_words() -> None:
     assert token_f1("北京", "上海") == 0.0
     # Two of three tokens found, nothing extra: precision 1, recall 2/3.
     assert token_f1("北京", "北京市") == pytest.approx(0.8)
+
+
+def test_bench_script_prints_the_counts_f1_and_summary_cost() -> None:
+    script = Path(__file__).parent.parent / "bench" / "news_pages.py"
+    run = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, str(script), "--synthetic", "20"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert f"summaries right: {len(LABELS)}/{len(LABELS)}" in run.stdout
+    assert f"titles right:    {len(LABELS)}/{len(LABELS)}" in run.stdout
+    assert "main text token F1: mean" in run.stdout
+    assert "µs an article" in run.stdout
