@@ -54,10 +54,12 @@ def normalise_space(text: str) -> str:
     the writer. Headlines are different ("首批三百辆 年底交车" uses it as a separator):
     collapse their whitespace only.
     """
-    text = " ".join(text.split())
-    if " " in text:
-        text = _SPACE_BETWEEN_WIDE.sub("", text)
-    return text
+    return without_wide_spaces(" ".join(text.split()))
+
+
+def without_wide_spaces(text: str) -> str:
+    """``normalise_space`` of text whose whitespace is collapsed already."""
+    return _SPACE_BETWEEN_WIDE.sub("", text) if " " in text else text
 
 
 def split_paragraphs(text: str) -> list[str]:

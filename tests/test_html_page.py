@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml.html import HtmlElement
 
+from digest import html_page
 from digest.errors import ParseError
 from digest.html_page import drop_boilerplate_lines, parse_html_page
 
@@ -182,3 +185,61 @@ def test_drop_boilerplate_lines_keeps_news_and_drops_credits_and_captions() -> N
     assert drop_boilerplate_lines(paragraphs) == [
         "国铁集团21日发布消息，今年以来，中欧班列累计开行8990列。"
     ]
+
+
+def test_wrapper_holding_headline_byline_and_body_gives_each_paragraph_apart() -> None:
+    news = [
+        "近期，多家光伏企业宣布下调开工率或阶段性减产，光伏产业链价格持续低位运行。",
+        "据行业协会统计，多晶硅、硅片等环节价格较年初下降超过三成，部分企业已停产。",
+    ]
+    page = (
+        "<html><head><title>光伏企业减产-证券时报网</title></head><body>"
+        '<div class="detail-content-wrapper"><div class="detail-title">光伏企业减产</div>'
+        '<div class="detail-info">来源：证券时报网作者：曹晨2024-05-20 20:06</div>'
+        f'<div class="detail-content"><p>{news[0]}</p><p>{news[1]}</p></div>'
+        '<div class="detail-share">分享到：微信 微博 QQ</div></div></body></html>'
+    )
+    article = parse_html_page(
+        page, origin="inline", url="https://www.stcn.com/a/1.html", default_tz=SHANGHAI
+    )
+    assert article.title == "光伏企业减产"
+    assert article.paragraphs == news
+
+
+def test_a_paragraph_the_page_shows_twice_is_stored_once() -> None:
+    # The headline block stands above the body (h3, h1, h4) and again in it.
+    page = HTML.parent / "news_pages" / "people_headline_block_in_body.html"
+    article = parse_html_page(
+        page.read_bytes().decode("gb18030"), origin="people", url=None, default_tz=SHANGHAI
+    )
+    assert article.title == "持续深入打好污染防治攻坚战 加快推进美丽中国建设"
+    assert article.paragraphs.count("全国生态环境保护工作推进会召开") == 1
+    assert article.paragraphs.count("李文华出席并讲话") == 1
+    assert len(article.paragraphs) == len(set(article.paragraphs))
+
+
+def test_page_whose_article_precision_mode_misses_is_read_in_the_default_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a 网易 page of 2019, trafilatura's precision mode kept only the comments and the
+    # lists around the article: here it is made to miss the article the same way.
+    news = [
+        f"第{n}段，龙湖集团公布了2019年中期业绩报告，上半年实现合约销售金额1056.2亿元。"
+        for n in range(1, 4)
+    ]
+    page = (
+        "<html><head><title>龙湖集团中期业绩_网易财经</title></head><body>"
+        '<div class="post_text">' + "".join(f"<p>{text}</p>" for text in news) + "</div>"
+        '<div class="post_recommends"><h3>为您推荐</h3><p>加载更多新闻</p></div></body></html>'
+    )
+    real_extraction = html_page.bare_extraction
+
+    def precision_misses_the_article(tree: HtmlElement, **options: Any) -> Any:
+        if options["favor_precision"]:
+            for element in tree.xpath("//div[@class='post_text']"):
+                element.getparent().remove(element)
+        return real_extraction(tree, **options)
+
+    monkeypatch.setattr(html_page, "bare_extraction", precision_misses_the_article)
+    article = parse_html_page(page, origin="inline", url=None, default_tz=SHANGHAI)
+    assert article.paragraphs == news

@@ -1,0 +1,99 @@
+"""Page furniture is told from article text by kind, whatever the site."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.furniture import is_furniture
+
+VIDEO_JS = (
+    "Video Player is loading.Play VideoPlayMuteCurrent Time 0:00/Duration 0:00Loaded: 0%"
+    "Stream Type LIVESeek to live, currently behind liveLIVERemaining Time -0:00 1xPlayback Rate"
+    "ChaptersChaptersDescriptionsdescriptions off, selectedCaptionscaptions settings, opens"
+    " captions settings dialogcaptions off, selectedAudio TrackPicture-in-PictureFullscreen"
+    "This is a modal window."
+)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # share widgets, font and print tools
+        "点击右上角 微信好友",
+        "点击右上角微信好友朋友圈请使用浏览器分享功能进行分享",
+        "请使用浏览器分享功能进行分享",
+        "分享到：微信 微博 QQ空间 复制链接",
+        "分享让更多人看到",
+        "扫一扫在手机打开当前页",
+        "字号：默认 大 超大 | 打印 | 【纠错】",
+        # video players
+        VIDEO_JS,
+        "Play Video",
+        "Video PlayerClose",
+        "视频加载中... 播放 00:00 / 02:31 全屏 倍速",
+        "您的浏览器不支持 video 标签。",
+        # app prompts
+        "打开凤凰新闻客户端，查看更多高清图片",
+        "打开网易新闻 查看精彩图片",
+        "海量资讯、精准解读，尽在新浪财经APP",
+        # editor lines and production credits
+        "（责任编辑：王晓华）",
+        "(责编：张三、李四)",
+        "[责任编辑:张三]",
+        "责任编辑：张海_NBJ11279",
+        "【我要纠错】 责任编辑：王洋",
+        "编辑 陈静 校对 王心",
+        "界面新闻编辑 | 王姝",
+        "本文来源：新华社 作者：李明",
+        "（原标题：国务院常务会议部署推动大规模设备更新）",
+        "(完)",
+        "图片编辑：金潇",
+        "关键字：CPI 居民消费价格",
+        # statements
+        "特别声明：以上文章内容仅代表作者本人观点，不代表凤凰网观点或立场。",
+        "本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点。",
+        "未经正式授权严禁转载本文，侵权必究。",
+        "澎湃新闻报料：021-962866",
+        "中国经济网版权所有 互联网新闻信息服务许可证(10120170008)",
+        # headings of comment boxes and related lists
+        "评论（152）",
+        "说两句吧...",
+        "相关新闻",
+        "为您推荐",
+        "+ 加载更多新闻",
+        "跟贴排行",
+        # breadcrumb trails
+        "您所在的位置：首页 > 快讯 > 公司",
+        "首页 > 科技湃",
+        "网易首页 > 新闻中心 > 正文",
+        # the publish-time line under a headline
+        "· 2024/05/20 10:12",
+        "2024-05-20 18:22 来源：观察者网",
+        "来源：证券时报网作者：曹晨2024-05-20 20:06",
+        "每日经济新闻 2024-05-20 21:10:33",
+    ],
+)
+def test_furniture_of_every_kind_is_furniture(paragraph: str) -> None:
+    assert is_furniture(paragraph)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "9日，海关总署发布数据显示，今年前4个月，我国货物贸易进出口总值13.81万亿元，同比增长5.7%。",
+        "新华社北京5月9日电 题：前4个月我国货物贸易进出口同比增长5.7%",
+        "新华社记者魏晓宁、陈嘉禾、丁远",  # a byline is the article's
+        "新京报记者 邓琪 编辑 刘倩 校对 赵琳",  # names a reporter: a byline
+        "压紧压实防汛责任 确保安全度汛",
+        "李强 蔡奇出席",
+        "微信支付日活跃用户突破10亿，带动线下消费增长。",
+        "他打开手机上的新闻客户端，看到了这条消息。",
+        "5月20日，A股三大指数集体收涨，沪指涨0.54%。",
+        "据新华社报道，5月20日，世界最大跨度铁路悬索桥主缆架设全部完成。",
+        "2024年5月20日，国务院召开常务会议，部署推动大规模设备更新。",
+        "Play is the work of childhood, the report says.",
+        "The video, posted on Monday, shows the collapse.",
+    ],
+)
+def test_article_text_is_not_furniture(paragraph: str) -> None:
+    assert not is_furniture(paragraph)
