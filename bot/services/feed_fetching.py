@@ -71,7 +71,7 @@ def _parse(
         published = to_utc(article.published_at, zone)
         if published is not None and published > now + FUTURE_SLACK:
             article.published_at = now
-    records = prepare_articles(articles, default_tz=zone)
+    records = prepare_articles(articles, default_tz=zone, now=now)
     if not is_feed:
         return FetchedFeed(result, records)
     info = feed_metadata(result.body, origin=origin)

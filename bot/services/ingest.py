@@ -180,7 +180,7 @@ async def ingest_inputs(
     on_input_done: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest every input; a failed one (or a bad line) is reported, the others go in."""
-    options = PrepareOptions(zone=runtime.settings.zone, category=category)
+    options = PrepareOptions(zone=runtime.settings.zone, category=category, now=runtime.now())
     with _fewer_collections():
         return await _ingest_all(runtime, inputs, options, dry_run, on_input_done)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,13 +31,14 @@ Prepared = tuple[list[ArticleRecord], list[InputError]]
 class PrepareOptions:
     zone: ZoneInfo
     category: str | None  # for articles that name none (``newsdigest ingest --category``)
+    now: datetime  # when the ingest runs: a publish time far after it is not believed
 
 
 def prepare(articles: list[ParsedArticle], options: PrepareOptions) -> list[ArticleRecord]:
     if options.category:
         for article in articles:
             article.category = article.category or options.category
-    return prepare_articles(articles, default_tz=options.zone)
+    return prepare_articles(articles, default_tz=options.zone, now=options.now)
 
 
 def parse_bytes(
