@@ -15,6 +15,7 @@ from digest.folding import fold_all
 from digest.neardup import band_keys_of, minhashes_of_keys, signature_text_key
 from digest.search_terms import article_index_texts
 from digest.summary import summarise_lead
+from digest.text import storable_text
 
 MAX_TITLE_CHARS = 300
 # Publish times news can have: none before this, none more than ``FUTURE_LIMIT`` after its
@@ -86,21 +87,26 @@ def prepare_articles(
     code and data from the CPU caches. The near-duplicate keys, computed for the batch at
     once, cost about 11 µs an article instead of 43.
     """
-    titles = [" ".join(article.title.split())[:MAX_TITLE_CHARS] for article in parsed]
+    # Every text is made storable first (``storable_text``), so that keys are those of
+    # the text stored; lengths are clipped to the columns by storage, which knows them.
+    titles = [
+        storable_text(" ".join(article.title.split()))[:MAX_TITLE_CHARS] for article in parsed
+    ]
     bodies = [[p.strip() for p in article.paragraphs if p.strip()] for article in parsed]
-    contents = ["\n\n".join(body) for body in bodies]
-    summaries = list(map(_summary, parsed, bodies, titles))
-    categories = [normalise_category(article.category) for article in parsed]
+    contents = [storable_text("\n\n".join(body)) for body in bodies]
+    summaries = [storable_text(s) for s in map(_summary, parsed, bodies, titles)]
+    categories = [normalise_category(_storable(article.category)) for article in parsed]
+    urls = [_storable(article.url) for article in parsed]
     keys = _keys_of(titles, contents, categories)
     return [
         ArticleRecord(
             title=title,
-            url=article.url,
-            canonical_url=canonical_url(article.url),
+            url=url,
+            canonical_url=canonical_url(url),
             content=content,
             summary=summary,
             category=category,
-            source=article.source,
+            source=_storable(article.source),
             published_at=plausible_published_at(
                 article.published_at, default_tz=default_tz, now=now
             ),
@@ -110,10 +116,14 @@ def prepare_articles(
             signature=key.signature,
             band_keys=key.band_keys,
         )
-        for article, title, content, summary, category, key in zip(
-            parsed, titles, contents, summaries, categories, keys, strict=True
+        for article, title, content, summary, category, url, key in zip(
+            parsed, titles, contents, summaries, categories, urls, keys, strict=True
         )
     ]
+
+
+def _storable(text: str | None) -> str | None:
+    return None if text is None else storable_text(text)
 
 
 def _summary(parsed: ParsedArticle, body: list[str], title: str) -> str:

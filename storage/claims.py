@@ -33,3 +33,14 @@ async def hold_subscription(session: AsyncSession, chat_id: int) -> Subscription
     lock = await begin_claim(session, table="subscriptions")
     query = select(Subscription).where(Subscription.chat_id == chat_id)
     return await session.scalar(query.with_for_update() if lock else query)
+
+
+async def write_first(session: AsyncSession) -> None:
+    """On SQLite, take the database's write lock now, before this transaction reads.
+
+    A transaction that begins by reading (a savepoint's first statements do: the driver
+    begins one only before a write) cannot write once another connection has written
+    since: it fails at once ("database is locked") instead of waiting its turn. PostgreSQL
+    locks rows, not the database: nothing to do there.
+    """
+    await begin_claim(session, table="articles")
