@@ -68,11 +68,18 @@ async def run_command(runtime: Runtime, caller: Caller, name: str, args: list[st
     return await service(runtime, caller, args)
 
 
+def changes_settings(data: str) -> bool:
+    """Whether the button with this callback data changes the chat's settings (in groups
+    and channels, only their admins may press it)."""
+    return data.startswith("uw:")
+
+
 async def press_button(runtime: Runtime, caller: Caller, data: str) -> Reply:
     """The reply to an inline button, from its callback data."""
-    if data.startswith("uw:"):
+    if changes_settings(data):
         if not caller.can_manage:
-            return Reply([raw(caller.language, "admins_only")])
+            refusal = "admins_only.channel" if caller.chat_type == "channel" else "admins_only"
+            return Reply([raw(caller.language, refusal)])
         return await watches.press_unwatch(runtime, caller, data)
     return await browse.press(runtime, caller, data)
 

@@ -57,6 +57,8 @@ EN: dict[str, str] = {
     "settings.paused": "paused ({reason}); send any command to resume",
     "settings.never": "—",
     "admins_only": "Only the group's admins can change its settings.",
+    "admins_only.channel": "Only the channel's admins can change its settings.",
+    "button.channel_private": "Buttons in a channel post nothing there. Message the bot privately and send /latest or /category to browse.",
     "watch.usage": 'Usage: <code>/watch rates</code>; a phrase in quotes: <code>/watch "interest rate"</code>; one category: <code>/watch 降准 in:finance</code>',
     "watch.added": "Watching: {phrases}{category}. A matching new article is sent at once.",
     "watch.in_category": " (in {category} only)",

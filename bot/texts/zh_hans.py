@@ -55,6 +55,8 @@ ZH: dict[str, str] = {
     "settings.paused": "已暂停（{reason}），发送任意命令即可恢复",
     "settings.never": "—",
     "admins_only": "只有群管理员可以修改本群的设置。",
+    "admins_only.channel": "只有频道管理员可以修改频道的设置。",
+    "button.channel_private": "频道里的按钮不会发帖。私聊机器人，发送 /latest 或 /category 浏览更多。",
     "watch.usage": '用法：<code>/watch 降准</code>；短语加引号：<code>/watch "人工智能 芯片"</code>；限定分类：<code>/watch 降准 in:财经</code>',
     "watch.added": "已关注：{phrases}{category}。有匹配的新文章会立即提醒。",
     "watch.in_category": "（仅{category}）",
