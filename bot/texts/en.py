@@ -37,6 +37,7 @@ EN: dict[str, str] = {
     "digest.nothing": "Nothing new since the last digest.",
     "subscribe.done": "Subscribed to the daily digest ({categories}), every day at {time} ({zone}). Next: {next}.",
     "subscribe.all": "all categories",
+    "subscribe.all_except": "every category but {names}",
     "subscribe.unknown": "There is no category “{names}”. Categories: {known}",
     "unsubscribe.done": "Daily digest stopped. /subscribe brings it back any time.",
     "unsubscribe.some": "Removed: {removed}. Still subscribed to: {categories}.",

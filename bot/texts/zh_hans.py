@@ -35,6 +35,7 @@ ZH: dict[str, str] = {
     "digest.nothing": "自上次摘要以来没有新文章。",
     "subscribe.done": "已订阅每日摘要（{categories}），每天 {time}（{zone}）推送。下一次：{next}。",
     "subscribe.all": "全部分类",
+    "subscribe.all_except": "除{names}以外的全部分类",
     "subscribe.unknown": "没有「{names}」这个分类。现有分类：{known}",
     "unsubscribe.done": "已取消每日摘要。随时可以用 /subscribe 重新订阅。",
     "unsubscribe.some": "已取消这些分类：{removed}。仍然订阅：{categories}。",
