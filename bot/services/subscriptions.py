@@ -147,17 +147,11 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             session.add(subscription)
         subscription.digest_time = digest_time.strftime("%H:%M")
         _reschedule(subscription, runtime.now(), caller.zone)
-        return Reply(
-            [
-                say(
-                    caller.language,
-                    "time.done",
-                    time=subscription.digest_time,
-                    zone=caller.zone.key,
-                    next=_when(caller, subscription.next_digest_at),
-                )
-            ]
-        )
+        when = {"time": subscription.digest_time, "zone": caller.zone.key}
+        if not subscription.active:  # no digest is coming: say how to get one
+            return Reply([say(caller.language, "time.done_unsubscribed", **when)])
+        next_text = _when(caller, subscription.next_digest_at)
+        return Reply([say(caller.language, "time.done", next=next_text, **when)])
 
 
 async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
@@ -177,17 +171,11 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
         chat = await caller_chat(session, runtime, caller)
         chat.timezone = zone.key
         subscription = await get_subscription(session, caller.chat_id)
-        moved = Caller(
-            chat_id=caller.chat_id,
-            chat_type=caller.chat_type,
-            user_id=caller.user_id,
-            language=caller.language,
-            zone=zone,
-        )
-        next_text = raw(caller.language, "settings.never")
         if subscription is not None:
             _reschedule(subscription, runtime.now(), zone)
-            next_text = _when(moved, subscription.next_digest_at)
+        if subscription is None or not subscription.active:  # say how to get a digest
+            return Reply([say(caller.language, "timezone.done_unsubscribed", zone=zone.key)])
+        next_text = format_time(subscription.next_digest_at, zone)
     return Reply([say(caller.language, "timezone.done", zone=zone.key, next=next_text)])
 
 

@@ -26,6 +26,7 @@ EN: dict[str, str] = {
     "search.usage": "Usage: <code>/search WORDS</code>, for example <code>/search 央行</code>",
     "search.header": "<b>Search “{words}”</b> · {count} results",
     "search.empty": "Nothing found for “{words}”.",
+    "search.too_short": "A Chinese word needs 2 characters at least to be searched: {words}. For example <code>/search 央行</code>",
     "count.invalid": "Give a number from 1 to {maximum}, for example <code>/{command} 10</code>.",
     "count.too_many": "At most {maximum}, for example <code>/{command} {maximum}</code>.",
     "older": "Older »",
@@ -45,10 +46,12 @@ EN: dict[str, str] = {
     "list.more": "… ({count} in all)",
     "time.usage": "Usage: <code>/time 08:00</code> (24-hour clock, in this chat's zone {zone})",
     "time.done": "Digest time set to {time} ({zone}) every day. Next: {next}.",
+    "time.done_unsubscribed": "Digest time set to {time} ({zone}) every day. This chat has no digest yet: send /subscribe to get one.",
     "timezone.usage": "Usage: <code>/timezone Europe/London</code> or <code>/timezone UTC</code>",
     "timezone.unknown": "Unknown time zone “{name}”. {suggestion}",
     "timezone.suggest": "Did you mean <code>{names}</code>?",
     "timezone.done": "Time zone set to {zone}. Next digest: {next}.",
+    "timezone.done_unsubscribed": "Time zone set to {zone}. This chat has no digest yet: send /subscribe to get one.",
     "settings": (
         "<b>This chat's settings</b>\nDigest: {state}\nCategories: {categories}\n"
         "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}"

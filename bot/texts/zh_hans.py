@@ -24,6 +24,7 @@ ZH: dict[str, str] = {
     "search.usage": "用法：<code>/search 关键词</code>，例如 <code>/search 央行</code>",
     "search.header": "<b>搜索「{words}」</b> · {count} 条结果",
     "search.empty": "没有找到包含「{words}」的文章。",
+    "search.too_short": "中文词至少要 2 个字才能搜索：{words}。例如 <code>/search 央行</code>",
     "count.invalid": "条数要写成 1 到 {maximum} 之间的数字，例如 <code>/{command} 10</code>。",
     "count.too_many": "最多显示 {maximum} 条，例如 <code>/{command} {maximum}</code>。",
     "older": "更早 »",
@@ -43,10 +44,12 @@ ZH: dict[str, str] = {
     "list.more": "……共 {count} 个",
     "time.usage": "用法：<code>/time 08:00</code>（24 小时制，本聊天时区 {zone}）",
     "time.done": "摘要时间改为每天 {time}（{zone}）。下一次：{next}。",
+    "time.done_unsubscribed": "摘要时间改为每天 {time}（{zone}）。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
     "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code> 或 <code>/timezone UTC</code>",
     "timezone.unknown": "不认识时区「{name}」。{suggestion}",
     "timezone.suggest": "是不是 <code>{names}</code>？",
     "timezone.done": "时区改为 {zone}。下一次摘要：{next}。",
+    "timezone.done_unsubscribed": "时区改为 {zone}。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
     "settings": (
         "<b>本聊天的设置</b>\n订阅：{state}\n分类：{categories}\n"
         "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}"
