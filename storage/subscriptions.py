@@ -175,11 +175,18 @@ async def pause_subscription(session: AsyncSession, chat_id: int, *, reason: str
     return True
 
 
-async def resume_paused_subscription(session: AsyncSession, chat_id: int) -> bool:
-    """A chat that talks to the bot again gets its paused (not unsubscribed) digest back."""
+async def resume_paused_subscription(
+    session: AsyncSession, chat_id: int, *, forget_digest_before: datetime
+) -> bool:
+    """A chat that talks to the bot again gets its paused (not unsubscribed) digest back.
+    A last digest before ``forget_digest_before`` is forgotten: the next digest lists a
+    first digest's window, not everything since months ago."""
     subscription = await session.get(Subscription, chat_id)
     if subscription is None or subscription.active or subscription.paused_reason is None:
         return False
     subscription.active = True
     subscription.paused_reason = None
+    last = subscription.last_digest_at
+    if last is not None and last < forget_digest_before:
+        subscription.last_digest_at = None
     return True

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.services import admin, browse, digests, subscriptions, watches
 from bot.services.context import Caller, Runtime
+from bot.services.digest_windows import FIRST_DIGEST_WINDOW
 from bot.services.zones import zone_or_default
 from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
 from digest.reply import Reply
@@ -101,7 +102,9 @@ async def make_caller(
     async with runtime.db.transaction() as session:
         zone_name = await chat_timezone(session, chat_id)
         await clear_refusal(session, chat_id)
-        await resume_paused_subscription(session, chat_id)
+        await resume_paused_subscription(
+            session, chat_id, forget_digest_before=runtime.now() - FIRST_DIGEST_WINDOW
+        )
     return Caller(
         chat_id=chat_id,
         chat_type=chat_type,
