@@ -27,6 +27,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,7 +76,7 @@ def pin_to_one_core() -> str:
 def profile_prepare(parts: list[Path], limit: int = 5_000) -> None:
     """Where parsing and preparing spend their time (they run in a worker thread during the
     real run, out of cProfile's sight): the first ``limit`` articles, profiled on their own."""
-    options = PrepareOptions(zone=ZoneInfo("Asia/Shanghai"), category=None)
+    options = PrepareOptions(zone=ZoneInfo("Asia/Shanghai"), category=None, now=datetime.now(UTC))
     profile = cProfile.Profile()
     count = 0
     profile.enable()

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     digest_max_articles: int = Field(default=30, ge=1, le=200)
     # Days after which the daily job prunes articles no digest needs; 0 keeps everything.
     prune_older_than_days: int = Field(default=0, ge=0)
+    # Days the outbox keeps a delivered message (sent, or given up) before the prune job
+    # deletes it; 0 keeps every one. The delivery ledger is kept: it stops repeats.
+    outbox_retention_days: int = Field(default=7, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,14 @@ from digest.folding import fold_all
 from digest.neardup import band_keys_of, minhashes_of_keys, signature_text_key
 from digest.search_terms import article_index_texts
 from digest.summary import summarise_lead
+from digest.text import storable_text
 
 MAX_TITLE_CHARS = 300
+# Publish times news can have: none before this, none more than ``FUTURE_LIMIT`` after its
+# ingest. Others (a parser's default year, a typo, a wrong century) are not believed: the
+# article is kept as undated, so it neither tops /latest for years nor sinks below 1970.
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_LIMIT = timedelta(days=1)
 # Articles whose keys are computed together: numpy's arrays for about 32,768 characters
 # (a few hundred KB) stay in the cache and in malloc's heap. A whole batch of 500 articles
 # at once (megabytes) took half as long again.
@@ -51,13 +57,27 @@ def to_utc(moment: datetime | None, default_tz: ZoneInfo) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def prepare_article(parsed: ParsedArticle, *, default_tz: ZoneInfo) -> ArticleRecord:
-    """Normalise one parsed article; the summary comes from its lead unless one was given."""
-    return prepare_articles([parsed], default_tz=default_tz)[0]
+def plausible_published_at(
+    moment: datetime | None, *, default_tz: ZoneInfo, now: datetime
+) -> datetime | None:
+    """The publish time in UTC if news can have it (from ``EARLIEST_PUBLISHED`` to
+    ``FUTURE_LIMIT`` after ``now``, the ingest's time), else ``None``: undated."""
+    published = to_utc(moment, default_tz)
+    if published is None or not EARLIEST_PUBLISHED <= published <= now + FUTURE_LIMIT:
+        return None
+    return published
+
+
+def prepare_article(
+    parsed: ParsedArticle, *, default_tz: ZoneInfo, now: datetime
+) -> ArticleRecord:
+    """Normalise one parsed article, ingested at ``now``; the summary comes from its lead
+    unless one was given; an implausible publish time is dropped (``plausible_published_at``)."""
+    return prepare_articles([parsed], default_tz=default_tz, now=now)[0]
 
 
 def prepare_articles(
-    parsed: Sequence[ParsedArticle], *, default_tz: ZoneInfo
+    parsed: Sequence[ParsedArticle], *, default_tz: ZoneInfo, now: datetime
 ) -> list[ArticleRecord]:
     """``prepare_article`` of each article, each step done for the whole batch in turn.
 
@@ -67,32 +87,43 @@ def prepare_articles(
     code and data from the CPU caches. The near-duplicate keys, computed for the batch at
     once, cost about 11 µs an article instead of 43.
     """
-    titles = [" ".join(article.title.split())[:MAX_TITLE_CHARS] for article in parsed]
+    # Every text is made storable first (``storable_text``), so that keys are those of
+    # the text stored; lengths are clipped to the columns by storage, which knows them.
+    titles = [
+        storable_text(" ".join(article.title.split()))[:MAX_TITLE_CHARS] for article in parsed
+    ]
     bodies = [[p.strip() for p in article.paragraphs if p.strip()] for article in parsed]
-    contents = ["\n\n".join(body) for body in bodies]
-    summaries = list(map(_summary, parsed, bodies, titles))
-    categories = [normalise_category(article.category) for article in parsed]
+    contents = [storable_text("\n\n".join(body)) for body in bodies]
+    summaries = [storable_text(s) for s in map(_summary, parsed, bodies, titles)]
+    categories = [normalise_category(_storable(article.category)) for article in parsed]
+    urls = [_storable(article.url) for article in parsed]
     keys = _keys_of(titles, contents, categories)
     return [
         ArticleRecord(
             title=title,
-            url=article.url,
-            canonical_url=canonical_url(article.url),
+            url=url,
+            canonical_url=canonical_url(url),
             content=content,
             summary=summary,
             category=category,
-            source=article.source,
-            published_at=to_utc(article.published_at, default_tz),
+            source=_storable(article.source),
+            published_at=plausible_published_at(
+                article.published_at, default_tz=default_tz, now=now
+            ),
             content_hash=key.content_hash,
             search_text=key.search_text,
             origin=article.origin,
             signature=key.signature,
             band_keys=key.band_keys,
         )
-        for article, title, content, summary, category, key in zip(
-            parsed, titles, contents, summaries, categories, keys, strict=True
+        for article, title, content, summary, category, url, key in zip(
+            parsed, titles, contents, summaries, categories, urls, keys, strict=True
         )
     ]
+
+
+def _storable(text: str | None) -> str | None:
+    return None if text is None else storable_text(text)
 
 
 def _summary(parsed: ParsedArticle, body: list[str], title: str) -> str:

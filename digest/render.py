@@ -32,10 +32,15 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def plain_text(html: str) -> str:
+    """What a reader sees of ``html``: its text, tags out and entities decoded. Exact for
+    this project's HTML, where text never holds a bare < or >."""
+    return unescape(_TAG.sub("", html))
+
+
 def parsed_length(html: str) -> int:
-    """The length (``telegram_length``) of ``html`` once parsed: its text, tags out and
-    entities decoded. Exact for this module's HTML, where text never holds a bare < or >."""
-    return telegram_length(unescape(_TAG.sub("", html)))
+    """The length (``telegram_length``) of ``html`` once parsed (``plain_text``)."""
+    return telegram_length(plain_text(html))
 
 
 def _is_web_url(url: str | None) -> bool:

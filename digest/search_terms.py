@@ -193,6 +193,12 @@ def article_index_text(title: str, content: str) -> str:
     return index_folded(f"{fold(title)}\n{fold(content)}")
 
 
+def one_character_words(words: str) -> list[str]:
+    """The query's Chinese (CJK) words of one character: the index holds such text as
+    pairs of characters, so a word of one is never found (``"的"``, ``"央行 的"``)."""
+    return [match.group(1) for match in _RUNS.finditer(fold(words)) if len(match[1] or "") == 1]
+
+
 def query_phrases(words: str) -> list[list[str]]:
     """The phrases a query must all match, each a list of consecutive index tokens.
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from digest.batch import better_copy, unique_in_batch
 from digest.pipeline import ArticleRecord
 from storage.bulk import dialect_insert, insert_new_returning
+from storage.fitting import fitting_records
 from storage.models import UNDATED_SORT_AT, Article, CategoryCount
 from storage.neardup import find_near_duplicates, store_bands
 from storage.search import index_articles, make_room, unindex_articles
@@ -54,10 +55,11 @@ async def insert_articles(
     canonical URL, its content hash, or is its near-duplicate (``storage.neardup``). A
     duplicate that is the better copy (``digest.batch.better_copy``) replaces the stored
     text, keeping the article's id. Concurrent writers are safe: the unique constraints
-    decide, through ``ON CONFLICT DO NOTHING``.
+    decide, through ``ON CONFLICT DO NOTHING``. Texts longer than their columns are cut
+    (``storage.fitting``).
     """
     await make_room(session, len(records))
-    unique = unique_in_batch(records)
+    unique = unique_in_batch(fitting_records(records))
     near = await find_near_duplicates(session, unique, now=now)
     if near:
         await _keep_better_copies(session, [(near[i], unique[i]) for i in near])

@@ -11,20 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digest.text import clipped
 from storage.bulk import dialect_insert
+from storage.fitting import fitting
 from storage.models import Feed
 
 
 def fitting_title(title: str | None) -> str | None:
     """The title cut (with "…") to what the column keeps: an OPML file's label or a
     caller's may be longer, and PostgreSQL refuses the row rather than cut it."""
-    column = Feed.__table__.c.title.type
-    length = column.length if isinstance(column, String) else None
-    return title if title is None or length is None else clipped(title, length)
+    return fitting(title, Feed.__table__.c.title)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,12 @@ from storage.models import (
     CategoryCount,
     Delivery,
     JobCursor,
+    OutboxMessage,
     PendingAlert,
     Subscription,
 )
 from storage.neardup import forget_bands
+from storage.outbox import FAILED, SENT
 from storage.search import unindex_articles
 
 
@@ -154,5 +156,24 @@ async def forget_orphan_deliveries(session: AsyncSession, *, up_to_id: int) -> i
             Delivery.article_id <= up_to_id,
             ~exists().where(Article.id == Delivery.article_id),
         )
+    )
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+async def delete_delivered_messages(session: AsyncSession, *, before: datetime, limit: int) -> int:
+    """Delete at most ``limit`` outbox messages delivered (sent, or given up: failed) and
+    due before ``before``; how many. Reads ix_outbox_ready (status, not_before, id)."""
+    delivered = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status.in_([SENT, FAILED]),
+            OutboxMessage.not_before < before,
+            # Sent later than due (a flood wait): kept until its sending is as old.
+            or_(OutboxMessage.sent_at.is_(None), OutboxMessage.sent_at < before),
+        )
+        .limit(limit)
+    )
+    result = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.id.in_(delivered.scalar_subquery()))
     )
     return int(cast("CursorResult[Any]", result).rowcount or 0)

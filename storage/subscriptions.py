@@ -35,6 +35,7 @@ class DueDigest:
 
     chat_id: int
     categories: str  # as stored ("\n"-separated, sorted): chats with equal ones share a query
+    excluded_categories: str  # the same, of an all-categories subscription
     digest_time: str
     next_digest_at: datetime
     last_digest_at: datetime | None
@@ -60,6 +61,7 @@ async def claim_due_page(
         select(
             Subscription.chat_id,
             Subscription.categories,
+            Subscription.excluded_categories,
             Subscription.digest_time,
             Subscription.next_digest_at,
             Subscription.last_digest_at,
@@ -98,16 +100,20 @@ async def schedule_digests(
 @dataclass(frozen=True, slots=True)
 class DigestWindow:
     """What a digest may list: articles ingested in (since, until], in ``categories`` (every
-    category when empty). Chats due together with the same window share its articles."""
+    category when empty, but ``excluded``). Chats due together with the same window share
+    its articles."""
 
     categories: tuple[str, ...]
     since: datetime
     until: datetime
+    excluded: tuple[str, ...] = ()
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions = [Article.ingested_at > self.since, Article.ingested_at <= self.until]
         if self.categories:
             conditions.append(Article.category.in_(self.categories))
+        elif self.excluded:
+            conditions.append(Article.category.not_in(self.excluded))
         return conditions
 
 
@@ -169,11 +175,18 @@ async def pause_subscription(session: AsyncSession, chat_id: int, *, reason: str
     return True
 
 
-async def resume_paused_subscription(session: AsyncSession, chat_id: int) -> bool:
-    """A chat that talks to the bot again gets its paused (not unsubscribed) digest back."""
+async def resume_paused_subscription(
+    session: AsyncSession, chat_id: int, *, forget_digest_before: datetime
+) -> bool:
+    """A chat that talks to the bot again gets its paused (not unsubscribed) digest back.
+    A last digest before ``forget_digest_before`` is forgotten: the next digest lists a
+    first digest's window, not everything since months ago."""
     subscription = await session.get(Subscription, chat_id)
     if subscription is None or subscription.active or subscription.paused_reason is None:
         return False
     subscription.active = True
     subscription.paused_reason = None
+    last = subscription.last_digest_at
+    if last is not None and last < forget_digest_before:
+        subscription.last_digest_at = None
     return True

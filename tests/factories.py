@@ -17,6 +17,7 @@ from storage.subscriptions import join_categories
 
 _counter = itertools.count(1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+INGESTED_AT = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # the clock fixture's start
 _WORD_PAIRS = (
     "经济市场政府发展企业国际会议科技研究数据城市交通教育医疗环境能源农业"
     "银行投资消费出口合作协议比赛球队电影演员军队演习法院警方气候天气人口"
@@ -62,11 +63,14 @@ def article_record(
     url: str | None = None,
     source: str | None = "天天要闻",
 ) -> ArticleRecord:
+    """A prepared article, as if ingested when published (undated ones at ``INGESTED_AT``):
+    any publish time from 1990 on is kept."""
     return prepare_article(
         parsed_article(
             title, body=body, category=category, published_at=published_at, url=url, source=source
         ),
         default_tz=SHANGHAI,
+        now=published_at or INGESTED_AT,
     )
 
 

@@ -39,6 +39,7 @@ async def _store_hostile(runtime: Runtime) -> None:
                 summary="摘要" + "&<" * 300,  # shown clipped to 400 characters, 1,800 escaped
             ),
             default_tz=SHANGHAI,
+            now=NOW,
         )
         for i in range(COUNT)
     ]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.fetching.fetcher import Fetcher
 from bot.services.context import Runtime
@@ -36,6 +36,7 @@ from tests.feeds_helpers import (
     stored_feed,
 )
 from tests.feedserver import FeedServer, news_items, rss_feed
+from tests.refusals import allow_articles_again, refuse_articles_where
 
 pytest_plugins = ["tests.feeds_fixtures"]  # feed_server, feed_runtime
 
@@ -315,41 +316,6 @@ async def test_a_timeout_is_a_failure_like_any_other(
     assert "timed out" in ((await stored_feed(feed_runtime, feed_id)).last_error or "")
 
 
-async def _refuse_articles_from(runtime: Runtime, source: str) -> None:
-    """The database refuses (as a full disk would) articles whose source is ``source``."""
-    async with runtime.db.transaction() as session:
-        if runtime.db.dialect == "sqlite":
-            await session.execute(
-                text(
-                    "CREATE TRIGGER refuse BEFORE INSERT ON articles "
-                    f"WHEN NEW.source = '{source}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
-                )
-            )
-            return
-        await session.execute(
-            text(
-                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF NEW.source = '{source}' THEN RAISE EXCEPTION 'refused'; END IF; "
-                "RETURN NEW; END $$"
-            )
-        )
-        await session.execute(
-            text(
-                "CREATE TRIGGER refuse BEFORE INSERT ON articles "
-                "FOR EACH ROW EXECUTE FUNCTION refuse()"
-            )
-        )
-
-
-async def _allow_articles_again(runtime: Runtime) -> None:
-    async with runtime.db.transaction() as session:
-        await session.execute(
-            text(
-                "DROP TRIGGER refuse" + (" ON articles" if runtime.db.dialect != "sqlite" else "")
-            )
-        )
-
-
 async def test_a_feed_whose_items_cannot_be_stored_backs_off_and_the_others_are_polled(
     feed_runtime: Runtime, feed_server: FeedServer, clock: Clock
 ) -> None:
@@ -357,7 +323,7 @@ async def test_a_feed_whose_items_cannot_be_stored_backs_off_and_the_others_are_
     feed_server.serve_feed("/good.xml", news_items(2, prefix="好"))
     bad = await add_due_feed(feed_runtime, feed_server.url("/bad.xml"))
     good = await add_due_feed(feed_runtime, feed_server.url("/good.xml"))
-    await _refuse_articles_from(feed_runtime, "坏源")
+    await refuse_articles_where(feed_runtime, "source", "坏源")
     report = await poll_due_feeds(feed_runtime, concurrency=1)
     assert [outcome.ok for outcome in report.outcomes] == [False, True]
     assert (await stored_feed(feed_runtime, good)).articles_added == 2
@@ -366,7 +332,7 @@ async def test_a_feed_whose_items_cannot_be_stored_backs_off_and_the_others_are_
     assert (feed.last_error or "").startswith(feed_server.url("/bad.xml"))
     assert feed.etag is None  # nothing of the failed poll was kept: the next one fetches all
     assert feed.next_poll_at >= clock() + INTERVAL * 0.8
-    await _allow_articles_again(feed_runtime)
+    await allow_articles_again(feed_runtime)
     clock.moment = feed.next_poll_at
     [outcome] = (await poll_due_feeds(feed_runtime)).outcomes
     assert (outcome.ok, outcome.new) == (True, 2)

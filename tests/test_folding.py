@@ -14,6 +14,7 @@ from digest.folding import NOT_ONE_BMP_CHAR, TEXT_GAP, bmp_char_mapping, fold, f
 from digest.neardup import minhash_signature, near_duplicate_text
 from digest.pipeline import prepare_article
 from digest.search_terms import index_text
+from tests.factories import INGESTED_AT
 
 DATA = Path(__file__).parent / "data"
 _WORDS = re.compile(r"[^\W_]+")
@@ -66,7 +67,7 @@ def test_prepared_records_match_the_public_key_functions() -> None:
         "Ｔｈｅ　ＡＩ chip market grew; 人工智能芯片（AI chips）需求旺盛。",
     ]
     parsed = ParsedArticle(title="中欧班列：开行８９９０列", paragraphs=body, origin="test")
-    record = prepare_article(parsed, default_tz=ZoneInfo("Asia/Shanghai"))
+    record = prepare_article(parsed, default_tz=ZoneInfo("Asia/Shanghai"), now=INGESTED_AT)
     content = "\n\n".join(body)
     assert record.content_hash == content_hash(record.title, content)
     assert record.signature == minhash_signature(near_duplicate_text(record.title, content))

@@ -1,8 +1,8 @@
 """Migrations keep data (0006: band keys without a foreign key, 0007: partitioned search
 terms on PostgreSQL, 0010: SQLite's contentless index, 0011: band keys' publish days), and
 PostgreSQL's search partitions are made ahead of the ids; 0014: one watch of a phrase without
-category; 0015: a paused subscription's refusal becomes its chat's; the models are what the
-migrations make."""
+category; 0015: a paused subscription's refusal becomes its chat's; 0016: subscriptions keep
+what they follow; the models are what the migrations make."""
 
 from __future__ import annotations
 
@@ -386,6 +386,37 @@ async def test_0015_carries_a_paused_subscriptions_refusal_over_to_its_chat(
             (4, None),
         ]
     await _migrate(database, "0014", down=True)
+    await _migrate(database, "head")
+
+
+async def test_0016_keeps_what_subscriptions_follow_and_goes_both_ways(
+    database: Database,
+) -> None:
+    await _migrate(database, "0015")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO chats (id, type, language, timezone, created_at) VALUES "
+                "(1, 'private', 'zh', 'Asia/Shanghai', '2026-11-24 00:00:00+00:00'), "
+                "(2, 'private', 'zh', 'Asia/Shanghai', '2026-11-24 00:00:00+00:00')"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO subscriptions (chat_id, active, categories, digest_time, "
+                "next_digest_at, created_at) VALUES (1, :yes, '', '08:00', :at, :at), "
+                "(2, :yes, :two, '08:00', :at, :at)"
+            ),
+            {"yes": True, "two": "国际\n财经", "at": NOW},
+        )
+
+    await _migrate(database, "0016")
+    async with database.engine.begin() as connection:
+        rows = await connection.execute(
+            text("SELECT chat_id, categories, excluded_categories FROM subscriptions ORDER BY 1")
+        )
+        assert [tuple(row) for row in rows] == [(1, "", ""), (2, "国际\n财经", "")]
+    await _migrate(database, "0015", down=True)
     await _migrate(database, "head")
 
 

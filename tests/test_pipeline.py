@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from tests.factories import parsed_article
 
 DATA = Path(__file__).parent / "data"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def _articles_of_the_test_data() -> list[ParsedArticle]:
@@ -59,11 +60,11 @@ def test_a_batch_is_prepared_as_each_article_alone() -> None:
     assert len(batch) > 100
     assert len({article.category for article in batch}) > 5
 
-    records = prepare_articles(batch, default_tz=SHANGHAI)
+    records = prepare_articles(batch, default_tz=SHANGHAI, now=NOW)
 
-    assert records == [prepare_article(article, default_tz=SHANGHAI) for article in batch]
+    assert records == [prepare_article(article, default_tz=SHANGHAI, now=NOW) for article in batch]
     assert any(record.band_keys == [] for record in records)
 
 
 def test_an_empty_batch_has_no_records() -> None:
-    assert prepare_articles([], default_tz=SHANGHAI) == []
+    assert prepare_articles([], default_tz=SHANGHAI, now=NOW) == []

@@ -196,6 +196,9 @@ def prune(
         )
     if report.deliveries:
         out.print(f"and {report.deliveries:,} delivery records of those articles")
+    if report.messages:
+        days = settings.outbox_retention_days
+        out.print(f"and {report.messages:,} delivered messages older than {days} days")
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from storage.alert_queue import (
     take_due_alerts,
 )
 from storage.articles import articles_by_ids
+from storage.claims import hold_subscriptions
 
 # Chats whose due alerts a run sends (one message each; a run every 10 s): two thirds of
 # what Telegram accepts in that time (30 a second), the rest left for digests and replies.
@@ -86,6 +87,9 @@ async def send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime
     due = await take_due_alerts(session, now=now, chats=ALERT_CHATS_PER_RUN)
     if not due:
         return 0
+    # Their digests are held before the ledger is read, as the tick and /digest hold them:
+    # a digest being composed meanwhile is waited for, and its articles are then not sent.
+    await hold_subscriptions(session, {a.chat_id for a in due})
     sent = await delivered_since(
         session, {a.chat_id for a in due}, first_article_id=min(a.article_id for a in due)
     )

@@ -12,7 +12,7 @@ from digest.article import StoredArticle
 from digest.categories import english_label, known_category
 from digest.render import pack_messages, render_article
 from digest.reply import Button, Reply
-from digest.search_terms import query_phrases
+from digest.search_terms import one_character_words, query_phrases
 from digest.text import clipped
 from storage.articles import (
     Cursor,
@@ -129,7 +129,9 @@ async def category(
         return await _category_list(runtime, caller, unknown=None)
     count = DEFAULT_COUNT
     if len(args) > 1 and _NUMBER.fullmatch(args[-1]):
-        parsed = parse_count(args[-1], command="category", language=caller.language)
+        # The example to copy is the whole command: /category 国际 10.
+        command = f"category {echoed(' '.join(args[:-1]))}"
+        parsed = parse_count(args[-1], command=command, language=caller.language)
         if parsed.value is None:
             return Reply([parsed.error or ""])
         count = parsed.value
@@ -158,6 +160,8 @@ async def search(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     phrases = query_phrases(words)
     if not phrases:
         return Reply([say(caller.language, "search.usage")])
+    if short := one_character_words(words):
+        return Reply([say(caller.language, "search.too_short", words=echoed(" ".join(short)))])
     async with runtime.db.transaction() as session:
         ids = await search_article_ids(session, phrases)
         articles = (await articles_by_ids(session, ids))[:MAX_COUNT] if ids else []

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.services import admin, browse, digests, subscriptions, watches
 from bot.services.context import Caller, Runtime
+from bot.services.digest_windows import FIRST_DIGEST_WINDOW
 from bot.services.zones import zone_or_default
 from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
 from digest.reply import Reply
@@ -68,11 +69,18 @@ async def run_command(runtime: Runtime, caller: Caller, name: str, args: list[st
     return await service(runtime, caller, args)
 
 
+def changes_settings(data: str) -> bool:
+    """Whether the button with this callback data changes the chat's settings (in groups
+    and channels, only their admins may press it)."""
+    return data.startswith("uw:")
+
+
 async def press_button(runtime: Runtime, caller: Caller, data: str) -> Reply:
     """The reply to an inline button, from its callback data."""
-    if data.startswith("uw:"):
+    if changes_settings(data):
         if not caller.can_manage:
-            return Reply([raw(caller.language, "admins_only")])
+            refusal = "admins_only.channel" if caller.chat_type == "channel" else "admins_only"
+            return Reply([raw(caller.language, refusal)])
         return await watches.press_unwatch(runtime, caller, data)
     return await browse.press(runtime, caller, data)
 
@@ -94,7 +102,9 @@ async def make_caller(
     async with runtime.db.transaction() as session:
         zone_name = await chat_timezone(session, chat_id)
         await clear_refusal(session, chat_id)
-        await resume_paused_subscription(session, chat_id)
+        await resume_paused_subscription(
+            session, chat_id, forget_digest_before=runtime.now() - FIRST_DIGEST_WINDOW
+        )
     return Caller(
         chat_id=chat_id,
         chat_type=chat_type,

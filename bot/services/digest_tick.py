@@ -17,7 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.context import Runtime
-from bot.services.digest_windows import DigestCaches, chat_shares, render_digest, window_since
+from bot.services.digest_windows import (
+    DigestCaches,
+    chat_shares,
+    render_digest,
+    subscription_window,
+)
 from bot.services.zones import zone_or_default
 from digest.schedule import next_digest_at, same_local_day
 from storage.deliveries import record_many_deliveries
@@ -28,7 +33,6 @@ from storage.subscriptions import (
     DueDigest,
     claim_due_page,
     schedule_digests,
-    split_categories,
 )
 
 logger = logging.getLogger(__name__)
@@ -51,8 +55,9 @@ async def _queue_page(
         zone = zone_or_default(due.timezone, runtime.settings.zone)
         last = due.last_digest_at
         if same_local_day(due.next_digest_at, now, zone):
-            categories = tuple(split_categories(due.categories))
-            window = DigestWindow(categories, window_since(due.last_digest_at, now), until=now)
+            window = subscription_window(
+                due.categories, due.excluded_categories, due.last_digest_at, now
+            )
             windows.setdefault(window, []).append((due, zone))
             last = now
         else:

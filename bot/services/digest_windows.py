@@ -22,7 +22,12 @@ from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.compose import ComposedDigest, DigestTexts, chat_share, compose_digest
 from storage.deliveries import delivered_in_window
-from storage.subscriptions import DigestWindow, WindowArticles, window_articles
+from storage.subscriptions import (
+    DigestWindow,
+    WindowArticles,
+    split_categories,
+    window_articles,
+)
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A window starts this long before the previous digest: an ingest stamps articles when it
@@ -133,6 +138,19 @@ def render_digest(
         composed = compose_digest(articles, zone=zone, texts=texts, category_label=label)
         caches.renders.put(key, composed)
     return composed
+
+
+def subscription_window(
+    categories: str, excluded: str, last_digest_at: datetime | None, now: datetime
+) -> DigestWindow:
+    """The window of a chat's next digest, from its subscription's stored categories (every
+    one when none, but the ``excluded``) and its last digest."""
+    return DigestWindow(
+        tuple(split_categories(categories)),
+        window_since(last_digest_at, now),
+        until=now,
+        excluded=tuple(split_categories(excluded)),
+    )
 
 
 def window_since(last_digest_at: datetime | None, now: datetime) -> datetime:

@@ -13,7 +13,7 @@ from bot.services.digest_windows import (
     DigestCaches,
     chat_shares,
     render_digest,
-    window_since,
+    subscription_window,
 )
 from bot.services.zones import zone_or_default
 from bot.texts.messages import say
@@ -25,12 +25,7 @@ from storage.articles import category_counts
 from storage.chats import get_chat
 from storage.claims import hold_subscription
 from storage.deliveries import forget_deliveries, record_deliveries
-from storage.subscriptions import (
-    DigestWindow,
-    get_subscription,
-    rewind_last_digest,
-    split_categories,
-)
+from storage.subscriptions import get_subscription, rewind_last_digest
 
 logger = logging.getLogger(__name__)
 LISTED_NAMES_CHARS = 300  # an unknown category's error lists the real ones, on one line
@@ -48,10 +43,11 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
     async with runtime.db.transaction() as session:
         subscription = await hold_subscription(session, caller.chat_id)
         previous = subscription.last_digest_at if subscription else None
-        window = DigestWindow(
-            categories=tuple(split_categories(subscription.categories)) if subscription else (),
-            since=window_since(previous, now),
-            until=now,
+        window = subscription_window(
+            subscription.categories if subscription else "",
+            subscription.excluded_categories if subscription else "",
+            previous,
+            now,
         )
         shares = await chat_shares(
             session, caches, window, [caller.chat_id], cap=runtime.settings.digest_max_articles
@@ -131,13 +127,14 @@ async def preview_digest(
     async with runtime.db.transaction() as session:
         chat = await get_chat(session, chat_id) if chat_id is not None else None
         subscription = await get_subscription(session, chat_id) if chat_id is not None else None
-        categories = tuple(split_categories(subscription.categories)) if subscription else ()
         if chat_id is not None and chat is None:
             raise NewsdigestError(f"there is no chat {chat_id}: the bot has never talked in it")
+        categories = subscription.categories if subscription else ""
+        excluded = subscription.excluded_categories if subscription else ""
         if category is not None:
-            categories = (await _category_named(session, category),)
+            categories, excluded = await _category_named(session, category), ""
         last = subscription.last_digest_at if subscription else None
-        window = DigestWindow(categories, window_since(last, now), until=now)
+        window = subscription_window(categories, excluded, last, now)
         reader = chat_id if chat_id is not None else 0  # no chat: nothing was sent to it
         cap = runtime.settings.digest_max_articles
         share = (await chat_shares(session, caches, window, [reader], cap=cap)).get(reader)

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot.fetching.credentials import shown_url, url_without_credentials
 from bot.fetching.fetcher import Fetcher, FetchResult
+from bot.services.preparing import prepare_records
 from digest.errors import ParseError
 from digest.feed import feed_metadata
 from digest.formats import SNIFF_BYTES, parse_document, sniff_format
-from digest.pipeline import ArticleRecord, prepare_articles, to_utc
+from digest.pipeline import ArticleRecord, to_utc
 
 # An item dated later than this after its fetch is misdated (a wrong zone, a typo in the
 # year): it would stay at the top of /latest until that time came.
@@ -71,7 +72,8 @@ def _parse(
         published = to_utc(article.published_at, zone)
         if published is not None and published > now + FUTURE_SLACK:
             article.published_at = now
-    records = prepare_articles(articles, default_tz=zone)
+    # An item that cannot be prepared is logged and left out; the others are stored.
+    records, _unprepared = prepare_records(articles, zone=zone, now=now)
     if not is_feed:
         return FetchedFeed(result, records)
     info = feed_metadata(result.body, origin=origin)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.fetching.credentials import shown_url
 from bot.services.context import Runtime
 from bot.services.feed_fetching import FetchedFeed
+from bot.services.storing import store_records
 from bot.services.zones import zone_or_default
 from bot.texts.messages import say, shortened
 from digest.feed_schedule import (
@@ -24,7 +25,6 @@ from digest.feed_schedule import (
     with_retry_after,
 )
 from digest.render import format_time
-from storage.article_inserts import insert_articles
 from storage.chats import chat_languages_and_zones
 from storage.feed_polls import any_feed_fetched_since, move_feed, record_failure, record_success
 from storage.models import Feed
@@ -54,7 +54,8 @@ async def store_fetched(
     """Store a successful poll's articles (deduplicated) and reschedule the feed; a feed
     permanently redirected takes its new URL (unless another feed has it)."""
     result = fetched.result
-    new_ids = (await insert_articles(session, fetched.records, now=now)).new_ids
+    # An item the database refuses alone is logged and left out (``store_records``).
+    new_ids = (await store_records(session, fetched.records, now=now)).new_ids
     unchanged = result.not_modified  # a 304 has no document: keep what the last one said
     ttl = feed.ttl_seconds if unchanged else fetched.ttl_seconds
     interval = success_interval(

@@ -18,16 +18,17 @@ from bot.fetching.fetcher import Fetcher
 from bot.services import preparing
 from bot.services.context import Runtime
 from bot.services.preparing import (
+    Prepared,
     PrepareOptions,
     head,
     parse_bytes,
     prepared_batches,
     read_file,
 )
+from bot.services.storing import store_records
 from digest.errors import InputError
 from digest.formats import sniff_format
 from digest.pipeline import ArticleRecord
-from storage.article_inserts import insert_articles
 from storage.neardup import forget_old_bands
 
 logger = logging.getLogger(__name__)
@@ -89,13 +90,20 @@ class Ingestor:
         self.dry_run = dry_run
         self.report = IngestReport()
         self._pending: list[ArticleRecord] = []
+        self._pending_inputs: list[str] = []  # the input each pending record came from
         self._uncommitted = 0
 
     def fail(self, name: str, reason: str) -> None:
         self.report.failed.append((name, reason))
 
-    async def add(self, records: list[ArticleRecord]) -> None:
+    async def add(self, name: str, prepared: Prepared) -> None:
+        """Records of the input ``name``, and the errors of those that could not be
+        prepared."""
+        records, errors = prepared
+        for error in errors:
+            self.fail(name, str(error))
         self._pending.extend(records)
+        self._pending_inputs.extend([name] * len(records))
         if len(self._pending) >= preparing.BATCH_SIZE:
             await self.flush()
 
@@ -109,7 +117,10 @@ class Ingestor:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        outcome = await insert_articles(self.session, batch, now=self.runtime.now())
+        inputs, self._pending_inputs = self._pending_inputs, []
+        outcome = await store_records(self.session, batch, now=self.runtime.now())
+        for index, reason in outcome.failed:
+            self.fail(inputs[index], reason)
         self.report.new += len(outcome.new_ids)
         self.report.duplicate += outcome.duplicates
         self.report.new_ids.extend(outcome.new_ids)
@@ -151,13 +162,11 @@ async def _ingest_file(ingestor: Ingestor, name: str, path: Path, options: Prepa
     start = await asyncio.to_thread(head, path)
     if start and sniff_format(start, None) == "jsonl":
         async with aclosing(prepared_batches(path, name, options)) as batches:
-            async for records, errors in batches:
-                for error in errors:
-                    ingestor.fail(name, str(error))
-                await ingestor.add(records)
+            async for prepared in batches:
+                await ingestor.add(name, prepared)
         return
     data = await asyncio.to_thread(read_file, path, name)
-    await ingestor.add(await asyncio.to_thread(parse_bytes, data, name, options))
+    await ingestor.add(name, await asyncio.to_thread(parse_bytes, data, name, options))
 
 
 async def _ingest_url(
@@ -165,10 +174,10 @@ async def _ingest_url(
 ) -> None:
     result = await fetcher.fetch(url)
     origin = url_without_credentials(result.url)  # a page's link must not carry a password
-    records = await asyncio.to_thread(
+    prepared = await asyncio.to_thread(
         parse_bytes, result.body, origin, options, result.content_type
     )
-    await ingestor.add(records)
+    await ingestor.add(url, prepared)
 
 
 async def ingest_inputs(
@@ -180,7 +189,7 @@ async def ingest_inputs(
     on_input_done: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest every input; a failed one (or a bad line) is reported, the others go in."""
-    options = PrepareOptions(zone=runtime.settings.zone, category=category)
+    options = PrepareOptions(zone=runtime.settings.zone, category=category, now=runtime.now())
     with _fewer_collections():
         return await _ingest_all(runtime, inputs, options, dry_run, on_input_done)
 

@@ -12,7 +12,11 @@ _ONE_MICROSECOND = timedelta(microseconds=1)
 
 
 def _base36(number: int) -> str:
+    """``number`` in base 36, with a minus sign when negative (``int(text, 36)`` reads it
+    back): a time before 1970 is a negative count of microseconds."""
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if number < 0:
+        return "-" + _base36(-number)
     if number == 0:
         return "0"
     out = []
@@ -23,7 +27,8 @@ def _base36(number: int) -> str:
 
 
 def encode_cursor(kind: str, cursor: Cursor, count: int) -> str | None:
-    """``o|KIND|micros|id|count``; ``None`` when it would not fit in a callback."""
+    """``o|KIND|micros|id|count`` (micros since 1970, negative before it); ``None`` when it
+    would not fit in a callback."""
     micros = (cursor.sort_at - _EPOCH) // _ONE_MICROSECOND
     data = f"o|{kind}|{_base36(micros)}|{_base36(cursor.article_id)}|{count}"
     return data if len(data.encode()) <= _MAX_CALLBACK_BYTES else None

@@ -9,8 +9,10 @@ preparing it saved (bench/README.md).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,7 @@ from digest.formats import SNIFF_BYTES, parse_document
 from digest.jsonl import iter_json_lines
 from digest.pipeline import ArticleRecord, prepare_articles
 
+logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -30,18 +33,38 @@ Prepared = tuple[list[ArticleRecord], list[InputError]]
 class PrepareOptions:
     zone: ZoneInfo
     category: str | None  # for articles that name none (``newsdigest ingest --category``)
+    now: datetime  # when the ingest runs: a publish time far after it is not believed
 
 
-def prepare(articles: list[ParsedArticle], options: PrepareOptions) -> list[ArticleRecord]:
+def prepare_records(articles: list[ParsedArticle], *, zone: ZoneInfo, now: datetime) -> Prepared:
+    """The articles prepared together (``prepare_articles``); when that raises, each alone:
+    one that still raises (a bug met on its content) is an ``InputError`` naming it, its
+    traceback in the log, and the others are prepared."""
+    try:
+        return prepare_articles(articles, default_tz=zone, now=now), []
+    except Exception:
+        logger.info("a batch of %d articles failed to prepare: one by one", len(articles))
+    records: list[ArticleRecord] = []
+    errors: list[InputError] = []
+    for article in articles:
+        try:
+            records += prepare_articles([article], default_tz=zone, now=now)
+        except Exception:
+            logger.warning("%s: could not be prepared", article.origin, exc_info=True)
+            errors.append(InputError(f"{article.origin}: could not be prepared (see the log)"))
+    return records, errors
+
+
+def prepare(articles: list[ParsedArticle], options: PrepareOptions) -> Prepared:
     if options.category:
         for article in articles:
             article.category = article.category or options.category
-    return prepare_articles(articles, default_tz=options.zone)
+    return prepare_records(articles, zone=options.zone, now=options.now)
 
 
 def parse_bytes(
     data: bytes, origin: str, options: PrepareOptions, content_type: str | None = None
-) -> list[ArticleRecord]:
+) -> Prepared:
     articles = parse_document(
         data,
         origin=origin,
@@ -79,9 +102,11 @@ def json_lines_batches(path: Path, origin: str, options: PrepareOptions) -> Iter
                 parsed.append(item)
             if len(parsed) >= BATCH_SIZE:
                 # Prepared a batch at once: each step runs over all of it (digest.pipeline).
-                yield prepare(parsed, options), errors
+                records, unprepared = prepare(parsed, options)
+                yield records, errors + unprepared
                 parsed, errors = [], []
-        yield prepare(parsed, options), errors
+        records, unprepared = prepare(parsed, options)
+        yield records, errors + unprepared
 
 
 async def prepared_batches(

@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
+from bot.services.digest_windows import FIRST_DIGEST_WINDOW
+from bot.services.subscription_categories import (
+    category_names,
+    follow,
+    followed_categories,
+    followed_labels,
+    resolve_categories,
+)
 from bot.services.zones import find_zone, suggest_zones
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
-from digest.categories import english_label, known_category
+from digest.followed_categories import FollowedCategories
 from digest.render import format_time
 from digest.reply import Reply
 from digest.schedule import next_digest_at, same_local_day
@@ -20,8 +26,6 @@ from storage.articles import category_counts
 from storage.models import Subscription
 from storage.subscriptions import (
     get_subscription,
-    join_categories,
-    split_categories,
 )
 
 
@@ -32,6 +36,7 @@ def _new_subscription(runtime: Runtime, caller: Caller, *, active: bool) -> Subs
         chat_id=caller.chat_id,
         active=active,
         categories="",
+        excluded_categories="",
         digest_time=digest_time.strftime("%H:%M"),
         next_digest_at=next_digest_at(now, digest_time, caller.zone),
         last_digest_at=None,
@@ -55,37 +60,23 @@ def _reschedule(subscription: Subscription, now: datetime, zone: ZoneInfo) -> No
         subscription.next_digest_at = next_digest_at(now, digest_time, zone)
 
 
-def _labels(caller: Caller, names: list[str]) -> str:
-    if not names:
-        return raw(caller.language, "subscribe.all")
-    shown = [english_label(n) if caller.language == "en" else n for n in names]
-    return listing(caller.language, shown)
+def _restart(subscription: Subscription, now: datetime) -> None:
+    """Active again: a last digest older than a first digest's window is forgotten, so the
+    next digest lists the last 24 hours, not everything since months ago."""
+    subscription.active = True
+    subscription.paused_reason = None
+    last = subscription.last_digest_at
+    if last is not None and last < now - FIRST_DIGEST_WINDOW:
+        subscription.last_digest_at = None
 
 
 def _when(caller: Caller, moment: datetime) -> str:
     return format_time(moment, caller.zone)
 
 
-async def _resolve_categories(
-    session: AsyncSession, names: list[str]
-) -> tuple[list[str], list[str]]:
-    """(canonical names, unknown names): a name is known from the table or from the store."""
-    stored = {name for name, _count in await category_counts(session)}
-    resolved, unknown = [], []
-    for name in names:
-        found = known_category(name)
-        if found is not None:
-            resolved.append(found.name)
-        elif name in stored:
-            resolved.append(name)
-        else:
-            unknown.append(name)
-    return resolved, unknown
-
-
 async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     async with runtime.db.transaction() as session:
-        categories, unknown = await _resolve_categories(session, args)
+        categories, unknown = await resolve_categories(session, args)
         if unknown:
             known = listing(caller.language, [n for n, _ in await category_counts(session)])
             names = listing(caller.language, unknown)
@@ -93,16 +84,20 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
         if subscription is None:
-            subscription = _new_subscription(runtime, caller, active=True)
+            subscription = _new_subscription(runtime, caller, active=False)
             session.add(subscription)
+        was_active = subscription.active
         _reschedule(subscription, runtime.now(), caller.zone)
-        subscription.active = True
-        subscription.paused_reason = None
-        subscription.categories = join_categories(categories)
+        if was_active:  # naming categories adds them to the chat's
+            followed = followed_categories(subscription).adding(categories)
+        else:
+            followed = FollowedCategories.only(categories)
+            _restart(subscription, runtime.now())
+        follow(subscription, followed)
         text = say(
             caller.language,
             "subscribe.done",
-            categories=_labels(caller, categories),
+            categories=followed_labels(caller, followed),
             time=subscription.digest_time,
             zone=caller.zone.key,
             next=_when(caller, subscription.next_digest_at),
@@ -119,22 +114,19 @@ async def unsubscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Repl
             subscription.active = False
             subscription.paused_reason = None
             return Reply([say(caller.language, "unsubscribe.done")])
-        removed, _unknown = await _resolve_categories(session, args)
-        current = split_categories(subscription.categories)
-        if not current:  # "all": keep every other category the store has
-            current = [name for name, _count in await category_counts(session)]
-        remaining = [name for name in current if name not in removed]
-        if not remaining:
+        removed, _unknown = await resolve_categories(session, args)
+        followed = followed_categories(subscription).removing(removed)
+        if followed is None:
             subscription.active = False
             return Reply([say(caller.language, "unsubscribe.done")])
-        subscription.categories = join_categories(remaining)
+        follow(subscription, followed)
         return Reply(
             [
                 say(
                     caller.language,
                     "unsubscribe.some",
-                    removed=_labels(caller, removed or args),
-                    categories=_labels(caller, remaining),
+                    removed=category_names(caller, removed or args),
+                    categories=followed_labels(caller, followed),
                 )
             ]
         )
@@ -155,17 +147,11 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             session.add(subscription)
         subscription.digest_time = digest_time.strftime("%H:%M")
         _reschedule(subscription, runtime.now(), caller.zone)
-        return Reply(
-            [
-                say(
-                    caller.language,
-                    "time.done",
-                    time=subscription.digest_time,
-                    zone=caller.zone.key,
-                    next=_when(caller, subscription.next_digest_at),
-                )
-            ]
-        )
+        when = {"time": subscription.digest_time, "zone": caller.zone.key}
+        if not subscription.active:  # no digest is coming: say how to get one
+            return Reply([say(caller.language, "time.done_unsubscribed", **when)])
+        next_text = _when(caller, subscription.next_digest_at)
+        return Reply([say(caller.language, "time.done", next=next_text, **when)])
 
 
 async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
@@ -185,17 +171,11 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
         chat = await caller_chat(session, runtime, caller)
         chat.timezone = zone.key
         subscription = await get_subscription(session, caller.chat_id)
-        moved = Caller(
-            chat_id=caller.chat_id,
-            chat_type=caller.chat_type,
-            user_id=caller.user_id,
-            language=caller.language,
-            zone=zone,
-        )
-        next_text = raw(caller.language, "settings.never")
         if subscription is not None:
             _reschedule(subscription, runtime.now(), zone)
-            next_text = _when(moved, subscription.next_digest_at)
+        if subscription is None or not subscription.active:  # say how to get a digest
+            return Reply([say(caller.language, "timezone.done_unsubscribed", zone=zone.key)])
+        next_text = format_time(subscription.next_digest_at, zone)
     return Reply([say(caller.language, "timezone.done", zone=zone.key, next=next_text)])
 
 
@@ -218,7 +198,7 @@ async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Re
             state = say(language, "settings.paused", reason=subscription.paused_reason)
         else:
             state = raw(language, "settings.off")
-        categories = _labels(caller, split_categories(subscription.categories))
+        categories = followed_labels(caller, followed_categories(subscription))
         digest_time = subscription.digest_time
         next_text = _when(caller, subscription.next_digest_at) if subscription.active else never
     return Reply(

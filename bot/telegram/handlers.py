@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 from bot.services.chats import follow_migration
 from bot.services.commands import (
     MANAGING_COMMANDS,
+    changes_settings,
     make_caller,
     press_button,
     run_command,
@@ -21,6 +22,7 @@ from bot.services.commands import (
 )
 from bot.services.context import Caller, Runtime
 from bot.services.digests import give_back_unsent
+from bot.telegram.channel_buttons import answer_channel_button
 from bot.telegram.sending import send_reply
 from bot.texts.messages import language_for, raw
 from digest.reply import Reply
@@ -87,14 +89,18 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An inline button: acknowledge it at once, then send what it asks for."""
+    """An inline button: acknowledge it at once, then send what it asks for (in a channel,
+    ``answer_channel_button``)."""
     query = update.callback_query
     if query is None:
+        return
+    if update.effective_chat is not None and update.effective_chat.type == ChatType.CHANNEL:
+        await answer_channel_button(runtime_of(context), context.bot, query)
         return
     await query.answer()
     if not query.data:
         return
-    can_manage = await _is_chat_admin(update, context) if query.data.startswith("uw:") else True
+    can_manage = await _is_chat_admin(update, context) if changes_settings(query.data) else True
     caller = await _caller(update, context, can_manage=can_manage)
     if caller is None:
         return

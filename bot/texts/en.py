@@ -26,6 +26,7 @@ EN: dict[str, str] = {
     "search.usage": "Usage: <code>/search WORDS</code>, for example <code>/search 央行</code>",
     "search.header": "<b>Search “{words}”</b> · {count} results",
     "search.empty": "Nothing found for “{words}”.",
+    "search.too_short": "A Chinese word needs 2 characters at least to be searched: {words}. For example <code>/search 央行</code>",
     "count.invalid": "Give a number from 1 to {maximum}, for example <code>/{command} 10</code>.",
     "count.too_many": "At most {maximum}, for example <code>/{command} {maximum}</code>.",
     "older": "Older »",
@@ -37,6 +38,7 @@ EN: dict[str, str] = {
     "digest.nothing": "Nothing new since the last digest.",
     "subscribe.done": "Subscribed to the daily digest ({categories}), every day at {time} ({zone}). Next: {next}.",
     "subscribe.all": "all categories",
+    "subscribe.all_except": "every category but {names}",
     "subscribe.unknown": "There is no category “{names}”. Categories: {known}",
     "unsubscribe.done": "Daily digest stopped. /subscribe brings it back any time.",
     "unsubscribe.some": "Removed: {removed}. Still subscribed to: {categories}.",
@@ -44,10 +46,12 @@ EN: dict[str, str] = {
     "list.more": "… ({count} in all)",
     "time.usage": "Usage: <code>/time 08:00</code> (24-hour clock, in this chat's zone {zone})",
     "time.done": "Digest time set to {time} ({zone}) every day. Next: {next}.",
+    "time.done_unsubscribed": "Digest time set to {time} ({zone}) every day. This chat has no digest yet: send /subscribe to get one.",
     "timezone.usage": "Usage: <code>/timezone Europe/London</code> or <code>/timezone UTC</code>",
     "timezone.unknown": "Unknown time zone “{name}”. {suggestion}",
     "timezone.suggest": "Did you mean <code>{names}</code>?",
     "timezone.done": "Time zone set to {zone}. Next digest: {next}.",
+    "timezone.done_unsubscribed": "Time zone set to {zone}. This chat has no digest yet: send /subscribe to get one.",
     "settings": (
         "<b>This chat's settings</b>\nDigest: {state}\nCategories: {categories}\n"
         "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}"
@@ -57,6 +61,8 @@ EN: dict[str, str] = {
     "settings.paused": "paused ({reason}); send any command to resume",
     "settings.never": "—",
     "admins_only": "Only the group's admins can change its settings.",
+    "admins_only.channel": "Only the channel's admins can change its settings.",
+    "button.channel_private": "Buttons in a channel post nothing there. Message the bot privately and send /latest or /category to browse.",
     "watch.usage": 'Usage: <code>/watch rates</code>; a phrase in quotes: <code>/watch "interest rate"</code>; one category: <code>/watch 降准 in:finance</code>',
     "watch.added": "Watching: {phrases}{category}. A matching new article is sent at once.",
     "watch.in_category": " (in {category} only)",

@@ -32,8 +32,8 @@ COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
     (
         "subscribe",
         "/subscribe 国际 财经",
-        "订阅每日摘要（不写分类即全部）",
-        "daily digest (all categories when none named)",
+        "订阅每日摘要（不写分类即全部；写了则加入已订阅的分类）",
+        "daily digest (all categories, or add the ones named)",
     ),
     (
         "unsubscribe",

@@ -24,6 +24,7 @@ ZH: dict[str, str] = {
     "search.usage": "用法：<code>/search 关键词</code>，例如 <code>/search 央行</code>",
     "search.header": "<b>搜索「{words}」</b> · {count} 条结果",
     "search.empty": "没有找到包含「{words}」的文章。",
+    "search.too_short": "中文词至少要 2 个字才能搜索：{words}。例如 <code>/search 央行</code>",
     "count.invalid": "条数要写成 1 到 {maximum} 之间的数字，例如 <code>/{command} 10</code>。",
     "count.too_many": "最多显示 {maximum} 条，例如 <code>/{command} {maximum}</code>。",
     "older": "更早 »",
@@ -35,6 +36,7 @@ ZH: dict[str, str] = {
     "digest.nothing": "自上次摘要以来没有新文章。",
     "subscribe.done": "已订阅每日摘要（{categories}），每天 {time}（{zone}）推送。下一次：{next}。",
     "subscribe.all": "全部分类",
+    "subscribe.all_except": "除{names}以外的全部分类",
     "subscribe.unknown": "没有「{names}」这个分类。现有分类：{known}",
     "unsubscribe.done": "已取消每日摘要。随时可以用 /subscribe 重新订阅。",
     "unsubscribe.some": "已取消这些分类：{removed}。仍然订阅：{categories}。",
@@ -42,10 +44,12 @@ ZH: dict[str, str] = {
     "list.more": "……共 {count} 个",
     "time.usage": "用法：<code>/time 08:00</code>（24 小时制，本聊天时区 {zone}）",
     "time.done": "摘要时间改为每天 {time}（{zone}）。下一次：{next}。",
+    "time.done_unsubscribed": "摘要时间改为每天 {time}（{zone}）。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
     "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code> 或 <code>/timezone UTC</code>",
     "timezone.unknown": "不认识时区「{name}」。{suggestion}",
     "timezone.suggest": "是不是 <code>{names}</code>？",
     "timezone.done": "时区改为 {zone}。下一次摘要：{next}。",
+    "timezone.done_unsubscribed": "时区改为 {zone}。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
     "settings": (
         "<b>本聊天的设置</b>\n订阅：{state}\n分类：{categories}\n"
         "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}"
@@ -55,6 +59,8 @@ ZH: dict[str, str] = {
     "settings.paused": "已暂停（{reason}），发送任意命令即可恢复",
     "settings.never": "—",
     "admins_only": "只有群管理员可以修改本群的设置。",
+    "admins_only.channel": "只有频道管理员可以修改频道的设置。",
+    "button.channel_private": "频道里的按钮不会发帖。私聊机器人，发送 /latest 或 /category 浏览更多。",
     "watch.usage": '用法：<code>/watch 降准</code>；短语加引号：<code>/watch "人工智能 芯片"</code>；限定分类：<code>/watch 降准 in:财经</code>',
     "watch.added": "已关注：{phrases}{category}。有匹配的新文章会立即提醒。",
     "watch.in_category": "（仅{category}）",

@@ -48,6 +48,9 @@ class Subscription(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Canonical category names, "\n"-separated; empty means every category.
     categories: Mapped[str] = mapped_column(Text, default="")
+    # Of every category (``categories`` empty), those left out, the same way: categories
+    # that appear later are followed.
+    excluded_categories: Mapped[str] = mapped_column(Text, default="")
     digest_time: Mapped[str] = mapped_column(String(5))  # "HH:MM" in the chat's zone
     next_digest_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Articles ingested after this were not yet in a digest; None before the first digest.

@@ -52,11 +52,19 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        # The delivery workers: pending messages whose time has come, oldest first.
+        # The delivery workers: pending messages whose time has come, oldest first; the
+        # prune job: delivered ones (sent, failed) due before the retention's cutoff.
         Index("ix_outbox_ready", "status", "not_before", "id"),
         Index("ix_outbox_chat", "chat_id", "status"),
     )
 
 
-# /stats: digests sent today (kind "digest", status "sent", sent_at in the day).
-Index("ix_outbox_sent", OutboxMessage.kind, OutboxMessage.status, OutboxMessage.sent_at)
+# /stats: digests sent today (kind "digest", status "sent", sent_at in the day), counted by
+# batch from the index alone.
+Index(
+    "ix_outbox_sent",
+    OutboxMessage.kind,
+    OutboxMessage.status,
+    OutboxMessage.sent_at,
+    OutboxMessage.batch,
+)
