@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -85,7 +86,7 @@ def _squeezed(text: str) -> str:
 def check_page(name: str, label: dict[str, object]) -> PageResult:
     """Parse one page and compare it with its labels."""
     article = parse_page(name, str(label["url"]))
-    record = prepare_article(article, default_tz=SHANGHAI)
+    record = prepare_article(article, default_tz=SHANGHAI, now=datetime.now(UTC))
     main_text = "\n".join(map(str, label["main_text"]))  # type: ignore[call-overload]
     result = PageResult(
         name=name,

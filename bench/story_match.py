@@ -23,7 +23,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -118,9 +118,13 @@ def speed(pairs: list[dict[str, Any]], synthetic: list[dict[str, str]]) -> None:
         for title, body in zip(titles, bodies, strict=True)
     ]
     zone = ZoneInfo("Asia/Shanghai")
+    now = datetime.now(UTC)
     batches = range(0, len(parsed), 500)
     prepare = _best_cpu_seconds(
-        lambda: [prepare_articles(parsed[at : at + 500], default_tz=zone) for at in batches], 3
+        lambda: [
+            prepare_articles(parsed[at : at + 500], default_tz=zone, now=now) for at in batches
+        ],
+        3,
     )
     keys = _best_cpu_seconds(
         lambda: [event_keys_of(titles[at : at + 500], bodies[at : at + 500]) for at in batches], 3
