@@ -72,11 +72,13 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         self,
         limits: Limits | None = None,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         metrics: Metrics | None = None,
     ) -> None:
         self.limits = limits = limits or Limits()
+        # The event loop's clock by default: the one its sleeps are timed on.
+        clock = clock or _loop_time
         self.clock = clock
         self.sleep = sleep
         self.metrics = metrics
@@ -196,6 +198,10 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             slot.paused_until = max(slot.paused_until, until)
         else:
             gate.paused_until = max(gate.paused_until, until)
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
 
 
 def _chat_id(raw: object) -> int | None:
