@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bench.fanout_server import ServerReport
 from bot.observability.metrics import Metrics
-from bot.telegram.answers import answer_label
+from bot.telegram.counted_sends import answer_label
 
 METRIC_ROUNDS = 200_000
 
@@ -24,6 +24,7 @@ class Measured:
     tick_seconds: float  # on the bench's clock
     tick_ended: float
     cpu_seconds: float  # this process, from the tick's start to the last message recorded
+    server_cpu_seconds: float  # the fake Bot API's process, its whole life
     rss_seeded_mb: float
     rss_peak_mb: float
     traced_peak: int | None
@@ -81,6 +82,9 @@ def print_report(
     cpu_per_message = measured.cpu_seconds / max(1, report.accepted)
     cpu = measured.cpu_seconds
     print(f"CPU                {cpu:.1f} s, {cpu_per_message * 1e6:,.0f} µs a message (tick too)")
+    server_cpu = measured.server_cpu_seconds
+    server = server_cpu / max(1, report.accepted)
+    print(f"  the fake server  {server_cpu:.1f} s, {server * 1e6:,.0f} µs a message")
     cost = metrics_per_send()
     print(
         f"metrics            {cost * 1e6:.2f} µs a send = {cost / cpu_per_message:.2%} of its CPU"

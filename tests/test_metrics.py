@@ -20,8 +20,8 @@ from telegram.error import (
 from bot.observability.metrics import Metrics
 from bot.services import backlog
 from bot.services.context import Runtime
-from bot.telegram.answers import answer_label
 from bot.telegram.app import BotApplication, delivery_worker, run_digest_tick
+from bot.telegram.counted_sends import answer_label
 from storage.article_inserts import insert_articles
 from tests.conftest import Clock, running_bot
 from tests.conversation import say

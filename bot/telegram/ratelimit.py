@@ -7,32 +7,28 @@ bursts, 20/minute per group or channel) are enforced as sliding windows, which a
 counting strictly per second never sees exceeded. python-telegram-bot's AIORateLimiter has
 no per-private-chat limit and no priorities, hence this one.
 
-Paid broadcast: a send with ``allow_paid_broadcast`` (Telegram Stars a message) is not held
-to the overall 30/s but to ``Limits.paid_per_second`` (Telegram allows up to 1,000/s); it
-passes a gate of its own, so replies keep theirs. The per-chat limits stay.
+A send with ``allow_paid_broadcast`` (paid in Telegram Stars) passes a gate of its own at
+``Limits.paid_per_second`` (up to 1,000/s) instead of the 30/s; the per-chat limits stay.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.observability.metrics import Metrics
-from bot.telegram.answers import answer_label
+from bot.telegram.counted_sends import ApiCall, ApiResult, counted_send
 from bot.telegram.pacing import ChatSlot, PriorityGate, SlidingWindow
 
 logger = logging.getLogger(__name__)
 
-ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
-ApiCall = Callable[..., Coroutine[Any, Any, ApiResult]]
 # rate_limit_args: a background message's kind ("digest", "alert", "notice"), which the
 # metrics count it under; None for replies, which someone is waiting for.
 BACKGROUND = "background"
@@ -161,14 +157,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         """The request itself, counted by kind and answer when it is a message."""
         if kind is None or self.metrics is None:
             return await callback(*args, **kwargs)
-        started = time.perf_counter()
-        try:
-            result = await callback(*args, **kwargs)
-        except TelegramError as exc:
-            self.metrics.message_sent(kind, answer_label(exc), time.perf_counter() - started)
-            raise
-        self.metrics.message_sent(kind, "ok", time.perf_counter() - started)
-        return result
+        return await counted_send(self.metrics, kind, callback, args, kwargs)
 
     async def _send_in_chat(  # noqa: PLR0917 - the request and how it is limited and counted
         self,

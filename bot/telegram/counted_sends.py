@@ -1,6 +1,11 @@
-"""What Telegram's answer to a send counts as in the metrics (``SEND_OUTCOMES``)."""
+"""A send to the Bot API counted in the metrics: by the message's kind and what Telegram
+answered (``SEND_OUTCOMES``), with how long the request took."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram.error import (
     BadRequest,
@@ -11,6 +16,11 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+
+from bot.observability.metrics import Metrics
+
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+ApiCall = Callable[..., Coroutine[Any, Any, ApiResult]]
 
 
 def answer_label(exc: TelegramError | None) -> str:
@@ -32,3 +42,17 @@ def answer_label(exc: TelegramError | None) -> str:
     if isinstance(exc, NetworkError):
         return "network_error" if exc.__cause__ is not None else "server_error"
     return "other"
+
+
+async def counted_send(
+    metrics: Metrics, kind: str, callback: ApiCall, args: Any, kwargs: dict[str, Any]
+) -> ApiResult:
+    """The request, timed from when it goes out to its answer, and counted."""
+    started = time.perf_counter()
+    try:
+        result = await callback(*args, **kwargs)
+    except TelegramError as exc:
+        metrics.message_sent(kind, answer_label(exc), time.perf_counter() - started)
+        raise
+    metrics.message_sent(kind, "ok", time.perf_counter() - started)
+    return result
