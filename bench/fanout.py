@@ -1,274 +1,153 @@
 """Digest fan-out against a rate-limited fake Bot API: messages/s as a share of the limit,
-the share of sends answered 429, and peak memory.
+the share of sends answered 429, peak memory, and what the metrics cost a send.
 
-    python bench/fanout.py --chats 1000 [--db sqlite|postgres] [--top 10]
+    python bench/fanout.py --chats 10000 [--db sqlite|postgres] [--simulated]
+    python bench/fanout.py --chats 10000 --db postgres --paid [--profile out.prof]
 
-N subscribed chats whose digest falls due at once; the fake server enforces 30 messages/s
-overall and 1/s per chat (strict sliding windows). The same code paths as production run, in
-real time: the digest tick writes the outbox, the delivery worker drains it through the rate
-limiter. Peak memory is traced from the tick's start to the last message (the bench's own
-seeding does not count); ``--top N`` names the largest allocation sites. PostgreSQL runs
-create a database of their own on BENCH_POSTGRES_URL.
+N subscribed chats whose digest falls due at once; the fake server (its own process)
+enforces 30 messages/s overall and 1/s per chat (strict sliding windows). The same code paths
+as production run: the digest tick writes the outbox, the delivery worker drains it through
+the rate limiter, the metrics count every send. ``--simulated`` runs on simulated time
+(``bench/simulated_time.py``: only the waits are skipped, the work is done in real time).
+``--paid`` sends with ALLOW_PAID_BROADCAST against a server allowing 1,000 paid messages/s.
+Peak RSS is the process's whole life (``--trace-memory`` adds tracemalloc's peak of the
+fan-out alone, ``--top N`` its largest allocation sites; both slow it down). ``--no-metrics``
+sends without counting, to compare. PostgreSQL runs create a database of their own on
+BENCH_POSTGRES_URL.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import math
-import multiprocessing
+import cProfile
 import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from multiprocessing.connection import Connection
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import asyncpg
 from pydantic import SecretStr
-from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
-from bench.databases import POSTGRES_URL
+from bench.fanout_report import Measured, print_report
+from bench.fanout_seed import DUE, bench_database, seed
+from bench.fanout_server import ServerLimits, ServerProcess
+from bench.simulated_time import InFlight, Offset, run_simulated, shared_offset
 from bot.services.context import Runtime
 from bot.settings import Settings
-from bot.telegram.app import build_application, run_digest_tick
-from storage.article_inserts import insert_articles
-from storage.db import Database
-from storage.migrate import upgrade_database
-from storage.models import Chat, Subscription
-from tests.factories import article_record
-from tests.fakebot import FakeBotApi
-
-DUE = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
-SEED_CHUNK = 1_000
-
-
-async def _database_url(kind: str, folder: Path) -> tuple[str, str | None]:
-    if kind == "sqlite":
-        return f"sqlite+aiosqlite:///{folder / 'fanout.db'}", None
-    name = f"bench_fanout_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(_admin_dsn())
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), name
-
-
-def _admin_dsn() -> str:
-    """BENCH_POSTGRES_URL for asyncpg itself."""
-    return (
-        make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
-
-
-async def _drop(name: str | None) -> None:
-    if name is not None:
-        admin = await asyncpg.connect(_admin_dsn())
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
-async def _seed(runtime: Runtime, chats: int) -> None:
-    async with runtime.db.transaction() as session:
-        await insert_articles(
-            session, [article_record() for _ in range(5)], now=DUE - timedelta(hours=1)
-        )
-        for start in range(0, chats, SEED_CHUNK):
-            ids = range(start + 1, min(chats, start + SEED_CHUNK) + 1)
-            await session.execute(
-                insert(Chat),
-                [
-                    {
-                        "id": i,
-                        "type": "private",
-                        "title": None,
-                        "language": "zh",
-                        "timezone": "Asia/Shanghai",
-                        "created_at": DUE,
-                    }
-                    for i in ids
-                ],
-            )
-            await session.execute(
-                insert(Subscription),
-                [
-                    {
-                        "chat_id": i,
-                        "active": True,
-                        "categories": "",
-                        "digest_time": "08:00",
-                        "next_digest_at": DUE,
-                        "last_digest_at": None,
-                        "paused_reason": None,
-                        "created_at": DUE,
-                    }
-                    for i in ids
-                ],
-            )
+from bot.telegram.app import build_application, delivery_worker, run_digest_tick
 
 
 @dataclass(frozen=True, slots=True)
-class ServerReport:
-    """What the fake server saw: sends accepted and answered 429, when each accepted one
-    arrived (time.monotonic, the same clock in every process), chats reached, repeats."""
-
-    accepted: int
-    rejected: int
-    times: list[float]
+class Options:
     chats: int
-    repeated: int  # messages whose (chat, text) the server had already accepted
+    kind: str
+    paid: bool = False
+    simulated: bool = False
+    metrics: bool = True
+    trace_memory: bool = False
+    top: int = 0
+    profile: str | None = None
 
 
-def _serve(control: Connection) -> None:
-    """The fake Bot API in a process of its own, as a real server would be (a server in the
-    bot's process would share its event loop or GIL and blur the timing). Answers "count"
-    with the sends accepted and "report" with a ServerReport, until told "stop"."""
-
-    async def main() -> None:
-        async with FakeBotApi() as api:
-            api.set_limits(global_per_second=30, per_chat_per_second=1.0)
-            control.send((api.base_url, api.token))
-            loop = asyncio.get_running_loop()
-            while (command := await loop.run_in_executor(None, control.recv)) != "stop":
-                if command == "count":
-                    control.send(api.stats.accepted)
-                    continue
-                sent = api.messages()
-                distinct = {(m.chat_id, m.text) for m in sent}
-                report = ServerReport(
-                    accepted=api.stats.accepted,
-                    rejected=api.stats.rejected_429,
-                    times=[m.sent_at for m in sent],
-                    chats=len({chat_id for chat_id, _ in distinct}),
-                    repeated=len(sent) - len(distinct),
-                )
-                control.send(report)
-
-    asyncio.run(main())
-
-
-class ServerProcess:
-    def __init__(self) -> None:
-        self.control, child = multiprocessing.Pipe()
-        self.process = multiprocessing.Process(target=_serve, args=(child,), daemon=True)
-
-    def __enter__(self) -> tuple[str, str]:
-        self.process.start()
-        base_url, token = self.control.recv()
-        return base_url, token
-
-    async def ask(self, command: str) -> Any:
-        self.control.send(command)
-        return await asyncio.to_thread(self.control.recv)
-
-    async def wait_for_accepted(self, count: int, within: float) -> ServerReport:
-        deadline = time.monotonic() + within
-        while (accepted := await self.ask("count")) < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"only {accepted} of {count} messages arrived")
-            await asyncio.sleep(0.2)  # a bench polling another process, not a test
-        report: ServerReport = await self.ask("report")
-        return report
-
-    def __exit__(self, *exc: object) -> None:
-        self.control.send("stop")
-        self.process.join(timeout=10)
-
-
-def _top_sites(snapshot: tracemalloc.Snapshot, count: int) -> None:
-    for stat in snapshot.statistics("lineno")[:count]:
-        print(f"  {stat.size / 1e6:6.2f} MB  {stat.traceback[0]}")
-
-
-async def run(chats: int, kind: str, *, top: int = 0) -> None:
-    tracemalloc.start()
-    with tempfile.TemporaryDirectory() as folder:
-        url, created = await _database_url(kind, Path(folder))
-        database = Database(url)
-        try:
-            await upgrade_database(database)
-            server = ServerProcess()
-            with server as (base_url, token):
-                settings = Settings(
-                    _env_file=None,  # type: ignore[call-arg]
-                    database_url=url,
-                    telegram_bot_token=SecretStr(token),
-                    telegram_api_base_url=base_url,
-                )
-                started = time.monotonic()
-                # Real time, starting at the moment the digests fall due.
-                runtime = Runtime(
-                    settings=settings,
-                    db=database,
-                    clock=lambda: DUE + timedelta(seconds=time.monotonic() - started),
-                )
-                await _seed(runtime, chats)
-                # The figure is the fan-out's: the bench's own seeding does not count.
-                tracemalloc.reset_peak()
-                application = build_application(runtime, run_jobs=False)
-                await application.initialize()
-                assert application.post_init is not None
-                await application.post_init(application)
-                tick_started = time.perf_counter()
-                queued = await run_digest_tick(application)
-                tick_seconds = time.perf_counter() - tick_started
-                tick_ended = time.monotonic()
-                report = await server.wait_for_accepted(queued, within=chats / 10 + 120)
-                _current, peak = tracemalloc.get_traced_memory()
-                snapshot = tracemalloc.take_snapshot() if top else None
-                if application.post_stop is not None:
-                    await application.post_stop(application)
-                await application.shutdown()
-        finally:
-            await database.dispose()
-            await _drop(created)
-    _print(kind, chats, queued, tick_seconds, tick_ended, report, peak)
-    if snapshot is not None:
-        print("largest allocations when the last message arrived:")
-        _top_sites(snapshot, top)
-
-
-def _rate(times: list[float]) -> float:
-    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan")
-
-
-def _print(  # noqa: PLR0917 - one line each
-    kind: str,
-    chats: int,
-    queued: int,
-    tick_seconds: float,
-    tick_ended: float,
-    report: ServerReport,
-    peak: int,
-) -> None:
-    times = report.times
-    first, last = (times[0], times[-1]) if times else (0.0, 0.0)
-    rate = _rate(times)
-    during = _rate([t for t in times if t <= tick_ended])
-    attempts = report.accepted + report.rejected
-    rejected = report.rejected
-    print(f"database           {kind}")
-    print(f"chats              {chats:,}")
-    print(
-        f"digest tick        {tick_seconds:.2f} s ({queued / tick_seconds:,.0f} digests/s queued)"
+def _settings(url: str, base_url: str, token: str, *, paid: bool) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=url,
+        telegram_bot_token=SecretStr(token),
+        telegram_api_base_url=base_url,
+        allow_paid_broadcast=paid,
     )
-    print(f"messages delivered {report.accepted:,} in {last - first:.1f} s")
-    print(f"rate               {rate:.2f} messages/s = {rate / 30:.3f} of the 30/s limit")
-    if not math.isnan(during):  # the tick lasted long enough to send more than one
-        print(f"  while the tick ran {during:.2f} messages/s = {during / 30:.3f}")
-    print(f"answered 429       {rejected} of {attempts} sends ({rejected / attempts:.2%})")
-    print(f"exactly once       {report.chats:,} chats reached, {report.repeated} repeated")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-    print(f"peak traced memory {peak / 1e6:.1f} MB (tick and delivery); max RSS {rss:.0f} MB")
+
+
+async def run(options: Options, offset: Offset | None, in_flight: InFlight | None) -> None:
+    limit = 1000 if options.paid else 30
+    loop = asyncio.get_running_loop()
+    async with bench_database(options.kind) as (url, database):
+        server = ServerProcess(ServerLimits(), offset)
+        with server as (base_url, token):
+            settings = _settings(url, base_url, token, paid=options.paid)
+            started = loop.time()
+            # The bench's clock, from the moment the digests fall due.
+            runtime = Runtime(
+                settings=settings,
+                db=database,
+                clock=lambda: DUE + timedelta(seconds=loop.time() - started),
+            )
+            await seed(runtime, options.chats)
+            if in_flight is not None:
+                in_flight.track_database(database.engine)
+                in_flight.track_bot_api()
+            rss_seeded = _current_rss()
+            if options.trace_memory:
+                tracemalloc.start()
+            application = build_application(runtime, run_jobs=False)
+            if not options.metrics:
+                _without_metrics(application, runtime)
+            await application.initialize()
+            assert application.post_init is not None
+            await application.post_init(application)
+            # CPU time, not wall time: on a shared machine a preempted syscall is not our cost.
+            profiler = cProfile.Profile(time.process_time) if options.profile else None
+            cpu_started, tick_started = time.process_time(), loop.time()
+            if profiler is not None:
+                profiler.enable()
+            queued = await run_digest_tick(application)
+            tick_ended = loop.time()
+            report = await server.wait_for_accepted(
+                queued, within=options.chats / 5 + 300, every=1.0 if offset else 0.2
+            )
+            await delivery_worker(application).wait_idle()
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(options.profile)
+            cpu = time.process_time() - cpu_started
+            peak = tracemalloc.get_traced_memory()[1] if options.trace_memory else None
+            snapshot = tracemalloc.take_snapshot() if options.top else None
+            if application.post_stop is not None:
+                await application.post_stop(application)
+            await application.shutdown()
+    measured = Measured(
+        kind=options.kind,
+        chats=options.chats,
+        limit=limit,
+        queued=queued,
+        tick_seconds=tick_ended - tick_started,
+        tick_ended=tick_ended,
+        cpu_seconds=cpu,
+        server_cpu_seconds=_children_cpu(),  # the fake server, joined
+        rss_seeded_mb=rss_seeded,
+        rss_peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3,
+        traced_peak=peak,
+        simulated=offset is not None,
+        metrics=options.metrics,
+    )
+    print_report(measured, report, runtime.metrics, snapshot=snapshot, top=options.top)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _current_rss() -> float:
+    """Resident memory now, in MB (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _without_metrics(application: Any, runtime: Runtime) -> None:
+    """Send without counting (to measure what counting costs): the two places a digest's
+    send is counted."""
+    application.bot.rate_limiter.metrics = None
+    runtime.metrics.digest_sent = lambda _lag: None  # type: ignore[method-assign]
 
 
 def main() -> None:
@@ -277,9 +156,28 @@ def main() -> None:
     )
     parser.add_argument("--chats", type=int, default=1_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--top", type=int, default=0, help="print the N largest allocation sites")
+    parser.add_argument("--paid", action="store_true", help="paid broadcast, 1,000/s")
+    parser.add_argument("--simulated", action="store_true", help="skip the waits")
+    parser.add_argument("--no-metrics", action="store_true", help="send without counting")
+    parser.add_argument("--trace-memory", action="store_true", help="tracemalloc's peak too")
+    parser.add_argument("--top", type=int, default=0, help="the N largest allocation sites")
+    parser.add_argument("--profile", help="write a cProfile of the fan-out to this file")
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.chats, arguments.db, top=arguments.top))
+    options = Options(
+        chats=arguments.chats,
+        kind=arguments.db,
+        paid=arguments.paid,
+        simulated=arguments.simulated,
+        metrics=not arguments.no_metrics,
+        trace_memory=arguments.trace_memory or arguments.top > 0,
+        top=arguments.top,
+        profile=arguments.profile,
+    )
+    if options.simulated:
+        offset, in_flight = shared_offset(), InFlight()
+        run_simulated(run(options, offset, in_flight), offset, in_flight)
+    else:
+        asyncio.run(run(options, None, None))
 
 
 if __name__ == "__main__":

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # Days the outbox keeps a delivered message (sent, or given up) before the prune job
     # deletes it; 0 keeps every one. The delivery ledger is kept: it stops repeats.
     outbox_retention_days: int = Field(default=7, ge=0)
+    # Prometheus /metrics of this process; None: not served (0: any free port, for tests).
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_listen: str = "127.0.0.1"
+    # Digests and alerts sent with Bot API's allow_paid_broadcast (Telegram Stars a message),
+    # at up to paid_broadcast_rate messages/s overall instead of about 30.
+    allow_paid_broadcast: bool = False
+    paid_broadcast_rate: int = Field(default=1000, ge=1, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -73,7 +80,9 @@ class Settings(BaseSettings):
         parse_hhmm(value)
         return value
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret_token", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_url", "webhook_secret_token", "metrics_port", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `.env.example` lists these with empty values: copied as is, they mean "not set".

@@ -99,3 +99,11 @@ async def articles_to_match(
     )
     rows = list(itertools.takewhile(lambda row: row[3] < ingested_before, page.all()))
     return ArticlesToMatch([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+
+
+async def first_ingested_after(session: AsyncSession, after_id: int) -> datetime | None:
+    """When the first article past the cursor was ingested (the primary key's first row
+    past it); None when there is none."""
+    return await session.scalar(
+        select(Article.ingested_at).where(Article.id > after_id).order_by(Article.id).limit(1)
+    )

@@ -52,12 +52,13 @@ async def enqueue_messages(
 
 async def enqueue_batches(
     session: AsyncSession,
-    batches: Sequence[tuple[int, Sequence[str]]],
+    batches: Sequence[tuple[int, Sequence[str], datetime | None]],
     *,
     kind: str,
     now: datetime,
 ) -> None:
-    """Queue many chats' messages (chat id, texts in order) in one executemany statement."""
+    """Queue many chats' messages (chat id, texts in order, when they were due: a digest's
+    time) in one executemany statement."""
     rows = [
         {
             "chat_id": chat_id,
@@ -70,8 +71,9 @@ async def enqueue_batches(
             "not_before": now,
             "attempts": 0,
             "created_at": now,
+            "due_at": due_at,
         }
-        for chat_id, texts in batches
+        for chat_id, texts, due_at in batches
         for batch in (uuid.uuid4().hex,)
         for index, text in enumerate(texts)
     ]

@@ -36,5 +36,24 @@ async def test_fanout_bench_delivers_each_digest_once_and_prints_its_figures(
     assert process.returncode == 0, err.decode()[-3000:]
     report = out.decode()
     assert "12 chats reached, 0 repeated" in report
-    for figure in ("of the 30/s limit", "answered 429", "peak traced memory"):
+    for figure in ("of 30/s", "answered 429", "RSS", "µs a send"):
         assert figure in report
+
+
+async def test_fanout_bench_runs_on_simulated_time_and_paid() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(FANOUT),
+        "--chats",
+        "40",
+        "--simulated",
+        "--paid",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=180)
+    assert process.returncode == 0, err.decode()[-3000:]
+    report = out.decode()
+    assert "(simulated time)" in report
+    assert "40 chats reached, 0 repeated" in report
+    assert "paid               40 messages" in report

@@ -15,6 +15,7 @@ FORBIDDEN = {
     "digest": ("bot", "storage", "telegram", "sqlalchemy"),
     "storage": ("bot", "telegram"),
     "bot/services": ("bot.telegram", "bot.cli", "telegram"),
+    "bot/observability": ("bot.telegram", "bot.cli", "bot.services", "storage", "telegram"),
     "bot/fetching": ("bot.telegram", "bot.cli", "bot.services", "storage", "telegram"),
     "bot/texts": ("bot.telegram", "bot.cli", "bot.services", "storage", "telegram"),
 }

@@ -26,11 +26,14 @@ from bot.telegram.runner import serving
 from bot.telegram.webhook import WebhookConfig, webhook_config
 from digest.errors import ConfigError
 from tests.fakebot import DEFAULT_USER_ID, FakeBotApi
+from tests.feeds_helpers import eventually
+from tests.scraping import scrape_port
 
 PUBLIC_URL = "https://bot.example.test/telegram/hook"
 SECRET = "webhook-secret-for-tests_0123456789"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104 - a setting's value, nothing binds to it here
+REPLIES_OK = "newsdigest_messages_sent_total"
 START_TIMEOUT = 60  # a cold `python -m bot.cli.main` imports a lot, and migrates first
 
 
@@ -206,15 +209,34 @@ async def stop_with_sigterm(process: asyncio.subprocess.Process) -> list[dict[st
     return [json.loads(line) for line in err.decode().splitlines()]
 
 
+async def _replies_counted(metrics_port: int, command: str) -> None:
+    """The process's own /metrics counted the reply to ``command`` (it counts a message
+    once Telegram answered: just after the fake stored it)."""
+
+    async def counted() -> bool:
+        scraped = await scrape_port(metrics_port)
+        return scraped.value(REPLIES_OK, kind="reply", outcome="ok") == 1
+
+    await eventually(counted)
+    scraped = await scrape_port(metrics_port)
+    assert scraped.value("newsdigest_update_handling_seconds_count", command=command) == 1
+
+
 async def test_polling_bot_stops_cleanly_on_sigterm(
     database_url: str, tmp_path: Path, fake_api: FakeBotApi
 ) -> None:
+    metrics_port = free_port()
     async with newsdigest_process(
-        "run", database_url=database_url, api=fake_api, cwd=tmp_path
+        "run",
+        database_url=database_url,
+        api=fake_api,
+        cwd=tmp_path,
+        env={"METRICS_PORT": str(metrics_port)},
     ) as process:
         fake_api.send_text("/help")
         await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID, timeout=START_TIMEOUT)
         assert fake_api.stats.calls["getUpdates"] >= 1
+        await _replies_counted(metrics_port, "help")
         records = await stop_with_sigterm(process)
     messages = [record["message"] for record in records]
     # PTB stopped the application (post_stop then finishes the delivery worker's batch), and
@@ -228,7 +250,7 @@ async def test_polling_bot_stops_cleanly_on_sigterm(
 async def test_webhook_bot_serves_and_stops_cleanly_on_sigterm(
     database_url: str, tmp_path: Path, fake_api: FakeBotApi
 ) -> None:
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     async with newsdigest_process(
         "run",
         "--webhook",
@@ -238,7 +260,11 @@ async def test_webhook_bot_serves_and_stops_cleanly_on_sigterm(
         database_url=database_url,
         api=fake_api,
         cwd=tmp_path,
-        env={"WEBHOOK_SECRET_TOKEN": SECRET, "LOG_LEVEL": "DEBUG"},
+        env={
+            "WEBHOOK_SECRET_TOKEN": SECRET,
+            "LOG_LEVEL": "DEBUG",
+            "METRICS_PORT": str(metrics_port),
+        },
     ) as process:
         started = await read_log_until(process, "Application started")
         config = WebhookConfig(url=PUBLIC_URL, listen="127.0.0.1", port=port, secret_token=SECRET)
@@ -249,6 +275,7 @@ async def test_webhook_bot_serves_and_stops_cleanly_on_sigterm(
         [reply] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
         assert "/latest" in reply.plain_text
         assert fake_api.stats.calls["getUpdates"] == 0
+        await _replies_counted(metrics_port, "help")
         records = await stop_with_sigterm(process)
     log = "".join(started) + json.dumps(records)
     assert "stopped" in [record["message"] for record in records]

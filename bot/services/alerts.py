@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.services.alert_matching import COMMIT_GRACE, CURSOR, AlertMatcher, AlertRun
 from bot.services.alert_sending import send_due_alerts
 from bot.services.context import Runtime
-from storage.alert_cursor import claim_cursor
+from storage.alert_cursor import claim_cursor, first_ingested_after
 from storage.heartbeats import beat
 
 
@@ -32,8 +32,13 @@ async def alert_tick(runtime: Runtime, matcher: AlertMatcher) -> int:
             if position is None or (run is not None and position != run.position):
                 return 0
             if run is None:
+                waiting_since = await first_ingested_after(session, position)
+                lag = 0.0 if waiting_since is None else (now - waiting_since).total_seconds()
+                runtime.metrics.alert_lag.set(max(0.0, lag))
                 run = await AlertRun.start(session, runtime, matcher, position, now)
             if not await run.next_page(session):
                 queued = await send_due_alerts(session, runtime, now)
                 await beat(session, "alert_tick", now=now, detail=f"queued {queued}")
-                return queued
+                break
+    runtime.metrics.alerts_queued.inc(queued)  # once committed
+    return queued

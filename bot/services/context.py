@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.observability.metrics import Metrics
 from bot.settings import Settings
 from storage.db import Database
 
@@ -22,6 +23,7 @@ class Runtime:
     settings: Settings
     db: Database
     clock: Callable[[], datetime] = field(default=utc_now)
+    metrics: Metrics = field(default_factory=Metrics)
 
     def now(self) -> datetime:
         return self.clock()

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, time
+import time
+from datetime import datetime
+from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,9 +64,9 @@ async def _queue_page(
             last = now
         else:
             logger.info("digest for chat %s missed on an earlier day: skipped", due.chat_id)
-        following = next_digest_at(now, time.fromisoformat(due.digest_time), zone)
+        following = next_digest_at(now, time_of_day.fromisoformat(due.digest_time), zone)
         schedules.append((due.chat_id, following, last))
-    outbox: list[tuple[int, list[str]]] = []
+    outbox: list[tuple[int, list[str], datetime | None]] = []
     ledger: list[tuple[int, int]] = []
     cap = runtime.settings.digest_max_articles
     for window, members in windows.items():
@@ -75,7 +77,7 @@ async def _queue_page(
             if share is None or not share[0]:
                 continue
             composed = render_digest(caches, share, language=due.language, zone=zone, now=now)
-            outbox.append((due.chat_id, composed.messages))
+            outbox.append((due.chat_id, composed.messages, due.next_digest_at))
             ledger.extend((due.chat_id, article.id) for article in share[0])
     await enqueue_batches(session, outbox, kind="digest", now=now)
     await record_many_deliveries(session, ledger, kind="digest", now=now)
@@ -93,13 +95,20 @@ async def digest_tick(runtime: Runtime) -> int:
     caches = DigestCaches()
     queued = 0
     after = None
+    started = time.perf_counter()
     while True:
         async with runtime.db.transaction() as session:
             page = await claim_due_page(session, now=now, after=after, limit=TICK_PAGE)
-            queued += await _queue_page(session, runtime, page, now, caches)
-            if len(page) < TICK_PAGE:
-                await beat(session, "digest_tick", now=runtime.now(), detail=f"queued {queued}")
-                return queued
+            page_queued = await _queue_page(session, runtime, page, now, caches)
+            last = len(page) < TICK_PAGE
+            if last:
+                detail = f"queued {queued + page_queued}"
+                await beat(session, "digest_tick", now=runtime.now(), detail=detail)
+        queued += page_queued
+        runtime.metrics.digests_queued.inc(page_queued)  # once committed
+        if last:
+            runtime.metrics.digest_tick_duration.observe(time.perf_counter() - started)
+            return queued
         after = page[-1].cursor
         # The tick runs far ahead of delivery (30 messages/s): a pause between pages leaves
         # the event loop to the sends, and on SQLite lets the delivery worker, waiting in

@@ -89,6 +89,13 @@ async def poll_feed(
     return outcome, []
 
 
+def _count(runtime: Runtime, outcome: FeedOutcome) -> None:
+    """``newsdigest_feed_polls_total`` and the poll's articles."""
+    label = "failed" if not outcome.ok else "not_modified" if outcome.not_modified else "ok"
+    runtime.metrics.feed_polls.labels(label).inc()
+    runtime.metrics.ingested("feed", new=outcome.new, duplicate=outcome.items - outcome.new)
+
+
 async def poll_due_feeds(
     runtime: Runtime,
     *,
@@ -116,6 +123,7 @@ async def poll_due_feeds(
             if not feeds:
                 return
             outcome, notices = await poll_feed(runtime, fetcher, feeds[0])
+            _count(runtime, outcome)
             report.outcomes.append(outcome)
             report.notices.extend(notices)
 

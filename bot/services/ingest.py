@@ -191,7 +191,12 @@ async def ingest_inputs(
     """Ingest every input; a failed one (or a bad line) is reported, the others go in."""
     options = PrepareOptions(zone=runtime.settings.zone, category=category, now=runtime.now())
     with _fewer_collections():
-        return await _ingest_all(runtime, inputs, options, dry_run, on_input_done)
+        report = await _ingest_all(runtime, inputs, options, dry_run, on_input_done)
+    if not dry_run:
+        runtime.metrics.ingested(
+            "ingest", new=report.new, duplicate=report.duplicate, failed=len(report.failed)
+        )
+    return report
 
 
 async def _ingest_all(

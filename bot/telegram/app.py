@@ -14,9 +14,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.observability.endpoint import MetricsEndpoint
 from bot.scheduler import Job, build_scheduler
 from bot.services.alert_matching import AlertMatcher
 from bot.services.alerts import alert_tick
+from bot.services.backlog import refresh_backlog_gauges
 from bot.services.context import Runtime
 from bot.services.digest_tick import digest_tick
 from bot.services.feed_polling import POLL_JOB_SECONDS
@@ -25,11 +27,12 @@ from bot.services.prune import prune_if_configured
 from bot.telegram import handlers
 from bot.telegram.delivery import DeliveryWorker
 from bot.telegram.ordering import PerChatOrder
-from bot.telegram.ratelimit import PriorityRateLimiter
+from bot.telegram.ratelimit import Limits, PriorityRateLimiter
 from bot.texts.messages import menu_commands
 
 logger = logging.getLogger(__name__)
 WORKER_KEY, SCHEDULER_KEY, MATCHER_KEY = "delivery_worker", "scheduler", "alert_matcher"
+METRICS_KEY = "metrics_endpoint"
 DIGEST_TICK_SECONDS = 15
 ALERT_TICK_SECONDS = 10
 PRUNE_JOB_SECONDS = 24 * 3600  # PRUNE_OLDER_THAN_DAYS; does nothing when it is 0
@@ -83,12 +86,34 @@ def periodic_jobs(application: BotApplication) -> dict[str, tuple[Job, float]]:
     }
 
 
+def metrics_endpoint(application: BotApplication) -> MetricsEndpoint | None:
+    """The process's /metrics server, when METRICS_PORT is set."""
+    endpoint: MetricsEndpoint | None = application.bot_data.get(METRICS_KEY)
+    return endpoint
+
+
+async def _start_metrics(application: BotApplication, runtime: Runtime) -> None:
+    port = runtime.settings.metrics_port
+    if port is None:
+        return
+
+    async def refresh() -> None:
+        await refresh_backlog_gauges(runtime)
+
+    listen = runtime.settings.metrics_listen
+    endpoint = MetricsEndpoint(runtime.metrics.registry, refresh=refresh, listen=listen, port=port)
+    await endpoint.start()
+    application.bot_data[METRICS_KEY] = endpoint
+
+
 async def _start(application: BotApplication) -> None:
-    """After the bot is initialised: the command menu, the delivery worker, the jobs."""
+    """After the bot is initialised: /metrics, the command menu, the delivery worker, the
+    jobs."""
+    runtime = handlers.runtime_of_app(application)
+    await _start_metrics(application, runtime)  # first: it shows how the rest starts
     for language, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, text) for name, text in menu_commands(language)]
         await application.bot.set_my_commands(commands, language_code=code)
-    runtime = handlers.runtime_of_app(application)
     worker = DeliveryWorker(runtime, cast(ExtBot[str], application.bot))
     worker.start()
     application.bot_data[WORKER_KEY] = worker
@@ -99,17 +124,28 @@ async def _start(application: BotApplication) -> None:
 
 
 async def _stop(application: BotApplication) -> None:
-    """Before the bot stops: no new jobs, and the messages in flight are finished."""
+    """Before the bot stops: no new jobs, the messages in flight finished, /metrics closed."""
     scheduler = application.bot_data.pop(SCHEDULER_KEY, None)
     if scheduler is not None:
         await scheduler.stop()  # lets running jobs finish; APScheduler alone cancels them
     worker = application.bot_data.pop(WORKER_KEY, None)
     if worker is not None:
         await worker.stop()
+    endpoint = application.bot_data.pop(METRICS_KEY, None)
+    if endpoint is not None:  # last: until then a scrape sees the messages in flight end
+        await endpoint.stop()
 
 
 async def _shutdown(application: BotApplication) -> None:
     await handlers.runtime_of_app(application).db.dispose()
+
+
+def rate_limits(runtime: Runtime) -> Limits:
+    """Telegram's limits, with ALLOW_PAID_BROADCAST's own for digests and alerts."""
+    settings = runtime.settings
+    return Limits(
+        paid_per_second=settings.paid_broadcast_rate if settings.allow_paid_broadcast else None
+    )
 
 
 def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplication:
@@ -122,7 +158,7 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
         Application.builder()
         .token(token.get_secret_value())
         .base_url(runtime.settings.telegram_api_base_url)
-        .rate_limiter(PriorityRateLimiter())
+        .rate_limiter(PriorityRateLimiter(rate_limits(runtime), metrics=runtime.metrics))
         .concurrent_updates(PerChatOrder())
         .post_init(_start)
         .post_stop(_stop)

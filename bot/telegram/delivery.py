@@ -169,13 +169,27 @@ class DeliveryWorker:
 
     async def _deliver_chat(self, chat_id: int, messages: list[OutboxMessage]) -> None:
         try:
-            outcome = await send_chat(self.bot, chat_id, messages)
+            outcome = await send_chat(
+                self.bot,
+                chat_id,
+                messages,
+                paid_broadcast=self.runtime.settings.allow_paid_broadcast,
+            )
         except Exception:
             # A bug, not Telegram's answer: the leases run out and the messages are tried
             # again, instead of being renewed for as long as this process lives.
             self._let_go([(chat_id, messages, ChatOutcome())])
             raise
+        self._count_digest_lag(messages, outcome)
         await self._record(chat_id, messages, outcome)
+
+    def _count_digest_lag(self, messages: list[OutboxMessage], outcome: ChatOutcome) -> None:
+        """Sent minus due, for the digest messages sent (``newsdigest_digest_lag_seconds``)."""
+        sent = set(outcome.sent)
+        now = self.runtime.now()
+        for message in messages:
+            if message.id in sent and message.due_at is not None:
+                self.runtime.metrics.digest_sent((now - message.due_at).total_seconds())
 
     async def _record(
         self, chat_id: int, messages: list[OutboxMessage], outcome: ChatOutcome

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -13,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.services.chats import follow_migration
 from bot.services.commands import (
+    COMMANDS,
     MANAGING_COMMANDS,
     changes_settings,
     make_caller,
@@ -71,6 +75,19 @@ async def _caller(
     )
 
 
+@asynccontextmanager
+async def _timed(context: ContextTypes.DEFAULT_TYPE, command: str) -> AsyncIterator[None]:
+    """``newsdigest_update_handling_seconds`` by command; an unknown one counts as "other"
+    (a label per word anyone types would be a series per typo)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        label = command if command in COMMANDS or command == "button" else "other"
+        histogram = runtime_of(context).metrics.update_duration
+        histogram.labels(label).observe(time.perf_counter() - started)
+
+
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every ``/command``, in private chats, groups (``/latest@bot``) and channels."""
     message = update.effective_message
@@ -80,12 +97,13 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     name, target, args = parsed
     if target is not None and target.lower() != (context.bot.username or "").lower():
         return  # addressed to another bot in the same group
-    can_manage = await _is_chat_admin(update, context) if name in MANAGING_COMMANDS else True
-    caller = await _caller(update, context, can_manage=can_manage)
-    if caller is None:
-        return
-    reply = await run_command(runtime_of(context), caller, name, args)
-    await _send(context, caller, reply)
+    async with _timed(context, name):
+        can_manage = await _is_chat_admin(update, context) if name in MANAGING_COMMANDS else True
+        caller = await _caller(update, context, can_manage=can_manage)
+        if caller is None:
+            return
+        reply = await run_command(runtime_of(context), caller, name, args)
+        await _send(context, caller, reply)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -95,17 +113,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     if update.effective_chat is not None and update.effective_chat.type == ChatType.CHANNEL:
-        await answer_channel_button(runtime_of(context), context.bot, query)
+        async with _timed(context, "button"):
+            await answer_channel_button(runtime_of(context), context.bot, query)
         return
-    await query.answer()
-    if not query.data:
-        return
-    can_manage = await _is_chat_admin(update, context) if changes_settings(query.data) else True
-    caller = await _caller(update, context, can_manage=can_manage)
-    if caller is None:
-        return
-    reply = await press_button(runtime_of(context), caller, query.data)
-    await _send(context, caller, reply)
+    async with _timed(context, "button"):
+        await query.answer()
+        if not query.data:
+            return
+        can_manage = (
+            await _is_chat_admin(update, context) if changes_settings(query.data) else True
+        )
+        caller = await _caller(update, context, can_manage=can_manage)
+        if caller is None:
+            return
+        reply = await press_button(runtime_of(context), caller, query.data)
+        await _send(context, caller, reply)
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, caller: Caller, reply: Reply) -> None:

@@ -1,18 +1,21 @@
 """One rate limiter for every message the bot sends, with command replies before background
-messages (digests, alerts, notices).
+messages (digests, alerts, notices). Every send passes here, so it is also where a send's
+answer and latency are counted (``newsdigest_messages_sent_total``).
 
 Telegram's limits (about 30 messages/s overall, about 1/s per private chat with short
 bursts, 20/minute per group or channel) are enforced as sliding windows, which a server
 counting strictly per second never sees exceeded. python-telegram-bot's AIORateLimiter has
 no per-private-chat limit and no priorities, hence this one.
+
+A send with ``allow_paid_broadcast`` (paid in Telegram Stars) passes a gate of its own at
+``Limits.paid_per_second`` (up to 1,000/s) instead of the 30/s; the per-chat limits stay.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,13 +23,16 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.observability.metrics import Metrics
+from bot.telegram.counted_sends import ApiCall, ApiResult, counted_send
 from bot.telegram.pacing import ChatSlot, PriorityGate, SlidingWindow
 
 logger = logging.getLogger(__name__)
 
-ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
-ApiCall = Callable[..., Coroutine[Any, Any, ApiResult]]
-BACKGROUND = "background"  # rate_limit_args for messages nobody is waiting for
+# rate_limit_args: a background message's kind ("digest", "alert", "notice"), which the
+# metrics count it under; None for replies, which someone is waiting for.
+BACKGROUND = "background"
+REPLY = "reply"
 MIN_SWEEP = 1_024  # per-chat slots kept before idle ones are looked for
 REPLY_PRIORITY, BACKGROUND_PRIORITY = 0, 1
 
@@ -41,6 +47,8 @@ class Limits:
     group_messages: int = 20
     group_window: float = 60.0
     reply_retries: int = 3
+    # Sends with allow_paid_broadcast (ALLOW_PAID_BROADCAST): None, there are none.
+    paid_per_second: int | None = None
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -49,7 +57,8 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
-    """Pass ``rate_limit_args=BACKGROUND`` for messages that may wait behind replies.
+    """Pass a background kind as ``rate_limit_args`` for messages that may wait behind
+    replies (any string but None: ``BACKGROUND``, or the outbox's kind).
 
     A command reply that meets a 429 is retried here (someone is waiting for it); a
     background message's 429 is raised to its worker, which reschedules it durably.
@@ -59,14 +68,23 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         self,
         limits: Limits | None = None,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
-        self.limits = limits or Limits()
+        self.limits = limits = limits or Limits()
+        # The event loop's clock by default: the one its sleeps are timed on.
+        clock = clock or _loop_time
         self.clock = clock
         self.sleep = sleep
+        self.metrics = metrics
         self.global_gate = PriorityGate(
-            SlidingWindow(self.limits.global_per_second, self.limits.global_window), clock, sleep
+            SlidingWindow(limits.global_per_second, limits.global_window), clock, sleep
+        )
+        self.paid_gate = (
+            PriorityGate(SlidingWindow(limits.paid_per_second, limits.global_window), clock, sleep)
+            if limits.paid_per_second
+            else None
         )
         self._chats: dict[int, ChatSlot] = {}
         # Idle chats' slots are dropped when the map reaches this size, which then becomes
@@ -78,6 +96,8 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
 
     async def shutdown(self) -> None:
         await self.global_gate.close()
+        if self.paid_gate is not None:
+            await self.paid_gate.close()
 
     def _chat_slot(self, chat_id: int) -> ChatSlot:
         slot = self._chats.get(chat_id)
@@ -103,31 +123,48 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         callback: ApiCall,
         args: Any,
         kwargs: dict[str, Any],
-        endpoint: str,  # noqa: ARG002 - every endpoint that names a chat is limited alike
+        endpoint: str,
         data: dict[str, Any],
         rate_limit_args: str | None,
     ) -> ApiResult:
-        background = rate_limit_args == BACKGROUND
+        background = rate_limit_args is not None
         priority = BACKGROUND_PRIORITY if background else REPLY_PRIORITY
         chat_id = _chat_id(data.get("chat_id"))
+        gate = self.global_gate
+        if self.paid_gate is not None and data.get("allow_paid_broadcast"):
+            gate = self.paid_gate
+        # Every endpoint that names a chat is limited alike; messages are counted.
+        kind = (rate_limit_args or REPLY) if endpoint == "sendMessage" else None
         attempts = 1 if background else self.limits.reply_retries + 1
         for attempt in range(attempts):
             try:
                 if chat_id is None:
-                    await self.global_gate.acquire(priority)
-                    return await callback(*args, **kwargs)
-                return await self._send_in_chat(chat_id, priority, callback, args, kwargs)
+                    await gate.acquire(priority)
+                    return await self._call(kind, callback, args, kwargs)
+                return await self._send_in_chat(
+                    chat_id, gate, priority, kind, callback, args, kwargs
+                )
             except RetryAfter as exc:
-                self._pause(chat_id, retry_seconds(exc))
+                self._pause(chat_id, gate, retry_seconds(exc))
                 if attempt == attempts - 1:
                     raise
                 logger.info("429 for chat %s, retrying after %.1f s", chat_id, retry_seconds(exc))
         raise AssertionError("unreachable")
 
-    async def _send_in_chat(
+    async def _call(
+        self, kind: str | None, callback: ApiCall, args: Any, kwargs: dict[str, Any]
+    ) -> ApiResult:
+        """The request itself, counted by kind and answer when it is a message."""
+        if kind is None or self.metrics is None:
+            return await callback(*args, **kwargs)
+        return await counted_send(self.metrics, kind, callback, args, kwargs)
+
+    async def _send_in_chat(  # noqa: PLR0917 - the request and how it is limited and counted
         self,
         chat_id: int,
+        gate: PriorityGate,
         priority: int,
+        kind: str | None,
         callback: ApiCall,
         args: Any,
         kwargs: dict[str, Any],
@@ -138,18 +175,22 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         async with slot.lock:
             while (wait := slot.delay(self.clock())) > 0:
                 await self.sleep(wait)
-            await self.global_gate.acquire(priority)
+            await gate.acquire(priority)
             slot.window.record(self.clock())
-            return await callback(*args, **kwargs)
+            return await self._call(kind, callback, args, kwargs)
 
-    def _pause(self, chat_id: int | None, seconds: float) -> None:
+    def _pause(self, chat_id: int | None, gate: PriorityGate, seconds: float) -> None:
         until = self.clock() + seconds
         if chat_id is not None and chat_id < 0:
             # Groups have their own per-minute limit: pause only that group.
             slot = self._chat_slot(chat_id)
             slot.paused_until = max(slot.paused_until, until)
         else:
-            self.global_gate.paused_until = max(self.global_gate.paused_until, until)
+            gate.paused_until = max(gate.paused_until, until)
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
 
 
 def _chat_id(raw: object) -> int | None:

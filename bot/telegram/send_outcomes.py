@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.telegram.ratelimit import BACKGROUND, retry_seconds
+from bot.telegram.ratelimit import retry_seconds
 from storage.alert_queue import delete_chat_alerts
 from storage.chat_moves import move_chat
 from storage.chats import mark_refusing
@@ -75,10 +75,22 @@ def _refusal(exc: TelegramError) -> str | None:
     return None
 
 
-async def send_chat(bot: ExtBot[str], chat_id: int, messages: list[OutboxMessage]) -> ChatOutcome:
-    """Send a chat's messages in order, until one answer stops the rest."""
+# What ALLOW_PAID_BROADCAST sends paid: the fan-outs, not an admin's notice.
+PAID_KINDS = frozenset({"digest", "alert"})
+
+
+async def send_chat(
+    bot: ExtBot[str],
+    chat_id: int,
+    messages: list[OutboxMessage],
+    *,
+    paid_broadcast: bool = False,
+) -> ChatOutcome:
+    """Send a chat's messages in order, until one answer stops the rest; with
+    ``paid_broadcast``, digests and alerts go with ``allow_paid_broadcast``."""
     outcome = ChatOutcome()
     for index, message in enumerate(messages):
+        paid = paid_broadcast and message.kind in PAID_KINDS
         try:
             await bot.send_message(
                 chat_id,
@@ -86,7 +98,8 @@ async def send_chat(bot: ExtBot[str], chat_id: int, messages: list[OutboxMessage
                 parse_mode=ParseMode.HTML,
                 link_preview_options=_NO_PREVIEW,
                 reply_markup=_markup(message.buttons),
-                rate_limit_args=BACKGROUND,
+                allow_paid_broadcast=True if paid else None,
+                rate_limit_args=message.kind,  # background, counted under its kind
             )
         except RetryAfter as exc:
             outcome.retry = [m.id for m in messages[index:]]

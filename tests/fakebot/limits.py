@@ -23,6 +23,8 @@ class RateLimits:
     per_chat_per_second: float | None = 1.0
     per_group_per_minute: float | None = 20
     window: WindowKind = "strict"
+    # Sends with allow_paid_broadcast: held to this overall instead of global_per_second.
+    paid_per_second: float | None = 1000
 
 
 class _Window:
@@ -77,6 +79,9 @@ class SendLimiter:
             if limits.global_per_second
             else None
         )
+        self._paid = (
+            _Window(limits.paid_per_second, 1.0, limits.window) if limits.paid_per_second else None
+        )
         self._per_chat = (
             _Window(limits.per_chat_per_second, 1.0, limits.window)
             if limits.per_chat_per_second
@@ -88,12 +93,15 @@ class SendLimiter:
             else None
         )
 
-    def try_send(self, chat_id: int) -> int | None:
-        """Record a send and return None, or return the whole seconds to wait (at least 1)."""
+    def try_send(self, chat_id: int, *, paid: bool = False) -> int | None:
+        """Record a send and return None, or return the whole seconds to wait (at least 1).
+        A ``paid`` send (allow_paid_broadcast) counts against the paid limit instead of the
+        overall one; the per-chat limits are the same."""
         now = self._clock()
         checks: list[tuple[_Window, int]] = []
-        if self._global is not None:
-            checks.append((self._global, self._GLOBAL_KEY))
+        overall = self._paid if paid else self._global
+        if overall is not None:
+            checks.append((overall, self._GLOBAL_KEY))
         if self._per_chat is not None:
             checks.append((self._per_chat, chat_id))
         if self._per_group is not None and chat_id < 0:

@@ -93,7 +93,8 @@ def send_message(state: ServerState, params: Params) -> dict[str, Any]:
     no_preview = params.flag("disable_web_page_preview")
     if no_preview is None and preview is not None:
         no_preview = bool(preview.get("is_disabled"))
-    state.check_rate("sendMessage", chat_id)
+    paid = bool(params.flag("allow_paid_broadcast"))
+    state.check_rate("sendMessage", chat_id, paid=paid)
     message = SentMessage(
         message_id=state.directory.next_message_id(chat_id),
         chat_id=chat_id,
@@ -107,9 +108,11 @@ def send_message(state: ServerState, params: Params) -> dict[str, Any]:
         reply_to_message_id=int(reply_to) if reply_to else None,
         sent_at=state.clock(),
         date=int(time.time()),
+        paid=paid,
     )
     state.outbox.add(message)
     state.stats.accepted += 1
+    state.stats.paid += paid
     return message_json(state, message)
 
 

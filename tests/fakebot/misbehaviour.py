@@ -81,9 +81,14 @@ class Misbehaviour:
         window: WindowKind = "strict",
         *,
         methods: tuple[str, ...] = ("sendMessage",),
+        paid_per_second: float | None = 1000,
     ) -> None:
-        """Refuse sends over Telegram's flood limits with 429 (None turns a limit off)."""
-        limits = RateLimits(global_per_second, per_chat_per_second, per_group_per_minute, window)
+        """Refuse sends over Telegram's flood limits with 429 (None turns a limit off).
+        Sends with allow_paid_broadcast count against ``paid_per_second`` instead of
+        ``global_per_second``, as Telegram's paid broadcasts do."""
+        limits = RateLimits(
+            global_per_second, per_chat_per_second, per_group_per_minute, window, paid_per_second
+        )
         self._state.limiter = SendLimiter(limits, self._clock)
         self._state.limited_methods = frozenset(methods)
 

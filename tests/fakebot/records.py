@@ -89,6 +89,7 @@ class SentMessage:
     date: int
     edits: list[MessageEdit] = field(default_factory=list)
     deleted: bool = False
+    paid: bool = False  # sent with allow_paid_broadcast (Telegram Stars a message)
 
     @property
     def edited(self) -> bool:
@@ -126,6 +127,7 @@ class ServerStats:
 
     accepted: int = 0
     rejected_429: int = 0
+    paid: int = 0  # accepted with allow_paid_broadcast
     calls: Counter[str] = field(default_factory=Counter)
     succeeded: Counter[str] = field(default_factory=Counter)
     errors: Counter[int] = field(default_factory=Counter)

@@ -34,11 +34,11 @@ class ServerState:
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
     inflight: int = 0  # HTTP requests being served, so stop() can let them finish
 
-    def check_rate(self, method: str, chat_id: int) -> None:
+    def check_rate(self, method: str, chat_id: int, *, paid: bool = False) -> None:
         """Raise 429 when ``method`` to ``chat_id`` would exceed the configured limits."""
         if self.limiter is None or method not in self.limited_methods:
             return
-        retry_after = self.limiter.try_send(chat_id)
+        retry_after = self.limiter.try_send(chat_id, paid=paid)
         if retry_after is not None:
             self.stats.rejected_429 += 1
             raise ApiError(429, retry_after=retry_after)
