@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
-from bot.services.zones import find_zone, suggest_zones
+from bot.services.zones import find_zone, suggest_zones, zone_label
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
 from digest.categories import english_label, known_category
@@ -104,7 +104,7 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             "subscribe.done",
             categories=_labels(caller, categories),
             time=subscription.digest_time,
-            zone=caller.zone.key,
+            zone=zone_label(caller.zone),
             next=_when(caller, subscription.next_digest_at),
         )
     return Reply([text])
@@ -146,7 +146,7 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     except ValueError:
         digest_time = None
     if digest_time is None:
-        return Reply([say(caller.language, "time.usage", zone=caller.zone.key)])
+        return Reply([say(caller.language, "time.usage", zone=zone_label(caller.zone))])
     async with runtime.db.transaction() as session:
         await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
@@ -161,7 +161,7 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                     caller.language,
                     "time.done",
                     time=subscription.digest_time,
-                    zone=caller.zone.key,
+                    zone=zone_label(caller.zone),
                     next=_when(caller, subscription.next_digest_at),
                 )
             ]
@@ -196,7 +196,9 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
         if subscription is not None:
             _reschedule(subscription, runtime.now(), zone)
             next_text = _when(moved, subscription.next_digest_at)
-    return Reply([say(caller.language, "timezone.done", zone=zone.key, next=next_text)])
+    now = format_time(runtime.now(), zone)
+    text = say(caller.language, "timezone.done", zone=zone_label(zone), now=now, next=next_text)
+    return Reply([text])
 
 
 async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
@@ -229,7 +231,7 @@ async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Re
                 state=Html(state),
                 categories=categories,
                 time=digest_time,
-                zone=caller.zone.key,
+                zone=zone_label(caller.zone),
                 next=next_text,
             )
         ]

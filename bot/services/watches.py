@@ -6,6 +6,7 @@ import re
 
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
+from bot.services.zones import zone_label
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
 from digest.categories import english_label, known_category
@@ -147,7 +148,7 @@ async def quiet(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                     "quiet.done",
                     start=chat.quiet_start,
                     end=chat.quiet_end,
-                    zone=caller.zone.key,
+                    zone=zone_label(caller.zone),
                 )
             ]
         )

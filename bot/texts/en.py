@@ -44,10 +44,10 @@ EN: dict[str, str] = {
     "list.more": "… ({count} in all)",
     "time.usage": "Usage: <code>/time 08:00</code> (24-hour clock, in this chat's zone {zone})",
     "time.done": "Digest time set to {time} ({zone}) every day. Next: {next}.",
-    "timezone.usage": "Usage: <code>/timezone Europe/London</code> or <code>/timezone UTC</code>",
+    "timezone.usage": "Usage: <code>/timezone Europe/London</code>, <code>/timezone UTC-5</code> or <code>/timezone UTC</code>",
     "timezone.unknown": "Unknown time zone “{name}”. {suggestion}",
     "timezone.suggest": "Did you mean <code>{names}</code>?",
-    "timezone.done": "Time zone set to {zone}. Next digest: {next}.",
+    "timezone.done": "Time zone set to {zone}; the time there is now {now}. Next digest: {next}.",
     "settings": (
         "<b>This chat's settings</b>\nDigest: {state}\nCategories: {categories}\n"
         "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}"

@@ -42,10 +42,10 @@ ZH: dict[str, str] = {
     "list.more": "……共 {count} 个",
     "time.usage": "用法：<code>/time 08:00</code>（24 小时制，本聊天时区 {zone}）",
     "time.done": "摘要时间改为每天 {time}（{zone}）。下一次：{next}。",
-    "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code> 或 <code>/timezone UTC</code>",
+    "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code>、<code>/timezone UTC+8</code> 或 <code>/timezone UTC</code>",
     "timezone.unknown": "不认识时区「{name}」。{suggestion}",
     "timezone.suggest": "是不是 <code>{names}</code>？",
-    "timezone.done": "时区改为 {zone}。下一次摘要：{next}。",
+    "timezone.done": "时区改为 {zone}，当地现在是 {now}。下一次摘要：{next}。",
     "settings": (
         "<b>本聊天的设置</b>\n订阅：{state}\n分类：{categories}\n"
         "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}"
