@@ -8,6 +8,7 @@ from bot.services import admin, browse, digests, subscriptions, watches
 from bot.services.context import Caller, Runtime
 from bot.services.zones import zone_or_default
 from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
+from digest.keyboard_forms import ascii_forms
 from digest.reply import Reply
 from storage.chats import chat_timezone, clear_refusal
 from storage.subscriptions import resume_paused_subscription
@@ -50,10 +51,14 @@ MANAGING_COMMANDS = frozenset(
 
 
 def split_command(text: str) -> tuple[str, str | None, list[str]] | None:
-    """``"/latest@bot 5"`` → ``("latest", "bot", ["5"])``; ``None`` when not a command."""
+    """``"/latest@bot 5"`` → ``("latest", "bot", ["5"])``; ``None`` when not a command.
+
+    Full-width digits, colons and hyphens (``/time 08：00``) are read as ASCII, so every
+    command that takes a time or a number takes them as a Chinese keyboard types them.
+    """
     if not text.startswith("/"):
         return None
-    head, *args = text.split()
+    head, *args = ascii_forms(text).split()
     name, _, target = head[1:].partition("@")
     return name.lower(), target or None, args
 
