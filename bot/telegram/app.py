@@ -132,9 +132,10 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     application.bot_data[handlers.RUNTIME_KEY] = runtime
     application.bot_data["run_jobs"] = run_jobs
     application.bot_data[MATCHER_KEY] = AlertMatcher()
-    application.add_handler(
-        MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.on_command)
-    )
+    # A channel's post that Telegram forwards into its linked discussion group is the
+    # channel's, not a command to the group (a /subscribe there would get "admins only").
+    commands = filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.IS_AUTOMATIC_FORWARD
+    application.add_handler(MessageHandler(commands, handlers.on_command))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     application.add_error_handler(handlers.on_error)

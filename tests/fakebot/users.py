@@ -57,6 +57,20 @@ class UserActions:
         """Queue a ``channel_post`` update (a post in a channel the bot is in)."""
         return self.send_text(text, chat_id=chat_id, chat_type="channel", title=title)
 
+    def forward_from_channel(
+        self,
+        text: str,
+        *,
+        channel_id: int = injection.DEFAULT_CHANNEL_ID,
+        group_id: int = injection.DEFAULT_SUPERGROUP_ID,
+    ) -> dict[str, Any]:
+        """Queue what Telegram does when the channel posts ``text``: the copy it forwards
+        into the channel's linked discussion group ``group_id``."""
+        message = injection.automatic_forward(
+            self._state, text, channel_id=channel_id, group_id=group_id
+        )
+        return self._state.updates.push("message", message)
+
     def press_button(
         self, message: SentMessage, callback_data: str, *, user_id: int | None = None
     ) -> dict[str, Any]:
