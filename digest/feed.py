@@ -51,14 +51,21 @@ class FeedInfo:
 
 
 def parse_feed(
-    data: bytes, *, origin: str, default_tz: ZoneInfo, category: str | None = None
+    data: bytes,
+    *,
+    origin: str,
+    default_tz: ZoneInfo,
+    category: str | None = None,
+    base_url: str | None = None,
 ) -> list[ParsedArticle]:
     """One article per item/entry (none for an empty feed); ``ParseError`` for a broken feed.
 
     ``category`` is the fallback for items that carry no ``<category>`` of their own.
+    Relative links resolve against ``base_url`` (where the feed came from, after its
+    redirects), or ``origin`` when that is an http(s) URL.
     A truncated feed keeps the items that were complete before the cut.
     """
-    parsed, text = _parse(data, origin)
+    parsed, text = _parse(data, origin, base_url)
     source = _feed_name(parsed.feed) or None
     entries = list(parsed.entries)
     fault = _xml_fault(parsed)
@@ -100,7 +107,7 @@ def xml_declared_encoding(head: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _parse(data: bytes, origin: str) -> tuple[Any, str]:
+def _parse(data: bytes, origin: str, base_url: str | None = None) -> tuple[Any, str]:
     """feedparser's result and the decoded text; ``ParseError`` unless it is a feed."""
     text = decode_text(data, origin=origin, declared=xml_declared_encoding(data[:200]))
     # Anywhere, not just before the root: a comment can hide where the prolog ends.
@@ -112,10 +119,11 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
     # numbers its errors give.
     utf8 = (_UTF8_DECLARATION + _XML_DECLARATION.sub("", text, count=1)).encode("utf-8")
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if origin.startswith(("http://", "https://")):
+    base_url = base_url or (origin if origin.startswith(("http://", "https://")) else None)
+    if base_url is not None:
         # The feed's URL is the base of its relative links (``<link>/news/1</link>``), which
         # otherwise stay relative: an article with no link, and no URL to dedup by.
-        headers["content-location"] = origin
+        headers["content-location"] = base_url
     parsed = feedparser.parse(
         io.BytesIO(utf8), response_headers=headers, resolve_relative_uris=False
     )
