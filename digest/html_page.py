@@ -23,6 +23,7 @@ from trafilatura import bare_extraction, load_html
 from trafilatura.settings import Document
 
 from digest.article import ParsedArticle
+from digest.canonical_choice import plausible_canonical
 from digest.dates import find_datetime_in_text, parse_published_time
 from digest.errors import ParseError
 
@@ -163,16 +164,20 @@ class _PageMeta:
         return section or _breadcrumb_category(self._tree)
 
     def canonical_url(self, url: str | None) -> str | None:
+        """The first URL the page names for itself that plausibly is this article's
+        (``digest.canonical_choice``), else ``url``, the one it was fetched from."""
         links = self._tree.xpath("//link[@rel='canonical']/@href")
-        found = (
-            (links[0] if links else None)
-            or self._meta.get("og:url")
-            or _text(self._ld.get("mainEntityOfPage"))
-            or _text(self._ld.get("url"))
+        named = (
+            links[0] if links else None,
+            self._meta.get("og:url"),
+            _text(self._ld.get("mainEntityOfPage")),
+            _text(self._ld.get("url")),
         )
-        if not found:
-            return url
-        return urljoin(url, found.strip()) if url else found.strip()
+        for found in named:
+            candidate = found and (urljoin(url, found.strip()) if url else found.strip())
+            if candidate and plausible_canonical(candidate, fetched=url):
+                return candidate
+        return url
 
 
 def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
