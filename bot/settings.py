@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     digest_max_articles: int = Field(default=30, ge=1, le=200)
     # Days after which the daily job prunes articles no digest needs; 0 keeps everything.
     prune_older_than_days: int = Field(default=0, ge=0)
+    # An article published longer than this before it was ingested (an archive, a feed's
+    # backlog) is not news: it alerts no watcher and no digest calls it new. 0: no limit.
+    news_max_age_hours: int = Field(default=24, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -100,6 +103,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.default_timezone)
+
+    @property
+    def news_max_age(self) -> timedelta | None:
+        return timedelta(hours=self.news_max_age_hours) if self.news_max_age_hours else None
 
     @property
     def digest_time(self) -> time:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from digest.article import StoredArticle
 from storage.articles import LISTED_COLUMNS, to_stored
 from storage.claims import begin_claim
 from storage.models import Article, Chat, Subscription
+from storage.news_age import is_news
 
 CATEGORY_SEPARATOR = "\n"
 
@@ -98,14 +99,21 @@ async def schedule_digests(
 @dataclass(frozen=True, slots=True)
 class DigestWindow:
     """What a digest may list: articles ingested in (since, until], in ``categories`` (every
-    category when empty). Chats due together with the same window share its articles."""
+    category when empty), that were news when ingested (published at most ``max_age``
+    before; ``None``: any age). Chats due together with the same window share its articles.
+    """
 
     categories: tuple[str, ...]
     since: datetime
     until: datetime
+    max_age: timedelta | None
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        conditions = [Article.ingested_at > self.since, Article.ingested_at <= self.until]
+        conditions = [
+            Article.ingested_at > self.since,
+            Article.ingested_at <= self.until,
+            is_news(self.max_age),
+        ]
         if self.categories:
             conditions.append(Article.category.in_(self.categories))
         return conditions

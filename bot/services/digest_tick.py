@@ -47,12 +47,14 @@ async def _queue_page(
     chat's next one; the number queued."""
     schedules: list[tuple[int, datetime, datetime | None]] = []
     windows: dict[DigestWindow, list[tuple[DueDigest, ZoneInfo]]] = {}
+    max_age = runtime.settings.news_max_age
     for due in page:
         zone = zone_or_default(due.timezone, runtime.settings.zone)
         last = due.last_digest_at
         if same_local_day(due.next_digest_at, now, zone):
             categories = tuple(split_categories(due.categories))
-            window = DigestWindow(categories, window_since(due.last_digest_at, now), until=now)
+            since = window_since(due.last_digest_at, now)
+            window = DigestWindow(categories, since, until=now, max_age=max_age)
             windows.setdefault(window, []).append((due, zone))
             last = now
         else:

@@ -52,6 +52,7 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
             categories=tuple(split_categories(subscription.categories)) if subscription else (),
             since=window_since(previous, now),
             until=now,
+            max_age=runtime.settings.news_max_age,
         )
         shares = await chat_shares(
             session, caches, window, [caller.chat_id], cap=runtime.settings.digest_max_articles
@@ -137,7 +138,8 @@ async def preview_digest(
         if category is not None:
             categories = (await _category_named(session, category),)
         last = subscription.last_digest_at if subscription else None
-        window = DigestWindow(categories, window_since(last, now), until=now)
+        max_age = runtime.settings.news_max_age
+        window = DigestWindow(categories, window_since(last, now), until=now, max_age=max_age)
         reader = chat_id if chat_id is not None else 0  # no chat: nothing was sent to it
         cap = runtime.settings.digest_max_articles
         share = (await chat_shares(session, caches, window, [reader], cap=cap)).get(reader)
