@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -24,7 +24,7 @@ from bot.services.feeds import poll_due_feeds
 from bot.services.prune import prune_if_configured
 from bot.telegram import handlers
 from bot.telegram.delivery import DeliveryWorker
-from bot.telegram.ordering import PerChatOrder
+from bot.telegram.ordering import PerChatQueues
 from bot.telegram.ratelimit import PriorityRateLimiter
 from bot.texts.messages import menu_commands
 
@@ -35,6 +35,14 @@ ALERT_TICK_SECONDS = 10
 PRUNE_JOB_SECONDS = 24 * 3600  # PRUNE_OLDER_THAN_DAYS; does nothing when it is 0
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def chat_queues(application: BotApplication) -> PerChatQueues:
+    """The processor that queues each chat's updates (``bot.telegram.ordering``)."""
+    processor = application.update_processor
+    if not isinstance(processor, PerChatQueues):
+        raise TypeError("the application was not built by build_application")
+    return processor
 
 
 def delivery_worker(application: BotApplication) -> DeliveryWorker:
@@ -99,7 +107,9 @@ async def _start(application: BotApplication) -> None:
 
 
 async def _stop(application: BotApplication) -> None:
-    """Before the bot stops: no new jobs, and the messages in flight are finished."""
+    """Before the bot stops: the updates chats queued are answered, no new jobs start, and
+    the messages in flight are finished."""
+    await chat_queues(application).finish()
     scheduler = application.bot_data.pop(SCHEDULER_KEY, None)
     if scheduler is not None:
         await scheduler.stop()  # lets running jobs finish; APScheduler alone cancels them
@@ -118,12 +128,13 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     token = runtime.settings.telegram_bot_token
     if token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
+    chat_queues = PerChatQueues()
     application = (
         Application.builder()
         .token(token.get_secret_value())
         .base_url(runtime.settings.telegram_api_base_url)
         .rate_limiter(PriorityRateLimiter())
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(chat_queues)
         .post_init(_start)
         .post_stop(_stop)
         .post_shutdown(_shutdown)
@@ -132,6 +143,11 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     application.bot_data[handlers.RUNTIME_KEY] = runtime
     application.bot_data["run_jobs"] = run_jobs
     application.bot_data[MATCHER_KEY] = AlertMatcher()
+
+    async def tell_flooding(update: Update) -> None:
+        await handlers.tell_flooding(application.bot, update)
+
+    chat_queues.on_overflow = tell_flooding
     # A channel's post that Telegram forwards into its linked discussion group is the
     # channel's, not a command to the group (a /subscribe there would get "admins only").
     commands = filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.IS_AUTOMATIC_FORWARD

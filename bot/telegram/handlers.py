@@ -6,7 +6,7 @@ import html
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -146,3 +146,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except TelegramError as exc:
         logger.warning("could not send the apology to chat %s: %s", update.effective_chat.id, exc)
+
+
+async def tell_flooding(bot: Bot, update: Update) -> None:
+    """A chat sent more than its queue holds (``bot.telegram.ordering``): say, once, that
+    the rest was skipped, instead of answering it for an hour."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return
+    language = language_for(user.language_code if user else None)
+    try:
+        await send_reply(bot, chat.id, Reply([raw(language, "flood.skipped")]))
+    except TelegramError as exc:
+        logger.warning("could not tell chat %s its commands were skipped: %s", chat.id, exc)

@@ -31,6 +31,7 @@ EN: dict[str, str] = {
     "older": "Older »",
     "unknown_command": "I don't know that command. Send /help to see them all.",
     "error": "Sorry, something went wrong. Please try again later.",
+    "flood.skipped": "Commands came here faster than I can answer them, so I skipped some. Please wait for a reply before sending more.",
     "button.expired": "This button has expired; send the command again.",
     "digest.header": "<b>Daily digest</b> · {date} · {count} new",
     "digest.more": "{count} more not listed: see /latest or /category.",

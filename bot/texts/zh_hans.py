@@ -29,6 +29,7 @@ ZH: dict[str, str] = {
     "older": "更早 »",
     "unknown_command": "不认识这个命令。发送 /help 查看全部命令。",
     "error": "抱歉，处理时出错了，请稍后再试。",
+    "flood.skipped": "这里的命令来得太快，我跳过了一些。请等上一条回复到了再发。",
     "button.expired": "这个按钮已失效，请重新发送命令。",
     "digest.header": "<b>每日摘要</b> · {date} · {count} 条新文章",
     "digest.more": "还有 {count} 条未列出，可用 /latest 或 /category 查看。",
