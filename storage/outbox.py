@@ -52,15 +52,17 @@ async def enqueue_messages(
 
 async def enqueue_batches(
     session: AsyncSession,
-    batches: Sequence[tuple[int, Sequence[str]]],
+    batches: Sequence[tuple[int, Sequence[str], int | None]],
     *,
     kind: str,
     now: datetime,
 ) -> None:
-    """Queue many chats' messages (chat id, texts in order) in one executemany statement."""
+    """Queue many chats' messages (chat id, texts in order, the forum topic they go to) in
+    one executemany statement."""
     rows = [
         {
             "chat_id": chat_id,
+            "thread_id": thread_id,
             "kind": kind,
             "batch": batch,
             "sequence": index,
@@ -71,7 +73,7 @@ async def enqueue_batches(
             "attempts": 0,
             "created_at": now,
         }
-        for chat_id, texts in batches
+        for chat_id, texts, thread_id in batches
         for batch in (uuid.uuid4().hex,)
         for index, text in enumerate(texts)
     ]

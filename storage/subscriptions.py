@@ -41,6 +41,7 @@ class DueDigest:
     last_digest_at: datetime | None
     language: str
     timezone: str
+    thread_id: int | None  # the forum topic the digest goes to
 
     @property
     def cursor(self) -> DueCursor:
@@ -66,6 +67,7 @@ async def claim_due_page(
             Subscription.last_digest_at,
             Chat.language,
             Chat.timezone,
+            Subscription.thread_id,
         )
         .join(Chat, Chat.id == Subscription.chat_id)
         .where(Subscription.active.is_(True), Subscription.next_digest_at <= now)

@@ -90,11 +90,12 @@ async def make_caller(
     user_id: int | None = None,
     language_code: str | None = None,
     can_manage: bool = True,
+    thread_id: int | None = None,
 ) -> Caller:
     """The caller with the chat's own time zone (the default zone for chats not yet known).
 
-    A chat Telegram refused to let the bot write to talks to the bot again here, so its
-    alerts and its paused digest resume.
+    A chat Telegram refused to let the bot write to (blocked, kicked, its topic closed)
+    talks to the bot again here, so its alerts and its paused digest resume.
     """
     async with runtime.db.transaction() as session:
         zone_name = await chat_timezone(session, chat_id)
@@ -108,4 +109,5 @@ async def make_caller(
         zone=zone_or_default(zone_name, runtime.settings.zone),
         is_admin=user_id is not None and user_id in runtime.settings.admin_ids,
         can_manage=can_manage,
+        thread_id=thread_id,
     )

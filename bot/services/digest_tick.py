@@ -61,7 +61,7 @@ async def _queue_page(
             logger.info("digest for chat %s missed on an earlier day: skipped", due.chat_id)
         following = next_digest_at(now, time.fromisoformat(due.digest_time), zone)
         schedules.append((due.chat_id, following, last))
-    outbox: list[tuple[int, list[str]]] = []
+    outbox: list[tuple[int, list[str], int | None]] = []
     ledger: list[tuple[int, int]] = []
     cap = runtime.settings.digest_max_articles
     for window, members in windows.items():
@@ -72,7 +72,7 @@ async def _queue_page(
             if share is None or not share[0]:
                 continue
             composed = render_digest(caches, share, language=due.language, zone=zone, now=now)
-            outbox.append((due.chat_id, composed.messages))
+            outbox.append((due.chat_id, composed.messages, due.thread_id))
             ledger.extend((due.chat_id, article.id) for article in share[0])
     await enqueue_batches(session, outbox, kind="digest", now=now)
     await record_many_deliveries(session, ledger, kind="digest", now=now)

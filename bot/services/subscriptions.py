@@ -99,6 +99,7 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         subscription.active = True
         subscription.paused_reason = None
         subscription.categories = join_categories(categories)
+        subscription.thread_id = caller.thread_id  # digests go to the topic it was made in
         text = say(
             caller.language,
             "subscribe.done",

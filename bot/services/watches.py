@@ -60,7 +60,8 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                         [say(language, "watch.unknown_category", name=echoed(request.category))]
                     )
                 category = found.name if found is not None else request.category
-            await caller_chat(session, runtime, caller)
+            chat = await caller_chat(session, runtime, caller)
+            chat.alert_thread_id = caller.thread_id  # alerts go to the topic of the last watch
             current = await chat_watches(session, caller.chat_id)
             wanted = [
                 p

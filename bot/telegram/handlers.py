@@ -21,7 +21,7 @@ from bot.services.commands import (
 )
 from bot.services.context import Caller, Runtime
 from bot.services.digests import give_back_unsent
-from bot.telegram.sending import send_reply
+from bot.telegram.sending import send_reply, topic_of
 from bot.texts.messages import language_for, raw
 from digest.reply import Reply
 
@@ -66,6 +66,7 @@ async def _caller(
         user_id=user.id if user else None,
         language_code=user.language_code if user else None,
         can_manage=can_manage,
+        thread_id=topic_of(update),
     )
 
 
@@ -107,14 +108,16 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, caller: Caller, reply: Reply
     is given back, so the next digest lists it."""
     recorded = reply.recorded
     if recorded is None:
-        await send_reply(context.bot, caller.chat_id, reply)
+        await send_reply(context.bot, caller.chat_id, reply, thread_id=caller.thread_id)
         return
     runtime = runtime_of(context)
 
     async def give_back(first_unsent: int) -> None:
         await give_back_unsent(runtime, caller.chat_id, recorded, first_unsent=first_unsent)
 
-    await send_reply(context.bot, caller.chat_id, reply, on_refused=give_back)
+    await send_reply(
+        context.bot, caller.chat_id, reply, thread_id=caller.thread_id, on_refused=give_back
+    )
 
 
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,7 +145,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = language_for(user.language_code if user else None)
     try:
         await context.bot.send_message(
-            update.effective_chat.id, html.escape(raw(language, "error"))
+            update.effective_chat.id,
+            html.escape(raw(language, "error")),
+            message_thread_id=topic_of(update),
         )
     except TelegramError as exc:
         logger.warning("could not send the apology to chat %s: %s", update.effective_chat.id, exc)
@@ -156,6 +161,7 @@ async def tell_flooding(bot: Bot, update: Update) -> None:
         return
     language = language_for(user.language_code if user else None)
     try:
-        await send_reply(bot, chat.id, Reply([raw(language, "flood.skipped")]))
+        notice = Reply([raw(language, "flood.skipped")])
+        await send_reply(bot, chat.id, notice, thread_id=topic_of(update))
     except TelegramError as exc:
         logger.warning("could not tell chat %s its commands were skipped: %s", chat.id, exc)

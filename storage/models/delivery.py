@@ -50,6 +50,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it goes to
 
     __table_args__ = (
         # The delivery workers: pending messages whose time has come, oldest first.

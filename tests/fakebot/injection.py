@@ -36,8 +36,10 @@ def text_message(
     user: dict[str, Any] | None,
     title: str | None = None,
     reply_to_message_id: int | None = None,
+    message_thread_id: int | None = None,
 ) -> dict[str, Any]:
-    """A text Message from ``user`` (None: a channel post) in ``chat_id``."""
+    """A text Message from ``user`` (None: a channel post) in ``chat_id`` (in the forum
+    topic ``message_thread_id``, if given)."""
     chat = state.directory.remember_chat(chat_id, chat_type, title=title)
     message: dict[str, Any] = {
         "message_id": state.directory.next_message_id(chat_id),
@@ -48,6 +50,9 @@ def text_message(
         message["sender_chat"] = chat
     else:
         message["from"] = user
+    if message_thread_id is not None:
+        message["message_thread_id"] = message_thread_id
+        message["is_topic_message"] = True
     message["text"] = text
     entities = command_entities(text)
     if entities:

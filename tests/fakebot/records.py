@@ -89,6 +89,7 @@ class SentMessage:
     date: int
     edits: list[MessageEdit] = field(default_factory=list)
     deleted: bool = False
+    message_thread_id: int | None = None  # the forum topic it was sent to
 
     @property
     def edited(self) -> bool:
