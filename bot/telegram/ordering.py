@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 # Updates a chat may have waiting behind the one being handled: about half a minute of a
 # group's replies at its 20 messages a minute.
 MAX_WAITING_PER_CHAT = 10
-# Chats whose updates are handled at once (each one at a time): a bound on the database
-# sessions and requests in flight, far above what one busy chat can take.
+# Chats whose updates are handled at once (each chat's one at a time): a bound on the
+# database sessions and requests in flight, of which a busy chat takes one.
 MAX_RUNNING_CHATS = 256
 
 OverflowNotice = Callable[[Update], Coroutine[Any, Any, None]]
@@ -64,10 +64,10 @@ class PerChatQueues(BaseUpdateProcessor):
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
+        if not isinstance(update, Update) or update.effective_chat is None:
             await coroutine
             return
+        chat = update.effective_chat
         queue = self._queues.get(chat.id)
         if queue is None:
             queue = self._queues[chat.id] = _ChatQueue()
@@ -76,9 +76,11 @@ class PerChatQueues(BaseUpdateProcessor):
             queue.waiting.append(coroutine)
             return
         _close(coroutine)
-        logger.info("chat %s sends faster than it is answered: an update dropped", chat.id)
-        if not queue.told and self.on_overflow is not None and isinstance(update, Update):
-            queue.told = True
+        if queue.told:
+            return
+        queue.told = True  # one notice, and one log line, until the chat's queue drains
+        logger.info("chat %s sends faster than it is answered: dropping updates", chat.id)
+        if self.on_overflow is not None:
             self._start(self.on_overflow(update), name=f"overflow-{chat.id}")
 
     async def _drain(self, chat_id: int, queue: _ChatQueue) -> None:
