@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # at up to paid_broadcast_rate messages/s overall instead of about 30.
     allow_paid_broadcast: bool = False
     paid_broadcast_rate: int = Field(default=1000, ge=1, le=1000)
+    # An article published longer than this before it was ingested (an archive, a feed's
+    # backlog) is not news: it alerts no watcher and no digest calls it new. 0: no limit.
+    news_max_age_hours: int = Field(default=24, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -112,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.default_timezone)
+
+    @property
+    def news_max_age(self) -> timedelta | None:
+        return timedelta(hours=self.news_max_age_hours) if self.news_max_age_hours else None
 
     @property
     def digest_time(self) -> time:

@@ -17,15 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
-from lxml import html as lxml_html
-from lxml.etree import ParserError
 
 from digest.article import ParsedArticle
 from digest.dates import parse_published_time
 from digest.encoding import decode_text
 from digest.errors import ParseError
-from digest.html_page import drop_boilerplate_lines
-from digest.text import NOT_XML, clipped
+from digest.feed_text import html_fragment_paragraphs, title_text
+from digest.text import clipped
 
 logger = logging.getLogger(__name__)
 
@@ -35,19 +33,6 @@ _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:
 _INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
 _CHARACTER_REFERENCE = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
 _CLOSED_ENTRY = re.compile(r"</(?:\w+:)?(?:item|entry)\s*>")
-_READ_MORE = re.compile(
-    r"^(?:阅读全文|閱讀全文|查看全文|全文|阅读原文|阅读更多|查看更多|更多|点击查看|read more|"
-    r"continue reading|read the full story|more)\s*[»>›.…]*$",
-    re.IGNORECASE,
-)
-_FEED_FOOTER = re.compile(r"^The post .+ appeared first on .+\.$")
-_DROPPED_TAGS = ("script", "style", "img", "figure", "figcaption", "iframe", "video", "form")
-# fmt: off
-_BLOCK_TAGS = frozenset((
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section",
-    "article", "header", "footer", "tr", "dd", "dt",
-))
-# fmt: on
 _TITLE_CHARS = 60  # a title made from the text of an item that has none
 # A feed's name: its articles' source, which storage keeps to 200 characters, as it does
 # the pipeline's titles to 300.
@@ -66,14 +51,21 @@ class FeedInfo:
 
 
 def parse_feed(
-    data: bytes, *, origin: str, default_tz: ZoneInfo, category: str | None = None
+    data: bytes,
+    *,
+    origin: str,
+    default_tz: ZoneInfo,
+    category: str | None = None,
+    base_url: str | None = None,
 ) -> list[ParsedArticle]:
     """One article per item/entry (none for an empty feed); ``ParseError`` for a broken feed.
 
     ``category`` is the fallback for items that carry no ``<category>`` of their own.
+    Relative links resolve against ``base_url`` (where the feed came from, after its
+    redirects), or ``origin`` when that is an http(s) URL.
     A truncated feed keeps the items that were complete before the cut.
     """
-    parsed, text = _parse(data, origin)
+    parsed, text = _parse(data, origin, base_url)
     source = _feed_name(parsed.feed) or None
     entries = list(parsed.entries)
     fault = _xml_fault(parsed)
@@ -115,34 +107,7 @@ def xml_declared_encoding(head: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def html_fragment_paragraphs(fragment: str) -> list[str]:
-    """The text paragraphs of an HTML fragment (a feed item's description or content).
-
-    Images, captions, scripts and "阅读全文 / Read more" links go; ``<br>`` and block
-    elements end paragraphs. Plain text (no markup) is split at its line breaks.
-    """
-    if "<" not in fragment:
-        lines = fragment.splitlines()
-    else:
-        try:
-            root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-        except ParserError:  # only whitespace or comments
-            return []
-        for element in list(root.iter(*_DROPPED_TAGS)):
-            element.drop_tree()
-        for link in list(root.iter("a")):
-            if _READ_MORE.match(link.text_content().strip()):
-                link.drop_tree()
-        for element in root.iter():
-            if element.tag == "br" or element.tag in _BLOCK_TAGS:
-                element.tail = "\n" + (element.tail or "")
-        lines = root.text_content().splitlines()
-    paragraphs = [" ".join(line.split()) for line in lines]
-    kept = [text for text in paragraphs if text and not _FEED_FOOTER.match(text)]
-    return drop_boilerplate_lines(kept)
-
-
-def _parse(data: bytes, origin: str) -> tuple[Any, str]:
+def _parse(data: bytes, origin: str, base_url: str | None = None) -> tuple[Any, str]:
     """feedparser's result and the decoded text; ``ParseError`` unless it is a feed."""
     text = decode_text(data, origin=origin, declared=xml_declared_encoding(data[:200]))
     # Anywhere, not just before the root: a comment can hide where the prolog ends.
@@ -154,10 +119,11 @@ def _parse(data: bytes, origin: str) -> tuple[Any, str]:
     # numbers its errors give.
     utf8 = (_UTF8_DECLARATION + _XML_DECLARATION.sub("", text, count=1)).encode("utf-8")
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if origin.startswith(("http://", "https://")):
+    base_url = base_url or (origin if origin.startswith(("http://", "https://")) else None)
+    if base_url is not None:
         # The feed's URL is the base of its relative links (``<link>/news/1</link>``), which
         # otherwise stay relative: an article with no link, and no URL to dedup by.
-        headers["content-location"] = origin
+        headers["content-location"] = base_url
     parsed = feedparser.parse(
         io.BytesIO(utf8), response_headers=headers, resolve_relative_uris=False
     )
@@ -202,7 +168,7 @@ def _xml_character(reference: re.Match[str]) -> str:
 
 def _article(entry: Any, *, default_tz: ZoneInfo, category: str | None) -> ParsedArticle | None:
     paragraphs = _entry_paragraphs(entry)
-    title = _plain(entry.get("title", ""))
+    title = title_text(entry)
     if not title and paragraphs:
         first = paragraphs[0]
         title = clipped(first, _TITLE_CHARS)
@@ -233,11 +199,4 @@ def _entry_paragraphs(entry: Any) -> list[str]:
 
 def _feed_name(feed: Any) -> str:
     """The channel's title as one line, cut (with "…") at ``MAX_FEED_NAME_CHARS``."""
-    return clipped(_plain(feed.get("title", "")), MAX_FEED_NAME_CHARS)
-
-
-def _plain(value: str) -> str:
-    """A title as one line of text, markup removed (Atom titles may be HTML)."""
-    if "<" in value:
-        value = " ".join(html_fragment_paragraphs(value))
-    return NOT_XML.sub("", " ".join(value.split()))  # a title goes into the OPML export
+    return clipped(title_text(feed), MAX_FEED_NAME_CHARS)

@@ -69,26 +69,31 @@ def parse_document(
     default_tz: ZoneInfo,
     content_type: str | None = None,
     category: str | None = None,
+    base_url: str | None = None,
 ) -> list[ParsedArticle]:
     """Every article in one document; ``InputError`` (one line, naming ``origin``) if none.
 
-    ``category`` is the category of articles that carry none. An ``origin`` that is an
-    http(s) URL is the page's URL when the page names no canonical one. JSON Lines bad
-    lines are logged and skipped; when no line is good, the first line's error is raised
-    (callers that report every bad line stream the file through ``iter_json_lines``).
+    ``category`` is the category of articles that carry none. ``base_url`` is where the
+    document came from after redirects (else an ``origin`` that is an http(s) URL): the
+    base of a feed's relative links, and a page's URL when it names no canonical one.
+    JSON Lines bad lines are logged and skipped; when no line is good, the first line's
+    error is raised (callers that report every bad line stream the file through
+    ``iter_json_lines``).
     An empty feed gives ``[]``.
     """
     if not data.strip():
         raise ParseError(f"{origin}: is empty")
     kind = sniff_format(data[:SNIFF_BYTES], content_type)
     if kind == "feed":
-        return parse_feed(data, origin=origin, default_tz=default_tz, category=category)
+        return parse_feed(
+            data, origin=origin, default_tz=default_tz, category=category, base_url=base_url
+        )
     if kind == "jsonl":
         articles = _json_lines(data, origin=origin, default_tz=default_tz)
     else:
         text = decode_text(data, origin=origin, declared=_declared(data, content_type))
         if kind == "html":
-            url = origin if origin.startswith(("http://", "https://")) else None
+            url = base_url or (origin if origin.startswith(("http://", "https://")) else None)
             articles = [parse_html_page(text, origin=origin, url=url, default_tz=default_tz)]
         else:
             articles = [parse_text_dump(text, origin=origin, default_tz=default_tz)]

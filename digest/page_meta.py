@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
+from digest.canonical_choice import plausible_canonical
 from digest.dates import find_datetime_in_text, parse_published_time
 from digest.page_title import PageNames, choose_title, host_site_names
 
@@ -95,16 +96,20 @@ class PageMeta:
         return section or _breadcrumb_category(self._tree)
 
     def canonical_url(self, url: str | None) -> str | None:
+        """The first URL the page names for itself that plausibly is this article's
+        (``digest.canonical_choice``), else ``url``, the one it was fetched from."""
         links = self._tree.xpath("//link[@rel='canonical']/@href")
-        found = (
-            (links[0] if links else None)
-            or self._meta.get("og:url")
-            or _text(self._ld.get("mainEntityOfPage"))
-            or _text(self._ld.get("url"))
+        named = (
+            links[0] if links else None,
+            self._meta.get("og:url"),
+            _text(self._ld.get("mainEntityOfPage")),
+            _text(self._ld.get("url")),
         )
-        if not found:
-            return url
-        return urljoin(url, found.strip()) if url else found.strip()
+        for found in named:
+            candidate = found and (urljoin(url, found.strip()) if url else found.strip())
+            if candidate and plausible_canonical(candidate, fetched=url):
+                return candidate
+        return url
 
     def _stated_site_name(self) -> str | None:
         publisher = self._ld.get("publisher")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -70,6 +71,30 @@ class ArticlesToMatch:
     ids: list[int]
     texts: list[str]  # title and body, a line apart: what watches match
     categories: list[str]
+    published: list[datetime | None]
+    ingested: list[datetime]
+
+    def only(self, keep: Sequence[bool]) -> ArticlesToMatch:
+        """The articles whose ``keep`` is true, in the same order."""
+        kept = [index for index, wanted in enumerate(keep) if wanted]
+        return ArticlesToMatch(
+            [self.ids[i] for i in kept],
+            [self.texts[i] for i in kept],
+            [self.categories[i] for i in kept],
+            [self.published[i] for i in kept],
+            [self.ingested[i] for i in kept],
+        )
+
+
+def match_columns(rows: Sequence[Sequence[Any]]) -> ArticlesToMatch:
+    """Rows of (id, text, category, published_at, ingested_at) as columns."""
+    return ArticlesToMatch(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        [r[4] for r in rows],
+    )
 
 
 async def articles_to_match(
@@ -91,14 +116,15 @@ async def articles_to_match(
             articles.id,
             articles.title + "\n" + articles.content,
             articles.category,
+            articles.published_at,
             articles.ingested_at,
         )
         .where(articles.id > after_id)
         .order_by(articles.id)
         .limit(limit)
     )
-    rows = list(itertools.takewhile(lambda row: row[3] < ingested_before, page.all()))
-    return ArticlesToMatch([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+    rows = list(itertools.takewhile(lambda row: row[4] < ingested_before, page.all()))
+    return match_columns(rows)
 
 
 async def first_ingested_after(session: AsyncSession, after_id: int) -> datetime | None:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.alert_cursor import ArticlesToMatch
+from storage.alert_cursor import ArticlesToMatch, match_columns
 from storage.models import AlertGap, UTCDateTime
 
 # Far longer than a transaction of the bot or the CLI stays open (the CLI commits every
@@ -62,28 +62,32 @@ async def articles_in_gaps(
     rows = sorted(found.all())
     if rows:
         await _cut_out(session, rows)
-    return ArticlesToMatch([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+    return match_columns([(r[0], r[1], r[2], r[6], r[7]) for r in rows])
 
 
 # Each gap's primary-key range on its own, whatever the planner knows: a plain join was
 # planned as a scan of every article (SQLite, to return them in id order; PostgreSQL
 # without statistics), seconds at 200,000 articles instead of a millisecond. SQLite keeps
 # the tables of a CROSS JOIN in the order written; PostgreSQL runs a LATERAL query per gap.
-_COLUMNS = "a.id, a.title || '\n' || a.content, a.category, g.first_id, g.last_id, g.noticed_at"
+_COLUMNS = (
+    "a.id, a.title || '\n' || a.content, a.category, g.first_id, g.last_id, g.noticed_at, "
+    "a.published_at, a.ingested_at"
+)
+_TIMES = {"noticed_at": UTCDateTime, "published_at": UTCDateTime, "ingested_at": UTCDateTime}
 _IN_GAPS = {
     "sqlite": text(
         f"SELECT {_COLUMNS} FROM alert_gaps g CROSS JOIN articles a "  # noqa: S608 - constants
         "WHERE a.id BETWEEN g.first_id AND g.last_id AND a.ingested_at < :before"
     )
     .bindparams(bindparam("before", type_=UTCDateTime))
-    .columns(noticed_at=UTCDateTime),
+    .columns(**_TIMES),
     "postgresql": text(
         f"SELECT {_COLUMNS} FROM alert_gaps g CROSS JOIN LATERAL ("  # noqa: S608 - constants
-        "SELECT id, title, content, category FROM articles "
+        "SELECT id, title, content, category, published_at, ingested_at FROM articles "
         "WHERE id BETWEEN g.first_id AND g.last_id AND ingested_at < :before OFFSET 0) a"
     )
     .bindparams(bindparam("before", type_=UTCDateTime))
-    .columns(noticed_at=UTCDateTime),
+    .columns(**_TIMES),
 }
 
 

@@ -30,6 +30,7 @@ _OUTBOX_COLUMNS = (
     "not_before",
     "attempts",
     "created_at",
+    "thread_id",
 )
 
 
@@ -42,6 +43,7 @@ class AlertChat:
     timezone: str
     quiet_start: str | None
     quiet_end: str | None
+    thread_id: int | None  # the forum topic alerts go to
 
 
 async def alert_chats(session: AsyncSession, chat_ids: Iterable[int]) -> dict[int, AlertChat]:
@@ -50,9 +52,14 @@ async def alert_chats(session: AsyncSession, chat_ids: Iterable[int]) -> dict[in
     found: dict[int, AlertChat] = {}
     for chunk in chunks(sorted(set(chat_ids)), IDS_PER_STATEMENT):
         rows = await session.execute(
-            select(Chat.id, Chat.language, Chat.timezone, Chat.quiet_start, Chat.quiet_end).where(
-                Chat.id.in_(chunk), Chat.refused_reason.is_(None)
-            )
+            select(
+                Chat.id,
+                Chat.language,
+                Chat.timezone,
+                Chat.quiet_start,
+                Chat.quiet_end,
+                Chat.alert_thread_id,
+            ).where(Chat.id.in_(chunk), Chat.refused_reason.is_(None))
         )
         found.update((row[0], AlertChat(*row)) for row in rows)
     return found
@@ -157,10 +164,14 @@ async def record_alert_deliveries(
 
 
 async def queue_alert_messages(
-    session: AsyncSession, messages: Sequence[tuple[int, Sequence[str], str]], *, now: datetime
+    session: AsyncSession,
+    messages: Sequence[tuple[int, Sequence[str], str, int | None]],
+    *,
+    now: datetime,
 ) -> None:
-    """Put each chat's alert messages (chat id, texts in order, the buttons of the last) in
-    the outbox, as ``storage.outbox.enqueue_messages`` does for one chat, in one statement."""
+    """Put each chat's alert messages (chat id, texts in order, the buttons of the last, the
+    forum topic they go to) in the outbox, as ``storage.outbox.enqueue_messages`` does for
+    one chat, in one statement."""
     rows = [
         (
             chat_id,
@@ -173,8 +184,9 @@ async def queue_alert_messages(
             now,
             0,
             now,
+            thread_id,
         )
-        for chat_id, texts, buttons in messages
+        for chat_id, texts, buttons, thread_id in messages
         for batch in (uuid.uuid4().hex,)
         for number, text in enumerate(texts)
     ]

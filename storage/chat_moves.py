@@ -49,6 +49,7 @@ async def move_chat(session: AsyncSession, *, from_id: int, to_id: int) -> bool:
             created_at=old.created_at,
             quiet_start=old.quiet_start,
             quiet_end=old.quiet_end,
+            alert_thread_id=old.alert_thread_id,
         )
         .on_conflict_do_nothing()
     )

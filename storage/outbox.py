@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,18 +51,28 @@ async def enqueue_messages(
     return batch
 
 
+class ChatBatch(NamedTuple):
+    """One chat's messages, in order: when they were due (a digest's time, for its lag) and
+    the forum topic they go to."""
+
+    chat_id: int
+    texts: Sequence[str]
+    due_at: datetime | None
+    thread_id: int | None
+
+
 async def enqueue_batches(
     session: AsyncSession,
-    batches: Sequence[tuple[int, Sequence[str], datetime | None]],
+    batches: Sequence[ChatBatch],
     *,
     kind: str,
     now: datetime,
 ) -> None:
-    """Queue many chats' messages (chat id, texts in order, when they were due: a digest's
-    time) in one executemany statement."""
+    """Queue many chats' messages in one executemany statement."""
     rows = [
         {
             "chat_id": chat_id,
+            "thread_id": thread_id,
             "kind": kind,
             "batch": batch,
             "sequence": index,
@@ -73,7 +84,7 @@ async def enqueue_batches(
             "created_at": now,
             "due_at": due_at,
         }
-        for chat_id, texts, due_at in batches
+        for chat_id, texts, due_at, thread_id in batches
         for batch in (uuid.uuid4().hex,)
         for index, text in enumerate(texts)
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from digest.article import StoredArticle
 from storage.articles import LISTED_COLUMNS, to_stored
 from storage.claims import begin_claim
 from storage.models import Article, Chat, Subscription
+from storage.news_age import is_news
 
 CATEGORY_SEPARATOR = "\n"
 
@@ -41,6 +42,7 @@ class DueDigest:
     last_digest_at: datetime | None
     language: str
     timezone: str
+    thread_id: int | None  # the forum topic the digest goes to
 
     @property
     def cursor(self) -> DueCursor:
@@ -67,6 +69,7 @@ async def claim_due_page(
             Subscription.last_digest_at,
             Chat.language,
             Chat.timezone,
+            Subscription.thread_id,
         )
         .join(Chat, Chat.id == Subscription.chat_id)
         .where(Subscription.active.is_(True), Subscription.next_digest_at <= now)
@@ -100,16 +103,22 @@ async def schedule_digests(
 @dataclass(frozen=True, slots=True)
 class DigestWindow:
     """What a digest may list: articles ingested in (since, until], in ``categories`` (every
-    category when empty, but ``excluded``). Chats due together with the same window share
-    its articles."""
+    category when empty, but ``excluded``), that were news when ingested (published at most
+    ``max_age`` before; ``None``: any age). Chats due together with the same window share its
+    articles."""
 
     categories: tuple[str, ...]
     since: datetime
     until: datetime
     excluded: tuple[str, ...] = ()
+    max_age: timedelta | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        conditions = [Article.ingested_at > self.since, Article.ingested_at <= self.until]
+        conditions = [
+            Article.ingested_at > self.since,
+            Article.ingested_at <= self.until,
+            is_news(self.max_age),
+        ]
         if self.categories:
             conditions.append(Article.category.in_(self.categories))
         elif self.excluded:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -81,3 +82,20 @@ async def test_queries_bench_prints_latencies_plans_and_size(database_url: str) 
     assert "p95" in out
     assert "ix_articles_category_sort" in out  # the plans name the indexes they use
     assert "bytes/article" in out
+
+
+async def test_flood_bench_prints_the_other_chats_latency(database_url: str) -> None:
+    out = await _run(
+        str(BENCH / "flood.py"),
+        "--seconds",
+        "1.5",
+        "--flood-rate",
+        "6",
+        "--users-rate",
+        "4",
+        "--db",
+        _kind(database_url),
+        database_url=database_url,
+    )
+    assert re.search(r"group flood +\d+ commands in 2 s: \d+ answered", out)
+    assert re.search(r"other chats +\d+ replies: p50 [\d.]+ s, p95 [\d.]+ s", out)

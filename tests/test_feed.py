@@ -12,7 +12,8 @@ import pytest
 
 from digest.article import ParsedArticle
 from digest.errors import ParseError
-from digest.feed import FeedInfo, feed_metadata, html_fragment_paragraphs, parse_feed
+from digest.feed import FeedInfo, feed_metadata, parse_feed
+from digest.feed_text import html_fragment_paragraphs
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -2,7 +2,7 @@
 terms on PostgreSQL, 0010: SQLite's contentless index, 0011: band keys' publish days), and
 PostgreSQL's search partitions are made ahead of the ids; 0014: one watch of a phrase without
 category; 0015: a paused subscription's refusal becomes its chat's; 0016: subscriptions keep
-what they follow; the models are what the migrations make."""
+what they follow; 0018: forum topics' columns; the models are what the migrations make."""
 
 from __future__ import annotations
 
@@ -417,6 +417,27 @@ async def test_0016_keeps_what_subscriptions_follow_and_goes_both_ways(
         )
         assert [tuple(row) for row in rows] == [(1, "", ""), (2, "国际\n财经", "")]
     await _migrate(database, "0015", down=True)
+    await _migrate(database, "head")
+
+
+async def test_0018_adds_forum_topics_to_rows_that_stay_both_ways(database: Database) -> None:
+    await _migrate(database, "0017")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO chats (id, type, language, timezone, created_at) VALUES "
+                "(-100, 'supergroup', 'zh', 'Asia/Shanghai', '2026-11-24 00:00:00+00:00')"
+            )
+        )
+    await _migrate(database, "0018")
+    async with database.engine.begin() as connection:
+        assert (await connection.execute(text("SELECT alert_thread_id FROM chats"))).all() == [
+            (None,)
+        ]
+        await connection.execute(text("UPDATE chats SET alert_thread_id = 55"))
+    await _migrate(database, "0017", down=True)
+    async with database.engine.begin() as connection:
+        assert (await connection.execute(text("SELECT id FROM chats"))).all() == [(-100,)]
     await _migrate(database, "head")
 
 

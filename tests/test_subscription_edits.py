@@ -79,8 +79,16 @@ async def test_subscribing_again_after_months_starts_from_the_last_24_hours(
     assert "第一份摘要的新闻" in await _digest(clock, fake_api, bot, DIGEST_TIME)
     await say(fake_api, "/unsubscribe")
     months_later = DIGEST_TIME + timedelta(days=90)
-    await _ingest(runtime, [article_record("两个月前的新闻")], months_later - timedelta(days=60))
-    await _ingest(runtime, [article_record("昨晚的新闻")], months_later - timedelta(hours=10))
+    await _ingest(
+        runtime,
+        [article_record("两个月前的新闻", published_at=months_later - timedelta(days=60))],
+        months_later - timedelta(days=60),
+    )
+    await _ingest(
+        runtime,
+        [article_record("昨晚的新闻", published_at=months_later - timedelta(hours=10))],
+        months_later - timedelta(hours=10),
+    )
     clock.moment = months_later - timedelta(hours=4)
 
     await say(fake_api, "/subscribe")
@@ -99,16 +107,24 @@ async def test_a_digest_paused_for_months_resumes_from_the_last_24_hours(
     worker = delivery_worker(bot)
     await worker.stop()  # the test drives each delivery round
     fake_api.block_chat(DEFAULT_USER_ID)
-    await _ingest(runtime, [article_record("第二天的新闻")], clock())
+    await _ingest(runtime, [article_record("第二天的新闻", published_at=clock())], clock())
     clock.advance(days=1)
     assert await run_digest_tick(bot) == 1
     assert await worker.deliver_once() == 1  # 403: the digest pauses
     fake_api.unblock_chat(DEFAULT_USER_ID)
     months_later = DIGEST_TIME + timedelta(days=90)
-    await _ingest(runtime, [article_record("两个月前的新闻")], months_later - timedelta(days=60))
+    await _ingest(
+        runtime,
+        [article_record("两个月前的新闻", published_at=months_later - timedelta(days=60))],
+        months_later - timedelta(days=60),
+    )
     clock.moment = months_later - timedelta(hours=4)
     assert "已订阅" in await say(fake_api, "/settings")  # talking again resumes the digest
-    await _ingest(runtime, [article_record("昨晚的新闻")], months_later - timedelta(hours=10))
+    await _ingest(
+        runtime,
+        [article_record("昨晚的新闻", published_at=months_later - timedelta(hours=10))],
+        months_later - timedelta(hours=10),
+    )
     assert await run_digest_tick(bot) == 0  # the day it missed is skipped, not sent now
 
     clock.moment = months_later

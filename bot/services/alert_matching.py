@@ -12,9 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.context import Runtime
 from bot.services.zones import zone_or_default
 from digest.capped_matching import ArticleMatch, CappedMatching
+from digest.news_age import is_news
 from digest.schedule import next_digest_at
 from digest.watching import WatchIndex
-from storage.alert_cursor import articles_to_match, last_article_to_match, move_cursor
+from storage.alert_cursor import (
+    ArticlesToMatch,
+    articles_to_match,
+    last_article_to_match,
+    move_cursor,
+)
 from storage.alert_gaps import articles_in_gaps, gaps_passed, remember_gaps
 from storage.alert_queue import AlertChat, alert_chats, queue_alerts, waiting_alert_counts
 from storage.watches import all_watches, count_matches, watches_fingerprint
@@ -104,7 +110,9 @@ class AlertRun:
         waiting = await waiting_alert_counts(session)
         matching = CappedMatching(index, MAX_ALERTS_PER_MESSAGE, waiting)
         run = cls(runtime, now, position, matching)
-        late = await articles_in_gaps(session, now=now, ingested_before=run._ingested_before)
+        late = run._news(
+            await articles_in_gaps(session, now=now, ingested_before=run._ingested_before)
+        )
         matches = matching.match_page(late.ids, late.texts, late.categories)
         await run._queue(session, matching, matches)
         return run
@@ -118,7 +126,8 @@ class AlertRun:
         articles = await articles_to_match(
             session, after_id=self.position, ingested_before=self._ingested_before, limit=PAGE
         )
-        matches = matching.match_page(articles.ids, articles.texts, articles.categories)
+        news = self._news(articles)
+        matches = matching.match_page(news.ids, news.texts, news.categories)
         await self._queue(session, matching, matches)
         if articles.ids:
             await remember_gaps(session, gaps_passed(self.position, articles.ids), now=self._now)
@@ -128,6 +137,14 @@ class AlertRun:
         await count_matches(session, counts - self._counted)
         self._counted = counts
         return len(articles.ids) == PAGE
+
+    def _news(self, articles: ArticlesToMatch) -> ArticlesToMatch:
+        """The articles that are news (``digest.news_age``): an archive alerts no one."""
+        max_age = self._runtime.settings.news_max_age
+        times = zip(articles.published, articles.ingested, strict=True)
+        return articles.only(
+            [is_news(published, ingested, max_age) for published, ingested in times]
+        )
 
     async def _queue(
         self, session: AsyncSession, matching: CappedMatching, matches: list[ArticleMatch]

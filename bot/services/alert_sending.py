@@ -103,7 +103,7 @@ async def send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime
     articles = {a.id: a for a in await articles_by_ids(session, wanted)}
     chats = await alert_chats(session, by_chat)
     rendered: dict[tuple[int, str, str, tuple[str, ...]], str] = {}
-    messages: list[tuple[int, list[str], str]] = []
+    messages: list[tuple[int, list[str], str, int | None]] = []
     delivered: list[tuple[int, int]] = []
     for chat_id, alerts in by_chat.items():
         chat = chats.get(chat_id)
@@ -111,7 +111,7 @@ async def send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime
         if chat is None or not listed:
             continue
         texts, buttons = _render_alert(listed, articles, chat, runtime, rendered)
-        messages.append((chat_id, texts, buttons))
+        messages.append((chat_id, texts, buttons, chat.thread_id))
         delivered.extend((chat_id, a.article_id) for a in listed)
     await queue_alert_messages(session, messages, now=now)
     await record_alert_deliveries(session, delivered, now=now)

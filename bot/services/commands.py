@@ -9,6 +9,7 @@ from bot.services.context import Caller, Runtime
 from bot.services.digest_windows import FIRST_DIGEST_WINDOW
 from bot.services.zones import zone_or_default
 from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
+from digest.keyboard_forms import ascii_forms
 from digest.reply import Reply
 from storage.chats import chat_timezone, clear_refusal
 from storage.subscriptions import resume_paused_subscription
@@ -51,10 +52,14 @@ MANAGING_COMMANDS = frozenset(
 
 
 def split_command(text: str) -> tuple[str, str | None, list[str]] | None:
-    """``"/latest@bot 5"`` → ``("latest", "bot", ["5"])``; ``None`` when not a command."""
+    """``"/latest@bot 5"`` → ``("latest", "bot", ["5"])``; ``None`` when not a command.
+
+    Full-width digits, colons and hyphens (``/time 08：00``) are read as ASCII, so every
+    command that takes a time or a number takes them as a Chinese keyboard types them.
+    """
     if not text.startswith("/"):
         return None
-    head, *args = text.split()
+    head, *args = ascii_forms(text).split()
     name, _, target = head[1:].partition("@")
     return name.lower(), target or None, args
 
@@ -93,11 +98,12 @@ async def make_caller(
     user_id: int | None = None,
     language_code: str | None = None,
     can_manage: bool = True,
+    thread_id: int | None = None,
 ) -> Caller:
     """The caller with the chat's own time zone (the default zone for chats not yet known).
 
-    A chat Telegram refused to let the bot write to talks to the bot again here, so its
-    alerts and its paused digest resume.
+    A chat Telegram refused to let the bot write to (blocked, kicked, its topic closed)
+    talks to the bot again here, so its alerts and its paused digest resume.
     """
     async with runtime.db.transaction() as session:
         zone_name = await chat_timezone(session, chat_id)
@@ -113,4 +119,5 @@ async def make_caller(
         zone=zone_or_default(zone_name, runtime.settings.zone),
         is_admin=user_id is not None and user_id in runtime.settings.admin_ids,
         can_manage=can_manage,
+        thread_id=thread_id,
     )

@@ -40,3 +40,4 @@ class Caller:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     is_admin: bool = False  # the user is in ADMIN_IDS
     can_manage: bool = True  # may change the chat's settings (in groups: a group admin)
+    thread_id: int | None = None  # the forum topic the command came from (None: the chat)

@@ -29,7 +29,7 @@ from bot.services.zones import zone_or_default
 from digest.schedule import next_digest_at, same_local_day
 from storage.deliveries import record_many_deliveries
 from storage.heartbeats import beat
-from storage.outbox import enqueue_batches
+from storage.outbox import ChatBatch, enqueue_batches
 from storage.subscriptions import (
     DigestWindow,
     DueDigest,
@@ -53,12 +53,13 @@ async def _queue_page(
     chat's next one; the number queued."""
     schedules: list[tuple[int, datetime, datetime | None]] = []
     windows: dict[DigestWindow, list[tuple[DueDigest, ZoneInfo]]] = {}
+    max_age = runtime.settings.news_max_age
     for due in page:
         zone = zone_or_default(due.timezone, runtime.settings.zone)
         last = due.last_digest_at
         if same_local_day(due.next_digest_at, now, zone):
             window = subscription_window(
-                due.categories, due.excluded_categories, due.last_digest_at, now
+                due.categories, due.excluded_categories, due.last_digest_at, now, max_age=max_age
             )
             windows.setdefault(window, []).append((due, zone))
             last = now
@@ -66,7 +67,7 @@ async def _queue_page(
             logger.info("digest for chat %s missed on an earlier day: skipped", due.chat_id)
         following = next_digest_at(now, time_of_day.fromisoformat(due.digest_time), zone)
         schedules.append((due.chat_id, following, last))
-    outbox: list[tuple[int, list[str], datetime | None]] = []
+    outbox: list[ChatBatch] = []
     ledger: list[tuple[int, int]] = []
     cap = runtime.settings.digest_max_articles
     for window, members in windows.items():
@@ -77,7 +78,9 @@ async def _queue_page(
             if share is None or not share[0]:
                 continue
             composed = render_digest(caches, share, language=due.language, zone=zone, now=now)
-            outbox.append((due.chat_id, composed.messages, due.next_digest_at))
+            outbox.append(
+                ChatBatch(due.chat_id, composed.messages, due.next_digest_at, due.thread_id)
+            )
             ledger.extend((due.chat_id, article.id) for article in share[0])
     await enqueue_batches(session, outbox, kind="digest", now=now)
     await record_many_deliveries(session, ledger, kind="digest", now=now)

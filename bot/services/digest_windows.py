@@ -141,15 +141,22 @@ def render_digest(
 
 
 def subscription_window(
-    categories: str, excluded: str, last_digest_at: datetime | None, now: datetime
+    categories: str,
+    excluded: str,
+    last_digest_at: datetime | None,
+    now: datetime,
+    *,
+    max_age: timedelta | None,
 ) -> DigestWindow:
     """The window of a chat's next digest, from its subscription's stored categories (every
-    one when none, but the ``excluded``) and its last digest."""
+    one when none, but the ``excluded``) and its last digest; ``max_age``: how long before
+    its ingest an article may have been published and still be news (``None``: any age)."""
     return DigestWindow(
         tuple(split_categories(categories)),
         window_since(last_digest_at, now),
         until=now,
         excluded=tuple(split_categories(excluded)),
+        max_age=max_age,
     )
 
 

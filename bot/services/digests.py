@@ -48,6 +48,7 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
             subscription.excluded_categories if subscription else "",
             previous,
             now,
+            max_age=runtime.settings.news_max_age,
         )
         shares = await chat_shares(
             session, caches, window, [caller.chat_id], cap=runtime.settings.digest_max_articles
@@ -134,7 +135,9 @@ async def preview_digest(
         if category is not None:
             categories, excluded = await _category_named(session, category), ""
         last = subscription.last_digest_at if subscription else None
-        window = subscription_window(categories, excluded, last, now)
+        window = subscription_window(
+            categories, excluded, last, now, max_age=runtime.settings.news_max_age
+        )
         reader = chat_id if chat_id is not None else 0  # no chat: nothing was sent to it
         cap = runtime.settings.digest_max_articles
         share = (await chat_shares(session, caches, window, [reader], cap=cap)).get(reader)

@@ -62,6 +62,8 @@ def _parse(
         default_tz=zone,
         content_type=result.content_type,
         category=category,
+        # Relative links are the document's, where it came from after its redirects.
+        base_url=url_without_credentials(result.url),
     )
     if category is not None:
         # An admin's category for the feed wins over items' own tags, which are free-form
@@ -102,7 +104,7 @@ async def fetch_feed(
     return await asyncio.to_thread(
         _parse,
         result,
-        origin=url_without_credentials(url),  # errors name it; links resolve against it
+        origin=url_without_credentials(url),  # errors name it
         category=category,
         zone=zone,
         now=now,

@@ -15,7 +15,7 @@ from bot.services.subscription_categories import (
     followed_labels,
     resolve_categories,
 )
-from bot.services.zones import find_zone, suggest_zones
+from bot.services.zones import find_zone, suggest_zones, zone_label
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
 from digest.followed_categories import FollowedCategories
@@ -94,12 +94,13 @@ async def subscribe(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             followed = FollowedCategories.only(categories)
             _restart(subscription, runtime.now())
         follow(subscription, followed)
+        subscription.thread_id = caller.thread_id  # digests go to the topic it was made in
         text = say(
             caller.language,
             "subscribe.done",
             categories=followed_labels(caller, followed),
             time=subscription.digest_time,
-            zone=caller.zone.key,
+            zone=zone_label(caller.zone),
             next=_when(caller, subscription.next_digest_at),
         )
     return Reply([text])
@@ -138,7 +139,7 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     except ValueError:
         digest_time = None
     if digest_time is None:
-        return Reply([say(caller.language, "time.usage", zone=caller.zone.key)])
+        return Reply([say(caller.language, "time.usage", zone=zone_label(caller.zone))])
     async with runtime.db.transaction() as session:
         await caller_chat(session, runtime, caller)
         subscription = await get_subscription(session, caller.chat_id)
@@ -147,7 +148,7 @@ async def set_time(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             session.add(subscription)
         subscription.digest_time = digest_time.strftime("%H:%M")
         _reschedule(subscription, runtime.now(), caller.zone)
-        when = {"time": subscription.digest_time, "zone": caller.zone.key}
+        when = {"time": subscription.digest_time, "zone": zone_label(caller.zone)}
         if not subscription.active:  # no digest is coming: say how to get one
             return Reply([say(caller.language, "time.done_unsubscribed", **when)])
         next_text = _when(caller, subscription.next_digest_at)
@@ -173,10 +174,15 @@ async def set_timezone(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
         subscription = await get_subscription(session, caller.chat_id)
         if subscription is not None:
             _reschedule(subscription, runtime.now(), zone)
+        now = format_time(runtime.now(), zone)
         if subscription is None or not subscription.active:  # say how to get a digest
-            return Reply([say(caller.language, "timezone.done_unsubscribed", zone=zone.key)])
+            text = say(
+                caller.language, "timezone.done_unsubscribed", zone=zone_label(zone), now=now
+            )
+            return Reply([text])
         next_text = format_time(subscription.next_digest_at, zone)
-    return Reply([say(caller.language, "timezone.done", zone=zone.key, next=next_text)])
+    text = say(caller.language, "timezone.done", zone=zone_label(zone), now=now, next=next_text)
+    return Reply([text])
 
 
 async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
@@ -209,7 +215,7 @@ async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Re
                 state=Html(state),
                 categories=categories,
                 time=digest_time,
-                zone=caller.zone.key,
+                zone=zone_label(caller.zone),
                 next=next_text,
             )
         ]

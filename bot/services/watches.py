@@ -6,6 +6,7 @@ import re
 
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
+from bot.services.zones import zone_label
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
 from digest.categories import english_label, known_category
@@ -59,7 +60,8 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                         [say(language, "watch.unknown_category", name=echoed(request.category))]
                     )
                 category = found.name if found is not None else request.category
-            await caller_chat(session, runtime, caller)
+            chat = await caller_chat(session, runtime, caller)
+            chat.alert_thread_id = caller.thread_id  # alerts go to the topic of the last watch
             current = await chat_watches(session, caller.chat_id)
             wanted = [
                 p
@@ -147,7 +149,7 @@ async def quiet(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                     "quiet.done",
                     start=chat.quiet_start,
                     end=chat.quiet_end,
-                    zone=caller.zone.key,
+                    zone=zone_label(caller.zone),
                 )
             ]
         )

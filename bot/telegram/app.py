@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -26,7 +26,7 @@ from bot.services.feeds import poll_due_feeds
 from bot.services.prune import prune_if_configured
 from bot.telegram import handlers
 from bot.telegram.delivery import DeliveryWorker
-from bot.telegram.ordering import PerChatOrder
+from bot.telegram.ordering import PerChatQueues
 from bot.telegram.ratelimit import Limits, PriorityRateLimiter
 from bot.texts.messages import menu_commands
 
@@ -38,6 +38,14 @@ ALERT_TICK_SECONDS = 10
 PRUNE_JOB_SECONDS = 24 * 3600  # PRUNE_OLDER_THAN_DAYS; does nothing when it is 0
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def chat_queues(application: BotApplication) -> PerChatQueues:
+    """The processor that queues each chat's updates (``bot.telegram.ordering``)."""
+    processor = application.update_processor
+    if not isinstance(processor, PerChatQueues):
+        raise TypeError("the application was not built by build_application")
+    return processor
 
 
 def delivery_worker(application: BotApplication) -> DeliveryWorker:
@@ -124,7 +132,9 @@ async def _start(application: BotApplication) -> None:
 
 
 async def _stop(application: BotApplication) -> None:
-    """Before the bot stops: no new jobs, the messages in flight finished, /metrics closed."""
+    """Before the bot stops: the updates chats queued are answered, no new jobs start, the
+    messages in flight are finished, and /metrics is closed."""
+    await chat_queues(application).finish()
     scheduler = application.bot_data.pop(SCHEDULER_KEY, None)
     if scheduler is not None:
         await scheduler.stop()  # lets running jobs finish; APScheduler alone cancels them
@@ -154,12 +164,13 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     token = runtime.settings.telegram_bot_token
     if token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
+    chat_queues = PerChatQueues()
     application = (
         Application.builder()
         .token(token.get_secret_value())
         .base_url(runtime.settings.telegram_api_base_url)
         .rate_limiter(PriorityRateLimiter(rate_limits(runtime), metrics=runtime.metrics))
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(chat_queues)
         .post_init(_start)
         .post_stop(_stop)
         .post_shutdown(_shutdown)
@@ -168,9 +179,15 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     application.bot_data[handlers.RUNTIME_KEY] = runtime
     application.bot_data["run_jobs"] = run_jobs
     application.bot_data[MATCHER_KEY] = AlertMatcher()
-    application.add_handler(
-        MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, handlers.on_command)
-    )
+
+    async def tell_flooding(update: Update) -> None:
+        await handlers.tell_flooding(application.bot, update)
+
+    chat_queues.on_overflow = tell_flooding
+    # A channel's post that Telegram forwards into its linked discussion group is the
+    # channel's, not a command to the group (a /subscribe there would get "admins only").
+    commands = filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.IS_AUTOMATIC_FORWARD
+    application.add_handler(MessageHandler(commands, handlers.on_command))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     application.add_error_handler(handlers.on_error)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -27,7 +27,7 @@ from bot.services.commands import (
 from bot.services.context import Caller, Runtime
 from bot.services.digests import give_back_unsent
 from bot.telegram.channel_buttons import answer_channel_button
-from bot.telegram.sending import send_reply
+from bot.telegram.sending import send_reply, topic_of
 from bot.texts.messages import language_for, raw
 from digest.reply import Reply
 
@@ -72,6 +72,7 @@ async def _caller(
         user_id=user.id if user else None,
         language_code=user.language_code if user else None,
         can_manage=can_manage,
+        thread_id=topic_of(update),
     )
 
 
@@ -135,14 +136,16 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, caller: Caller, reply: Reply
     is given back, so the next digest lists it."""
     recorded = reply.recorded
     if recorded is None:
-        await send_reply(context.bot, caller.chat_id, reply)
+        await send_reply(context.bot, caller.chat_id, reply, thread_id=caller.thread_id)
         return
     runtime = runtime_of(context)
 
     async def give_back(first_unsent: int) -> None:
         await give_back_unsent(runtime, caller.chat_id, recorded, first_unsent=first_unsent)
 
-    await send_reply(context.bot, caller.chat_id, reply, on_refused=give_back)
+    await send_reply(
+        context.bot, caller.chat_id, reply, thread_id=caller.thread_id, on_refused=give_back
+    )
 
 
 async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,7 +173,23 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = language_for(user.language_code if user else None)
     try:
         await context.bot.send_message(
-            update.effective_chat.id, html.escape(raw(language, "error"))
+            update.effective_chat.id,
+            html.escape(raw(language, "error")),
+            message_thread_id=topic_of(update),
         )
     except TelegramError as exc:
         logger.warning("could not send the apology to chat %s: %s", update.effective_chat.id, exc)
+
+
+async def tell_flooding(bot: Bot, update: Update) -> None:
+    """A chat sent more than its queue holds (``bot.telegram.ordering``): say, once, that
+    the rest was skipped, instead of answering it for an hour."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return
+    language = language_for(user.language_code if user else None)
+    try:
+        notice = Reply([raw(language, "flood.skipped")])
+        await send_reply(bot, chat.id, notice, thread_id=topic_of(update))
+    except TelegramError as exc:
+        logger.warning("could not tell chat %s its commands were skipped: %s", chat.id, exc)

@@ -2,11 +2,12 @@
 answer means (``ChatOutcome``), and what that does to the outbox and the chat.
 
 A 429 puts the rest back with its ``retry_after``; 403 (blocked, kicked), "chat not found"
-and the 400s that deny the bot the right to write there mark the chat as refusing it (no
-alerts are queued for it), pause its subscription and drop what was queued for it; a group
-upgraded to a supergroup (``migrate_to_chat_id``) has its rows moved to the new id and the
-messages sent there; any other 400 skips that message; network errors and 5xx are retried
-with backoff a bounded number of times.
+and the 400s that deny the bot the right to write there (a forum topic closed or deleted
+among them) mark the chat as refusing it (no alerts are queued for it), pause its
+subscription and drop what was queued for it; a group upgraded to a supergroup
+(``migrate_to_chat_id``) has its rows moved to the new id and the messages sent there; any
+other 400 skips that message; network errors and 5xx are retried with backoff a bounded
+number of times.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ _REFUSING_CHAT = (
     "chat_restricted",
     "group chat was deactivated",
     "need administrator rights in the channel",
+    # The forum topic it goes to was closed or deleted (the General topic too): like a
+    # kicked bot, until someone in the chat talks to the bot again.
+    "topic_closed",
+    "topic_deleted",
+    "message thread not found",
 )
 
 
@@ -99,6 +105,7 @@ async def send_chat(
                 link_preview_options=_NO_PREVIEW,
                 reply_markup=_markup(message.buttons),
                 allow_paid_broadcast=True if paid else None,
+                message_thread_id=message.thread_id,
                 rate_limit_args=message.kind,  # background, counted under its kind
             )
         except RetryAfter as exc:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError, TimedOut
 
@@ -14,6 +20,16 @@ from digest.reply import Reply
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Timeouts before the request went out: python-telegram-bot raises TimedOut for these too.
 _NOT_SENT_TIMEOUTS = (httpx.PoolTimeout, httpx.ConnectTimeout)
+
+
+def topic_of(update: Update) -> int | None:
+    """The forum topic an update was written in (a command, or a button's message); None
+    outside topics. Only a topic message's thread counts: in other supergroups a reply's
+    ``message_thread_id`` names the thread of replies, not a place to write to."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -32,9 +48,11 @@ async def send_reply(
     chat_id: int,
     reply: Reply,
     *,
+    thread_id: int | None = None,
     on_refused: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
-    """Send each message of the reply in order; buttons go under the last.
+    """Send each message of the reply in order, in the forum topic ``thread_id`` if one is
+    given; buttons go under the last.
 
     When Telegram refuses message ``k`` (or the request fails), ``on_refused(k)`` runs
     before the error goes on to the error handler: messages from ``k`` on were not sent.
@@ -52,6 +70,7 @@ async def send_reply(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=_NO_PREVIEW,
                 reply_markup=markup if index == last else None,
+                message_thread_id=thread_id,
             )
         except TimedOut as exc:
             left = not isinstance(exc.__cause__, _NOT_SENT_TIMEOUTS)

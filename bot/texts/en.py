@@ -32,6 +32,7 @@ EN: dict[str, str] = {
     "older": "Older »",
     "unknown_command": "I don't know that command. Send /help to see them all.",
     "error": "Sorry, something went wrong. Please try again later.",
+    "flood.skipped": "Commands came here faster than I can answer them, so I skipped some. Please wait for a reply before sending more.",
     "button.expired": "This button has expired; send the command again.",
     "digest.header": "<b>Daily digest</b> · {date} · {count} new",
     "digest.more": "{count} more not listed: see /latest or /category.",
@@ -47,11 +48,11 @@ EN: dict[str, str] = {
     "time.usage": "Usage: <code>/time 08:00</code> (24-hour clock, in this chat's zone {zone})",
     "time.done": "Digest time set to {time} ({zone}) every day. Next: {next}.",
     "time.done_unsubscribed": "Digest time set to {time} ({zone}) every day. This chat has no digest yet: send /subscribe to get one.",
-    "timezone.usage": "Usage: <code>/timezone Europe/London</code> or <code>/timezone UTC</code>",
+    "timezone.usage": "Usage: <code>/timezone Europe/London</code>, <code>/timezone UTC-5</code> or <code>/timezone UTC</code>",
     "timezone.unknown": "Unknown time zone “{name}”. {suggestion}",
     "timezone.suggest": "Did you mean <code>{names}</code>?",
-    "timezone.done": "Time zone set to {zone}. Next digest: {next}.",
-    "timezone.done_unsubscribed": "Time zone set to {zone}. This chat has no digest yet: send /subscribe to get one.",
+    "timezone.done": "Time zone set to {zone}; the time there is now {now}. Next digest: {next}.",
+    "timezone.done_unsubscribed": "Time zone set to {zone}; the time there is now {now}. This chat has no digest yet: send /subscribe to get one.",
     "settings": (
         "<b>This chat's settings</b>\nDigest: {state}\nCategories: {categories}\n"
         "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}"

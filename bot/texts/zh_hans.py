@@ -30,6 +30,7 @@ ZH: dict[str, str] = {
     "older": "更早 »",
     "unknown_command": "不认识这个命令。发送 /help 查看全部命令。",
     "error": "抱歉，处理时出错了，请稍后再试。",
+    "flood.skipped": "这里的命令来得太快，我跳过了一些。请等上一条回复到了再发。",
     "button.expired": "这个按钮已失效，请重新发送命令。",
     "digest.header": "<b>每日摘要</b> · {date} · {count} 条新文章",
     "digest.more": "还有 {count} 条未列出，可用 /latest 或 /category 查看。",
@@ -45,11 +46,11 @@ ZH: dict[str, str] = {
     "time.usage": "用法：<code>/time 08:00</code>（24 小时制，本聊天时区 {zone}）",
     "time.done": "摘要时间改为每天 {time}（{zone}）。下一次：{next}。",
     "time.done_unsubscribed": "摘要时间改为每天 {time}（{zone}）。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
-    "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code> 或 <code>/timezone UTC</code>",
+    "timezone.usage": "用法：<code>/timezone Asia/Shanghai</code>、<code>/timezone UTC+8</code> 或 <code>/timezone UTC</code>",
     "timezone.unknown": "不认识时区「{name}」。{suggestion}",
     "timezone.suggest": "是不是 <code>{names}</code>？",
-    "timezone.done": "时区改为 {zone}。下一次摘要：{next}。",
-    "timezone.done_unsubscribed": "时区改为 {zone}。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
+    "timezone.done": "时区改为 {zone}，当地现在是 {now}。下一次摘要：{next}。",
+    "timezone.done_unsubscribed": "时区改为 {zone}，当地现在是 {now}。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
     "settings": (
         "<b>本聊天的设置</b>\n订阅：{state}\n分类：{categories}\n"
         "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}"

@@ -34,6 +34,8 @@ class Chat(Base):
     # Why Telegram refuses to let the bot write here (blocked, kicked): no alerts are queued
     # until the chat talks to the bot again. None: the chat accepts the bot.
     refused_reason: Mapped[str | None] = mapped_column(Text)
+    # The forum topic alerts go to: where the chat last added a watch. None: the chat itself.
+    alert_thread_id: Mapped[int | None] = mapped_column(BigInteger)
     # Who may change a group's settings is Telegram's to say; this only remembers the chat.
 
 
@@ -57,6 +59,8 @@ class Subscription(Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The forum topic digests go to: where /subscribe was sent. None: the chat itself.
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         # The digest tick: active subscriptions whose digest is due, in its page order.

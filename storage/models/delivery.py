@@ -52,6 +52,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A digest's: when it was due (the chat's time), so its lag is sent_at - due_at.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)  # the forum topic it goes to
 
     __table_args__ = (
         # The delivery workers: pending messages whose time has come, oldest first; the

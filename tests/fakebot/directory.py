@@ -3,6 +3,7 @@
 from typing import Any
 
 from .records import ApiError, bad_request
+from .topics import ForumTopics
 
 ChatType = str  # "private" | "group" | "supergroup" | "channel"
 
@@ -40,6 +41,7 @@ class ChatDirectory:
         self.blocked: dict[int, str] = {}
         self.not_found: set[int] = set()
         self.upgraded: dict[int, int] = {}  # a group upgraded to a supergroup: its new id
+        self.topics = ForumTopics()
         self._last_message_id: dict[int, int] = {}
 
     def remember_user(
@@ -73,6 +75,8 @@ class ChatDirectory:
                 chat["username"] = user["username"]
         else:
             chat["title"] = title or f"Chat {chat_id}"
+        if self.topics.is_forum(chat_id):
+            chat["is_forum"] = True
         self.chats[chat_id] = chat
         return chat
 

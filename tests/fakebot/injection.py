@@ -13,6 +13,9 @@ DEFAULT_USER_ID = 1001
 DEFAULT_GROUP_ID = -4001
 DEFAULT_SUPERGROUP_ID = -1001000000001
 DEFAULT_CHANNEL_ID = -1002000000001
+# The user Telegram names as the sender of a channel post it copies into the channel's
+# linked discussion group.
+TELEGRAM_SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
 
 
 def default_chat_id(chat_type: str, user_id: int) -> int:
@@ -33,8 +36,10 @@ def text_message(
     user: dict[str, Any] | None,
     title: str | None = None,
     reply_to_message_id: int | None = None,
+    message_thread_id: int | None = None,
 ) -> dict[str, Any]:
-    """A text Message from ``user`` (None: a channel post) in ``chat_id``."""
+    """A text Message from ``user`` (None: a channel post) in ``chat_id`` (in the forum
+    topic ``message_thread_id``, if given)."""
     chat = state.directory.remember_chat(chat_id, chat_type, title=title)
     message: dict[str, Any] = {
         "message_id": state.directory.next_message_id(chat_id),
@@ -45,6 +50,9 @@ def text_message(
         message["sender_chat"] = chat
     else:
         message["from"] = user
+    if message_thread_id is not None:
+        message["message_thread_id"] = message_thread_id
+        message["is_topic_message"] = True
     message["text"] = text
     entities = command_entities(text)
     if entities:
@@ -53,6 +61,27 @@ def text_message(
         replied = state.outbox.find(chat_id, reply_to_message_id)
         if replied is not None:
             message["reply_to_message"] = message_json(state, replied)
+    return message
+
+
+def automatic_forward(
+    state: ServerState, text: str, *, channel_id: int, group_id: int
+) -> dict[str, Any]:
+    """The copy Telegram posts in a channel's linked discussion group of a post in the
+    channel: sent by the channel, ``is_automatic_forward``, with the post as its origin."""
+    channel = state.directory.remember_chat(channel_id, "channel")
+    post_id = state.directory.next_message_id(channel_id)
+    message = text_message(
+        state, text, chat_id=group_id, chat_type="supergroup", user=TELEGRAM_SERVICE_USER
+    )
+    message["sender_chat"] = channel
+    message["is_automatic_forward"] = True
+    message["forward_origin"] = {
+        "type": "channel",
+        "chat": channel,
+        "message_id": post_id,
+        "date": message["date"],
+    }
     return message
 
 

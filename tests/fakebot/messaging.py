@@ -76,12 +76,17 @@ def message_json(state: ServerState, message: SentMessage) -> dict[str, Any]:
         result["reply_markup"] = message.reply_markup
     if message.edits:
         result["edit_date"] = int(time.time())
+    if message.message_thread_id is not None:
+        result["message_thread_id"] = message.message_thread_id
+        result["is_topic_message"] = True
     return result
 
 
 def send_message(state: ServerState, params: Params) -> dict[str, Any]:
     chat_id = state.directory.resolve(params.values.get("chat_id"))
     state.directory.check_writable(chat_id)
+    thread_id = params.integer("message_thread_id")
+    state.directory.topics.check_writable(chat_id, thread_id)
     parsed = parse_message_text(params)
     markup = validate_reply_markup(params.json("reply_markup"))
     reply_parameters = params.json("reply_parameters") or {}
@@ -109,6 +114,7 @@ def send_message(state: ServerState, params: Params) -> dict[str, Any]:
         sent_at=state.clock(),
         date=int(time.time()),
         paid=paid,
+        message_thread_id=thread_id if state.directory.topics.is_forum(chat_id) else None,
     )
     state.outbox.add(message)
     state.stats.accepted += 1

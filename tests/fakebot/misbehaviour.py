@@ -69,6 +69,25 @@ class Misbehaviour:
             ):
                 self._state.updates.push(kind, payload)
 
+    def open_topic(self, chat_id: int = injection.DEFAULT_SUPERGROUP_ID) -> int:
+        """An admin opens a forum topic in the supergroup (which becomes a forum): its
+        message_thread_id, the id of the service message that opened it."""
+        thread_id = self._state.directory.next_message_id(chat_id)
+        self._state.directory.topics.open(chat_id, thread_id)
+        self._state.directory.remember_chat(chat_id, "supergroup")
+        return thread_id
+
+    def close_topic(self, chat_id: int, thread_id: int | None) -> None:
+        """Messages to the topic (``None``: the General topic) answer 400 TOPIC_CLOSED."""
+        self._state.directory.topics.set_state(chat_id, thread_id, "closed")
+
+    def reopen_topic(self, chat_id: int, thread_id: int | None) -> None:
+        self._state.directory.topics.set_state(chat_id, thread_id, "open")
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """Messages to the topic answer 400 "message thread not found"."""
+        self._state.directory.topics.set_state(chat_id, thread_id, "deleted")
+
     def set_chat_admins(self, chat_id: int, user_ids: list[int]) -> None:
         """The chat's administrators; the first one is its creator."""
         self._state.directory.admins[chat_id] = list(user_ids)

@@ -90,6 +90,7 @@ class SentMessage:
     edits: list[MessageEdit] = field(default_factory=list)
     deleted: bool = False
     paid: bool = False  # sent with allow_paid_broadcast (Telegram Stars a message)
+    message_thread_id: int | None = None  # the forum topic it was sent to
 
     @property
     def edited(self) -> bool:

@@ -28,11 +28,13 @@ class UserActions:
         username: str | None = None,
         title: str | None = None,
         reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> dict[str, Any]:
         """Queue an update: ``user_id`` writes ``text`` in a chat. Returns the Update JSON.
 
         ``chat_id`` defaults to the user's private chat, or a fixed group, supergroup or
         channel id for those types; a channel gets a ``channel_post`` with no sender user.
+        ``message_thread_id`` writes in that forum topic (``open_topic``).
         """
         if chat_id is None:
             chat_id = injection.default_chat_id(chat_type, user_id)
@@ -47,6 +49,7 @@ class UserActions:
             user=None if chat_type == "channel" else user,
             title=title,
             reply_to_message_id=reply_to_message_id,
+            message_thread_id=message_thread_id,
         )
         kind = "channel_post" if chat_type == "channel" else "message"
         return self._state.updates.push(kind, message)
@@ -56,6 +59,20 @@ class UserActions:
     ) -> dict[str, Any]:
         """Queue a ``channel_post`` update (a post in a channel the bot is in)."""
         return self.send_text(text, chat_id=chat_id, chat_type="channel", title=title)
+
+    def forward_from_channel(
+        self,
+        text: str,
+        *,
+        channel_id: int = injection.DEFAULT_CHANNEL_ID,
+        group_id: int = injection.DEFAULT_SUPERGROUP_ID,
+    ) -> dict[str, Any]:
+        """Queue what Telegram does when the channel posts ``text``: the copy it forwards
+        into the channel's linked discussion group ``group_id``."""
+        message = injection.automatic_forward(
+            self._state, text, channel_id=channel_id, group_id=group_id
+        )
+        return self._state.updates.push("message", message)
 
     def press_button(
         self, message: SentMessage, callback_data: str, *, user_id: int | None = None
