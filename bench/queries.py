@@ -1,4 +1,5 @@
-"""Reply latency at scale: /latest, /category and /search over N articles, end to end.
+"""Reply latency at scale: /latest, /category, /search, /read (a story opened in full) and
+inline queries (@bot WORDS) over N articles, end to end.
 
     python bench/queries.py --n 1000000 --db sqlite --reuse
     python bench/queries.py --n 1000000 --db postgres --reuse
@@ -8,12 +9,16 @@ Fills a database with N synthetic articles through the bulk ingest path
 publish time, so ``ingested_at`` and the near-duplicate band table look like two years of
 operation), then starts the real python-telegram-bot Application against the project's fake
 Bot API server and measures, for each command, from the update being queued to the reply
-being received: p50/p95/p99 over ``--samples`` runs. It also times the storage functions
+being received (for an inline query, its answerInlineQuery): p50/p95/p99 over ``--samples``
+runs. It also times the storage functions
 each command calls on their own, prints EXPLAIN for their queries and the size on disk.
 
 ``--reuse`` keeps the filled database (``/tmp/newsdigest-bench/``, or a PostgreSQL database
 ``bench_queries_N``) and reuses it next time; an interrupted fill resumes where it stopped.
 """
+
+# Kept whole past 200 lines: one script's filling, timing and printing, in the order it runs
+# them; the cases it times are bench/query_cases.py's.
 
 from __future__ import annotations
 
@@ -28,7 +33,6 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +41,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.databases import (
     KINDS,
@@ -47,50 +50,19 @@ from bench.databases import (
     database_exists,
     table_bytes,
 )
-from bench.synthetic import COMMON_WORD, MISSING_PHRASE, PHRASE, part_times, write_parts
+from bench.query_cases import FIRST_USER_ID, READ_IDS, STORY, Case, cases, stored_story_ids
+from bench.synthetic import part_times, write_parts
 from bot.services.commands import run_command, split_command
 from bot.services.context import Caller, Runtime
 from bot.services.ingest import ingest_inputs
-from digest.search_terms import query_phrases
-from storage.articles import article_count, articles_by_ids, category_articles, latest_articles
-from storage.search import search_article_ids
+from storage.articles import article_count
 from tests.conftest import running_bot
 from tests.fakebot import FakeBotApi
 
-CATEGORY = "财经"
 # Replies go through the bot's rate limiter (about 30 messages/s overall, 1/s per private
 # chat): each sample comes from a chat of its own and samples are spaced so that the
 # limiter never makes one wait; what is measured is the bot, not Telegram's limits.
 SEND_SPACING = 0.045
-FIRST_USER_ID = 5_000_000
-
-
-QueryCall = Callable[[AsyncSession], Awaitable[object]]
-
-
-def _search(words: str) -> QueryCall:
-    async def run(session: AsyncSession) -> object:
-        ids = await search_article_ids(session, query_phrases(words))
-        return await articles_by_ids(session, ids) if ids else []
-
-    return run
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    command: str
-    query: QueryCall
-
-
-CASES = (
-    Case("/latest", lambda s: latest_articles(s, limit=5)),
-    Case("/latest 20", lambda s: latest_articles(s, limit=20)),
-    Case(f"/category {CATEGORY}", lambda s: category_articles(s, category=CATEGORY, limit=5)),
-    Case(f"/category {CATEGORY} 20", lambda s: category_articles(s, category=CATEGORY, limit=20)),
-    Case(f"/search {COMMON_WORD}", _search(COMMON_WORD)),
-    Case(f"/search {PHRASE}", _search(PHRASE)),
-    Case(f"/search {MISSING_PHRASE}", _search(MISSING_PHRASE)),
-)
 
 
 @dataclass(slots=True)
@@ -158,8 +130,10 @@ async def fill(runtime: Runtime, n: int, workdir: Path, name: str, kind: str) ->
 # -- measuring -----------------------------------------------------------------------------
 
 
-async def time_queries(runtime: Runtime, results: dict[str, Result], samples: int) -> None:
-    for case in CASES:
+async def time_queries(
+    runtime: Runtime, results: dict[str, Result], samples: int, cases: tuple[Case, ...]
+) -> None:
+    for case in cases:
         result = results[case.command]
         for number in range(samples + 3):
             async with runtime.db.transaction() as session:
@@ -170,29 +144,55 @@ async def time_queries(runtime: Runtime, results: dict[str, Result], samples: in
                 result.query.append(elapsed)
 
 
+async def _ask_inline(api: FakeBotApi, words: str, user: int) -> None:
+    update = api.inline_query(words, user_id=user)
+    await api.wait_for_inline_answer(update["inline_query"]["id"], timeout=30)
+
+
 async def time_replies(
-    runtime: Runtime, results: dict[str, Result], samples: int, *, whole: bool
+    runtime: Runtime,
+    results: dict[str, Result],
+    samples: int,
+    cases: tuple[Case, ...],
+    story_ids: list[int],
+    *,
+    whole: bool,
 ) -> None:
     """End to end through the bot; ``whole``: also wait for every message of each reply
-    (the per-chat limit spaces a reply's messages a second apart)."""
-    users = iter(range(FIRST_USER_ID, FIRST_USER_ID + 10 * len(CASES) * (samples + 3)))
+    (the per-chat limit spaces a reply's messages a second apart). An inline query's time
+    is until its answer came; /read opens a different story each run."""
+    users = iter(range(FIRST_USER_ID, FIRST_USER_ID + 10 * len(cases) * (samples + 3)))
+    stories = iter(story_ids * (len(cases) * (samples + 3)))
     async with FakeBotApi() as api, running_bot(runtime, api):
         api.disable_limits()
-        for case in CASES:
+        for case in cases:
             result = results[case.command]
+            if case.inline is not None:
+                result.messages = 1
+                for _ in range(3):
+                    await _ask_inline(api, case.inline, next(users))
+                for _ in range(samples):
+                    start = time.perf_counter()
+                    await _ask_inline(api, case.inline, next(users))
+                    result.first.append(time.perf_counter() - start)
+                    result.complete.append(result.first[-1])
+                    await asyncio.sleep(SEND_SPACING)
+                continue
             # How many messages the reply has (the same for every chat), then warm-up runs.
-            name, _target, arguments = split_command(case.command) or ("", None, [])
+            command = case.command.replace(STORY, str(story_ids[0]))
+            name, _target, arguments = split_command(command) or ("", None, [])
             reply = await run_command(runtime, Caller(chat_id=0), name, arguments)
             result.messages = len(reply.messages)
             wanted = result.messages if whole else 1
             for _ in range(3):
                 user = next(users)
-                api.send_text(case.command, user_id=user)
+                api.send_text(case.command.replace(STORY, str(next(stories))), user_id=user)
                 await api.wait_for_messages(chat_id=user, count=wanted, timeout=30)
             for _ in range(samples):
                 user = next(users)
+                text_sent = case.command.replace(STORY, str(next(stories)))
                 start = time.perf_counter()
-                api.send_text(case.command, user_id=user)
+                api.send_text(text_sent, user_id=user)
                 await api.wait_for_messages(chat_id=user, timeout=30)
                 result.first.append(time.perf_counter() - start)
                 if wanted > 1:
@@ -212,12 +212,12 @@ async def time_replies(
 # -- explaining ----------------------------------------------------------------------------
 
 
-async def explain(runtime: Runtime) -> None:
+async def explain(runtime: Runtime, cases: tuple[Case, ...]) -> None:
     """EXPLAIN (PostgreSQL: with ANALYZE) for each statement a command's storage calls run."""
     engine = runtime.db.engine.sync_engine
     sqlite = runtime.db.dialect == "sqlite"
     prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, COSTS OFF, BUFFERS) "
-    for case in CASES:
+    for case in cases:
         captured: list[tuple[str, Any]] = []
 
         def capture(
@@ -294,7 +294,9 @@ def print_table(results: dict[str, Result], samples: int) -> None:
 
 
 async def run(args: argparse.Namespace, workdir: Path) -> None:
-    name = f"bench_queries_{args.n}" if args.reuse else f"bench_queries_{os.getpid()}"
+    name = args.name or (
+        f"bench_queries_{args.n}" if args.reuse else f"bench_queries_{os.getpid()}"
+    )
     fresh = not (args.reuse and await database_exists(args.db, name, workdir))
     if fresh:
         _progress_file(workdir, name, args.db).unlink(missing_ok=True)
@@ -311,12 +313,23 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
         print(f"database      {args.db}, {count:,} articles{kept}")
         if args.fill_only:
             return
-        results = {case.command: Result(case.command) for case in CASES}
-        await time_queries(runtime, results, args.samples)
-        await time_replies(runtime, results, args.samples, whole=not args.first_message_only)
+        story_ids = await stored_story_ids(runtime, READ_IDS)
+        chosen = tuple(
+            case for case in cases(story_ids) if not args.only or case.command in args.only
+        )
+        results = {case.command: Result(case.command) for case in chosen}
+        await time_queries(runtime, results, args.samples, chosen)
+        await time_replies(
+            runtime,
+            results,
+            args.samples,
+            chosen,
+            story_ids,
+            whole=not args.first_message_only,
+        )
         print_table(results, args.samples)
         if not args.no_explain:
-            await explain(runtime)
+            await explain(runtime, chosen)
         await database_size(runtime, workdir, name, count)
 
 
@@ -331,8 +344,14 @@ def main() -> None:
         action="store_true",
         help="do not wait for the rest of multi-message replies (faster)",
     )
+    parser.add_argument(
+        "--name", help="the database's name (default bench_queries_N with --reuse)"
+    )
     parser.add_argument("--fill-only", action="store_true", help="fill (or resume), no timing")
     parser.add_argument("--no-explain", action="store_true", help="skip the query plans")
+    parser.add_argument(
+        "--only", action="append", help="time this case alone (repeatable), e.g. '@bot 市场'"
+    )
     args = parser.parse_args()
     if args.reuse:
         PERSISTENT.mkdir(parents=True, exist_ok=True)

@@ -38,3 +38,23 @@ class StoredArticle:
     source: str | None
     published_at: datetime | None
     ingested_at: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class StorySource:
+    """One outlet that carried a story: its name and the address of its copy (either may
+    be unknown)."""
+
+    name: str | None
+    url: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class StoryExcerpt:
+    """Part of a story's stored text, as far as one page of it in chat needs."""
+
+    article: StoredArticle
+    text: str  # the stored text from ``start`` on, as many characters as were asked for
+    start: int  # characters of the stored text before ``text``
+    more: bool  # the stored text goes on after ``text``
+    text_key: str  # changes when the stored text does (a more complete copy replaced it)

@@ -47,6 +47,18 @@ def _is_web_url(url: str | None) -> bool:
     return bool(url) and str(url).lower().startswith(("http://", "https://"))
 
 
+def link_href(url: str | None) -> str | None:
+    """``url`` escaped for an ``href``, when it is a web address short enough to link.
+
+    The limit is on the escaped href, what the message holds: a link of many & or " grows
+    up to six times, and a title line over a message's length cannot be split.
+    """
+    if not _is_web_url(url):
+        return None
+    href = escape(str(url), quote=True)
+    return href if len(href) <= MAX_LINK_CHARS else None
+
+
 def format_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
@@ -70,11 +82,8 @@ def render_article(
     """One article: linked title, time in ``zone``, category, source, summary; the words in
     ``highlight`` (watched words) underlined in the title and summary."""
     title = _escaped(article.title, highlight)
-    link = article.url if _is_web_url(article.url) else None
-    href = escape(link, quote=True) if link is not None else ""
-    # The limit is on the escaped href, what the message holds: a link of many & or " grows
-    # up to six times, and a title line over a message's length cannot be split.
-    if link is not None and len(href) <= MAX_LINK_CHARS:
+    href = link_href(article.url)
+    if href is not None:
         title = f'<a href="{href}">{title}</a>'
     prefix = f"{number}. " if number is not None else ""
     meta = [format_time(article.published_at, zone)] if article.published_at else []

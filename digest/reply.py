@@ -23,10 +23,25 @@ class RecordedAhead:
     previous_digest_at: datetime | None  # the chat's last digest before this reply
 
 
+Keyboard = list[list[Button]]  # rows of buttons under one message
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """Messages in Telegram HTML, each at most 4096 characters; buttons go under the last."""
+    """Messages in Telegram HTML, each at most 4096 characters.
+
+    ``story_buttons`` are each message's own (the number buttons that open the stories it
+    lists); ``buttons`` go under the last message, after its own.
+    """
 
     messages: list[str]
-    buttons: list[list[Button]] = field(default_factory=list)
+    buttons: Keyboard = field(default_factory=list)
     recorded: RecordedAhead | None = None
+    story_buttons: tuple[Keyboard, ...] = ()
+
+    def keyboard(self, index: int) -> Keyboard:
+        """The rows of buttons under message ``index``."""
+        rows = list(self.story_buttons[index]) if index < len(self.story_buttons) else []
+        if index == len(self.messages) - 1:
+            rows += self.buttons
+        return rows

@@ -165,30 +165,18 @@ async def record_alert_deliveries(
 
 async def queue_alert_messages(
     session: AsyncSession,
-    messages: Sequence[tuple[int, Sequence[str], str, int | None]],
+    messages: Sequence[tuple[int, Sequence[str], Sequence[str | None], int | None]],
     *,
     now: datetime,
 ) -> None:
-    """Put each chat's alert messages (chat id, texts in order, the buttons of the last, the
-    forum topic they go to) in the outbox, as ``storage.outbox.enqueue_messages`` does for
-    one chat, in one statement."""
+    """Put each chat's alert messages (chat id, texts in order, each text's buttons, the
+    forum topic they go to) in the outbox, as ``storage.outbox.enqueue_batches`` does, in
+    one statement."""
     rows = [
-        (
-            chat_id,
-            "alert",
-            batch,
-            number,
-            text,
-            buttons if number == len(texts) - 1 else None,
-            PENDING,
-            now,
-            0,
-            now,
-            thread_id,
-        )
-        for chat_id, texts, buttons, thread_id in messages
+        (chat_id, "alert", batch, number, text, buttons, PENDING, now, 0, now, thread_id)
+        for chat_id, texts, keyboards, thread_id in messages
         for batch in (uuid.uuid4().hex,)
-        for number, text in enumerate(texts)
+        for number, (text, buttons) in enumerate(zip(texts, keyboards, strict=True))
     ]
     table = cast(Table, OutboxMessage.__table__)
     await insert_rows(session, table, _OUTBOX_COLUMNS, rows, keep=False)

@@ -108,14 +108,19 @@ async def category_counts(session: AsyncSession) -> list[tuple[str, int]]:
     return [(name, count) for name, count in rows]
 
 
-async def articles_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[StoredArticle]:
-    """The articles with these ids, newest first (one query, however many ids)."""
+async def articles_by_ids(
+    session: AsyncSession, ids: Sequence[int], *, offset: int = 0, limit: int | None = None
+) -> list[StoredArticle]:
+    """The articles with these ids, newest first (one query, however many ids); from the
+    ``offset``-th on, at most ``limit`` of them (a page of search results)."""
     if not ids:
         return []
     rows = await session.execute(
         select(*LISTED_COLUMNS)
         .where(Article.id.in_(list(ids)))
         .order_by(Article.sort_at.desc(), Article.id.desc())
+        .offset(offset or None)
+        .limit(limit)
     )
     return [to_stored(row) for row in rows]
 

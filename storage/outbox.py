@@ -52,11 +52,13 @@ async def enqueue_messages(
 
 
 class ChatBatch(NamedTuple):
-    """One chat's messages, in order: when they were due (a digest's time, for its lag) and
-    the forum topic they go to."""
+    """One chat's messages, in order, each text's buttons (JSON rows of [text,
+    callback_data], or None), when they were due (a digest's time, for its lag) and the forum
+    topic they go to."""
 
     chat_id: int
     texts: Sequence[str]
+    keyboards: Sequence[str | None]
     due_at: datetime | None
     thread_id: int | None
 
@@ -77,16 +79,16 @@ async def enqueue_batches(
             "batch": batch,
             "sequence": index,
             "text": text,
-            "buttons": None,
+            "buttons": buttons,
             "status": PENDING,
             "not_before": now,
             "attempts": 0,
             "created_at": now,
             "due_at": due_at,
         }
-        for chat_id, texts, due_at, thread_id in batches
+        for chat_id, texts, keyboards, due_at, thread_id in batches
         for batch in (uuid.uuid4().hex,)
-        for index, text in enumerate(texts)
+        for index, (text, buttons) in enumerate(zip(texts, keyboards, strict=True))
     ]
     if rows:
         await session.execute(insert(OutboxMessage), rows)

@@ -41,11 +41,14 @@ def parsed_article(
     published_at: datetime | None = datetime(2026, 11, 24, 8, 0, tzinfo=UTC),
     url: str | None = None,
     source: str | None = "天天要闻",
+    paragraphs: Sequence[str] = (),
 ) -> ParsedArticle:
+    """An article of one paragraph (``body``, or one no other article resembles), or of
+    ``paragraphs``."""
     number = next(_counter)
     return ParsedArticle(
         title=title or f"测试新闻标题第{number}号",
-        paragraphs=[body or distinct_body(number)],
+        paragraphs=list(paragraphs) or [body or distinct_body(number)],
         published_at=published_at,
         category=category,
         source=source,
@@ -62,16 +65,20 @@ def article_record(
     published_at: datetime | None = datetime(2026, 11, 24, 8, 0, tzinfo=UTC),
     url: str | None = None,
     source: str | None = "天天要闻",
+    paragraphs: Sequence[str] = (),
 ) -> ArticleRecord:
     """A prepared article, as if ingested when published (undated ones at ``INGESTED_AT``):
     any publish time from 1990 on is kept."""
-    return prepare_article(
-        parsed_article(
-            title, body=body, category=category, published_at=published_at, url=url, source=source
-        ),
-        default_tz=SHANGHAI,
-        now=published_at or INGESTED_AT,
+    parsed = parsed_article(
+        title,
+        body=body,
+        category=category,
+        published_at=published_at,
+        url=url,
+        source=source,
+        paragraphs=paragraphs,
     )
+    return prepare_article(parsed, default_tz=SHANGHAI, now=published_at or INGESTED_AT)
 
 
 def hourly_records(

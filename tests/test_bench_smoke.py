@@ -77,7 +77,14 @@ async def test_queries_bench_prints_latencies_plans_and_size(database_url: str) 
         _kind(database_url),
         database_url=database_url,
     )
-    for command in ("/latest 20", "/category 财经", "/search 市场", "/search 鲸鱼跳舞"):
+    for command in (
+        "/latest 20",
+        "/category 财经",
+        "/search 市场",
+        "/search 鲸鱼跳舞",
+        "/read {story}",
+        "@bot 人工智能",
+    ):
         assert command in out
     assert "p95" in out
     assert "ix_articles_category_sort" in out  # the plans name the indexes they use

@@ -56,7 +56,8 @@ async def test_a_matching_article_is_alerted_at_once_with_the_words_marked(
     assert "<u>降准</u>" in alert.text
     assert "&amp;" in alert.text
     assert "球队夺冠" not in alert.plain_text
-    [unwatch] = alert.callback_data
+    [read, unwatch] = alert.callback_data  # the article's number, then unwatch
+    assert read.startswith("r:")
     assert unwatch.startswith("uw:")
     assert await run_alert_tick(bot) == 0  # once only
 
@@ -363,7 +364,7 @@ async def test_the_unwatch_button_shows_the_phrase_as_written_and_short(
     fake_api.mark()
     assert await run_alert_tick(bot) == 1
     [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
-    [button] = alert.buttons
+    [_number, button] = alert.buttons
     label = button["text"]  # plain text: Telegram shows it as it is
     assert label.startswith("取消关注「研发&投入<计划>持续增长")
     assert label.endswith("…」")

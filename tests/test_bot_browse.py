@@ -65,7 +65,9 @@ async def test_latest_defaults_to_five_and_offers_older(
     await _store(runtime, records)
     reply = await ask(fake_api, "/latest")
     assert sum(r.title in reply.plain_text for r in records) == 5
-    [older] = reply.callback_data
+    *numbers, older = reply.callback_data
+    assert [button["text"] for button in reply.buttons[:5]] == ["1", "2", "3", "4", "5"]
+    assert all(data.startswith("r:") for data in numbers)
     fake_api.mark()
     fake_api.press_button(reply, older)
     [second] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)

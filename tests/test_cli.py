@@ -105,7 +105,10 @@ async def test_chat_answers_latest_and_category(database_url: str, tmp_path: Pat
         stdin="/latest\n/category 国际\n1\n/nonsense\n",
     )
     assert result.code == 0, result
-    assert result.out.count("坚定支持普京,白俄终于拿出实际行动") == 2
+    # Listed twice, then opened by typing its number: its title a third time, its text.
+    assert result.out.count("坚定支持普京,白俄终于拿出实际行动") == 3
+    assert "[1] 1" in result.out
+    assert "伊斯坎德尔-M导弹" in result.out  # the story's text, past its summary
     assert "/help" in result.out  # the unknown command's pointer
     assert "Traceback" not in result.err
 

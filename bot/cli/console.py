@@ -66,17 +66,19 @@ def html_to_text(html: str) -> Text:
 
 
 def show(console: Console, reply: Reply) -> list[str]:
-    """Print a reply; return the callback data of its buttons, in the numbers shown."""
-    for message in reply.messages:
-        console.print(html_to_text(message))
-        console.print()
+    """Print a reply, each message with its buttons numbered on from the message before
+    (a listing's story buttons come first: typing a story's number opens it); return the
+    callback data of the buttons, in the numbers shown."""
     pressed: list[str] = []
-    for row in reply.buttons:
-        labels = []
-        for button in row:
-            pressed.append(button.callback_data)
-            labels.append(f"[{len(pressed)}] {button.text}")
-        console.print("   ".join(labels), style="magenta", markup=False)
+    for index, message in enumerate(reply.messages):
+        console.print(html_to_text(message))
+        for row in reply.keyboard(index):
+            labels = []
+            for button in row:
+                pressed.append(button.callback_data)
+                labels.append(f"[{len(pressed)}] {button.text}")
+            console.print("   ".join(labels), style="magenta", markup=False)
+        console.print()
     return pressed
 
 

@@ -4,7 +4,6 @@ the deliveries ledger, so that the next digest does not list them again."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import datetime
 
@@ -12,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.alert_matching import MAX_ALERTS_PER_MESSAGE
 from bot.services.context import Runtime
+from bot.services.story_buttons import keyboard_json, number_buttons
 from bot.services.zones import zone_or_default
 from bot.texts.messages import raw, say
 from digest.article import StoredArticle
 from digest.categories import english_label
-from digest.render import pack_messages, render_article
+from digest.render import pack_blocks, render_article
+from digest.reply import Button
 from digest.text import clipped
 from storage.alert_queue import (
     AlertChat,
@@ -52,30 +53,37 @@ def _render_alert(
     articles: dict[int, StoredArticle],
     chat: AlertChat,
     runtime: Runtime,
-    rendered: dict[tuple[int, str, str, tuple[str, ...]], str],
-) -> tuple[list[str], str]:
-    """One chat's alert: its messages and the buttons under the last (the unwatch button
-    of the first alert's watch). An article rendered for one chat is reused for the next
-    with the same language, zone and words."""
+    rendered: dict[tuple[int, int, str, str, tuple[str, ...]], str],
+) -> tuple[list[str], list[str | None]]:
+    """One chat's alert: its messages and the buttons under each (the numbers of the
+    articles it lists; under the last, the unwatch button of the first alert's watch too).
+    An article rendered for one chat is reused for the next with the same number, language,
+    zone and words."""
     language = chat.language
     zone = zone_or_default(chat.timezone, runtime.settings.zone)
     blocks = []
-    for alert in alerts:
-        key = (alert.article_id, language, zone.key, tuple(alert.phrases))
+    for number, alert in enumerate(alerts, start=1):
+        key = (alert.article_id, number, language, zone.key, tuple(alert.phrases))
         if key not in rendered:
             article = articles[alert.article_id]
             rendered[key] = render_article(
                 article,
                 zone=zone,
                 category_label=english_label(article.category) if language == "en" else None,
+                number=number,
                 highlight=alert.phrases,
             )
         blocks.append(rendered[key])
     phrases = sorted({p for a in alerts for p in a.phrases})
     header = say(language, "alert.header", phrases="、".join(phrases))
+    packed = pack_blocks(blocks, header=header)
+    keyboards = list(number_buttons([[alerts[i].article_id for i in held] for _, held in packed]))
     first = alerts[0]
-    button = [_unwatch_label(language, first.phrases[0]), f"uw:{first.watch_id}"]
-    return pack_messages(blocks, header=header), json.dumps([[button]], ensure_ascii=False)
+    keyboards[-1] = [
+        *keyboards[-1],
+        [Button(_unwatch_label(language, first.phrases[0]), f"uw:{first.watch_id}")],
+    ]
+    return [message for message, _ in packed], [keyboard_json(rows) for rows in keyboards]
 
 
 async def send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime) -> int:
@@ -102,8 +110,8 @@ async def send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime
     wanted = sorted({a.article_id for alerts in by_chat.values() for a in alerts})
     articles = {a.id: a for a in await articles_by_ids(session, wanted)}
     chats = await alert_chats(session, by_chat)
-    rendered: dict[tuple[int, str, str, tuple[str, ...]], str] = {}
-    messages: list[tuple[int, list[str], str, int | None]] = []
+    rendered: dict[tuple[int, int, str, str, tuple[str, ...]], str] = {}
+    messages: list[tuple[int, list[str], list[str | None], int | None]] = []
     delivered: list[tuple[int, int]] = []
     for chat_id, alerts in by_chat.items():
         chat = chats.get(chat_id)

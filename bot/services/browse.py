@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from bot.services.context import Caller, Runtime
 from bot.services.paging import decode_cursor, encode_cursor
+from bot.services.story_buttons import number_buttons
 from bot.texts.messages import echoed, listing, raw, say
 from digest.article import StoredArticle
 from digest.categories import english_label, known_category
-from digest.render import pack_messages, render_article
+from digest.render import pack_blocks, pack_messages, render_article
 from digest.reply import Button, Reply
 from digest.search_terms import one_character_words, query_phrases
 from digest.text import clipped
@@ -62,12 +63,21 @@ def _label(caller: Caller, category: str) -> str:
     return english_label(category) if caller.language == "en" else category
 
 
-def _render_list(caller: Caller, header: str, articles: list[StoredArticle]) -> list[str]:
+def _listing(
+    caller: Caller,
+    header: str,
+    articles: list[StoredArticle],
+    buttons: list[list[Button]] | None = None,
+) -> Reply:
+    """The numbered articles under ``header``, a number button for each under the message
+    that lists it, and ``buttons`` under the last."""
     blocks = (
         render_article(a, zone=caller.zone, category_label=_label(caller, a.category), number=n)
         for n, a in enumerate(articles, start=1)
     )
-    return pack_messages(blocks, header=header)
+    packed = pack_blocks(blocks, header=header)
+    numbers = number_buttons([[articles[i].id for i in held] for _message, held in packed])
+    return Reply([message for message, _held in packed], buttons or [], story_buttons=numbers)
 
 
 def _older_button(caller: Caller, kind: str, page: Page, count: int) -> list[list[Button]]:
@@ -91,9 +101,7 @@ async def latest(
     if not page.articles:
         return Reply([say(caller.language, "latest.empty")])
     header = say(caller.language, "latest.header", count=len(page.articles))
-    return Reply(
-        _render_list(caller, header, page.articles), _older_button(caller, "l", page, count)
-    )
+    return _listing(caller, header, page.articles, _older_button(caller, "l", page, count))
 
 
 async def _category_list(runtime: Runtime, caller: Caller, unknown: str | None) -> Reply:
@@ -152,7 +160,7 @@ async def category(
         count=len(page.articles),
     )
     buttons = _older_button(caller, f"C{canonical}", page, count)
-    return Reply(_render_list(caller, header, page.articles), buttons)
+    return _listing(caller, header, page.articles, buttons)
 
 
 async def search(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
@@ -164,11 +172,11 @@ async def search(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         return Reply([say(caller.language, "search.too_short", words=echoed(" ".join(short)))])
     async with runtime.db.transaction() as session:
         ids = await search_article_ids(session, phrases)
-        articles = (await articles_by_ids(session, ids))[:MAX_COUNT] if ids else []
+        articles = await articles_by_ids(session, ids, limit=MAX_COUNT)
     if not articles:
         return Reply([say(caller.language, "search.empty", words=echoed(words))])
     header = say(caller.language, "search.header", words=echoed(words), count=len(articles))
-    return Reply(_render_list(caller, header, articles))
+    return _listing(caller, header, articles)
 
 
 async def press(runtime: Runtime, caller: Caller, data: str) -> Reply:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.services import admin, browse, digests, subscriptions, watches
+from bot.services import admin, browse, digests, reading, subscriptions, watches
 from bot.services.context import Caller, Runtime
 from bot.services.digest_windows import FIRST_DIGEST_WINDOW
+from bot.services.story_buttons import ReadRequest, deep_link_story
 from bot.services.zones import zone_or_default
 from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
 from digest.keyboard_forms import ascii_forms
@@ -24,12 +25,21 @@ async def help_reply(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
     return Reply([text])
 
 
+async def start(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
+    """/start: the help; ``/start read_ID`` (a deep link from inline mode) opens a story."""
+    article_id = deep_link_story(args[0]) if args else None
+    if article_id is None:
+        return await help_reply(runtime, caller, args)
+    return await reading.open_story(runtime, caller, ReadRequest(article_id))
+
+
 COMMANDS: dict[str, CommandService] = {
-    "start": help_reply,
+    "start": start,
     "help": help_reply,
     "latest": browse.latest,
     "category": browse.category,
     "search": browse.search,
+    "read": reading.read,
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
     "time": subscriptions.set_time,
@@ -87,6 +97,8 @@ async def press_button(runtime: Runtime, caller: Caller, data: str) -> Reply:
             refusal = "admins_only.channel" if caller.chat_type == "channel" else "admins_only"
             return Reply([raw(caller.language, refusal)])
         return await watches.press_unwatch(runtime, caller, data)
+    if data.startswith("r:"):
+        return await reading.press_read(runtime, caller, data)
     return await browse.press(runtime, caller, data)
 
 

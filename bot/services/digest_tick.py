@@ -25,6 +25,7 @@ from bot.services.digest_windows import (
     render_digest,
     subscription_window,
 )
+from bot.services.story_buttons import keyboard_json, number_buttons
 from bot.services.zones import zone_or_default
 from digest.schedule import next_digest_at, same_local_day
 from storage.deliveries import record_many_deliveries
@@ -70,6 +71,7 @@ async def _queue_page(
     outbox: list[ChatBatch] = []
     ledger: list[tuple[int, int]] = []
     cap = runtime.settings.digest_max_articles
+    keyboards: dict[tuple[tuple[int, ...], ...], list[str | None]] = {}
     for window, members in windows.items():
         chat_ids = [due.chat_id for due, _ in members]
         shares = await chat_shares(session, caches, window, chat_ids, cap=cap)
@@ -78,8 +80,17 @@ async def _queue_page(
             if share is None or not share[0]:
                 continue
             composed = render_digest(caches, share, language=due.language, zone=zone, now=now)
+            listed = composed.article_ids
+            if listed not in keyboards:  # chats due together mostly share their digests
+                keyboards[listed] = [keyboard_json(rows) for rows in number_buttons(listed)]
             outbox.append(
-                ChatBatch(due.chat_id, composed.messages, due.next_digest_at, due.thread_id)
+                ChatBatch(
+                    due.chat_id,
+                    composed.messages,
+                    keyboards[listed],
+                    due.next_digest_at,
+                    due.thread_id,
+                )
             )
             ledger.extend((due.chat_id, article.id) for article in share[0])
     await enqueue_batches(session, outbox, kind="digest", now=now)

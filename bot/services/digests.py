@@ -15,6 +15,7 @@ from bot.services.digest_windows import (
     render_digest,
     subscription_window,
 )
+from bot.services.story_buttons import number_buttons
 from bot.services.zones import zone_or_default
 from bot.texts.messages import say
 from digest.categories import known_category
@@ -70,7 +71,11 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
             subscription.last_digest_at = now
     if composed is None:
         return Reply([say(caller.language, "digest.nothing")])
-    return Reply(composed.messages, recorded=RecordedAhead(composed.article_ids, now, previous))
+    return Reply(
+        composed.messages,
+        recorded=RecordedAhead(composed.article_ids, now, previous),
+        story_buttons=number_buttons(composed.article_ids),
+    )
 
 
 async def give_back_unsent(

@@ -10,6 +10,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -24,7 +25,7 @@ from bot.services.digest_tick import digest_tick
 from bot.services.feed_polling import POLL_JOB_SECONDS
 from bot.services.feeds import poll_due_feeds
 from bot.services.prune import prune_if_configured
-from bot.telegram import handlers
+from bot.telegram import handlers, inline
 from bot.telegram.delivery import DeliveryWorker
 from bot.telegram.ordering import PerChatQueues
 from bot.telegram.ratelimit import Limits, PriorityRateLimiter
@@ -122,6 +123,13 @@ async def _start(application: BotApplication) -> None:
     for language, code in (("zh", None), ("en", "en")):
         commands = [BotCommand(name, text) for name, text in menu_commands(language)]
         await application.bot.set_my_commands(commands, language_code=code)
+    if not application.bot.supports_inline_queries:
+        logger.warning(
+            "inline mode is off for @%s: @%s in a chat finds nothing until it is switched on "
+            "(@BotFather, /setinline)",
+            application.bot.username,
+            application.bot.username,
+        )
     worker = DeliveryWorker(runtime, cast(ExtBot[str], application.bot))
     worker.start()
     application.bot_data[WORKER_KEY] = worker
@@ -189,6 +197,7 @@ def build_application(runtime: Runtime, *, run_jobs: bool = True) -> BotApplicat
     commands = filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.IS_AUTOMATIC_FORWARD
     application.add_handler(MessageHandler(commands, handlers.on_command))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     application.add_error_handler(handlers.on_error)
     return application

@@ -2,7 +2,8 @@
 and whatever the bot sends there is posted to every reader, against the channel's 20
 messages a minute: a button that changes the channel's settings asks Telegram whether the
 presser is an admin, and every answer goes to the presser alone (answerCallbackQuery's
-text), never into the channel."""
+text), never into the channel; a story's number button opens the story in the presser's own
+chat with the bot (a ``t.me/<bot>?start=read_ID`` link)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from telegram.constants import ChatMemberStatus
 
 from bot.services.commands import changes_settings, make_caller, press_button
 from bot.services.context import Runtime
+from bot.services.story_buttons import deep_link, parse_read_data
 from bot.texts.messages import language_for, raw
 from digest.render import plain_text
 from digest.text import clipped
@@ -23,6 +25,10 @@ async def answer_channel_button(runtime: Runtime, bot: Bot, query: CallbackQuery
     """Do what the button asks if it may be done for this presser, and tell them alone."""
     user, message = query.from_user, query.message
     language = language_for(user.language_code)
+    story = parse_read_data(query.data or "")
+    if story is not None and bot.username:
+        await query.answer(url=deep_link(bot.username, story.article_id))
+        return
     if message is None or not query.data or not changes_settings(query.data):
         await query.answer(raw(language, "button.channel_private"))
         return

@@ -15,7 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError, TimedOut
 
-from digest.reply import Reply
+from digest.reply import Keyboard, Reply
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Timeouts before the request went out: python-telegram-bot raises TimedOut for these too.
@@ -32,13 +32,13 @@ def topic_of(update: Update) -> int | None:
     return message.message_thread_id
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    if not rows:
         return None
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
-            for row in reply.buttons
+            for row in rows
         ]
     )
 
@@ -51,8 +51,8 @@ async def send_reply(
     thread_id: int | None = None,
     on_refused: Callable[[int], Awaitable[None]] | None = None,
 ) -> None:
-    """Send each message of the reply in order, in the forum topic ``thread_id`` if one is
-    given; buttons go under the last.
+    """Send each message of the reply in order, each with its buttons, in the forum topic
+    ``thread_id`` if one is given.
 
     When Telegram refuses message ``k`` (or the request fails), ``on_refused(k)`` runs
     before the error goes on to the error handler: messages from ``k`` on were not sent.
@@ -60,7 +60,6 @@ async def send_reply(
     did not come in time): only those after it are told unsent, so that what it lists is
     never listed twice; unless it timed out before it left (no connection to send it on).
     """
-    markup = keyboard(reply)
     last = len(reply.messages) - 1
     for index, text in enumerate(reply.messages):
         try:
@@ -69,7 +68,7 @@ async def send_reply(
                 text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=_NO_PREVIEW,
-                reply_markup=markup if index == last else None,
+                reply_markup=keyboard(reply.keyboard(index)),
                 message_thread_id=thread_id,
             )
         except TimedOut as exc:

@@ -10,7 +10,9 @@ from __future__ import annotations
 EN: dict[str, str] = {
     "help": (
         "<b>newsdigest</b>\n"
-        "News, summarised: browse by time and category, search, and get a daily digest.\n\n"
+        "News, summarised: browse by time and category, search, and get a daily digest. "
+        "Press a story's number under a list to read it in full; in any chat, type @ and "
+        "this bot's username with some words to find a story and share it there.\n\n"
         "{commands}"
     ),
     "latest.header": "<b>Latest {count}</b>",
@@ -34,6 +36,14 @@ EN: dict[str, str] = {
     "error": "Sorry, something went wrong. Please try again later.",
     "flood.skipped": "Commands came here faster than I can answer them, so I skipped some. Please wait for a reply before sending more.",
     "button.expired": "This button has expired; send the command again.",
+    "read.usage": "Usage: <code>/read ID</code>; or press a story's number under a list to read it in full.",
+    "read.gone": "That story is no longer stored (old stories are pruned). /latest shows the newest.",
+    "read.sources": "Sources: ",
+    "read.continued": "<b>{title}</b> (continued)",
+    "read.continue": "Continue »",
+    "read.cut": "<i>(The text is too long to show whole: its first {count} characters are shown.)</i>",
+    "read.cut_source": '<i>(The text is too long to show whole: its first {count} characters are shown. It is whole at <a href="{href}">the source</a>.)</i>',
+    "inline.read": "Read in full",
     "digest.header": "<b>Daily digest</b> · {date} · {count} new",
     "digest.more": "{count} more not listed: see /latest or /category.",
     "digest.nothing": "Nothing new since the last digest.",

@@ -30,6 +30,12 @@ COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("search", "/search 央行 降准", "搜索标题和正文", "search titles and text"),
     (
+        "read",
+        "/read 12345",
+        "阅读一条新闻的全文（也可点按列表下的数字）",
+        "a story in full (or press its number under a list)",
+    ),
+    (
         "subscribe",
         "/subscribe 国际 财经",
         "订阅每日摘要（不写分类即全部；写了则加入已订阅的分类）",

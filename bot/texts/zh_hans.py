@@ -10,7 +10,9 @@ from __future__ import annotations
 ZH: dict[str, str] = {
     "help": (
         "<b>newsdigest 新闻摘要机器人</b>\n"
-        "把新闻整理成摘要：按时间、按分类浏览，搜索，每天定时推送摘要。\n\n"
+        "把新闻整理成摘要：按时间、按分类浏览，搜索，每天定时推送摘要。"
+        "点按列表下方的数字阅读全文；在任何聊天里输入 @ 本机器人的用户名和关键词，"
+        "就能搜索新闻并分享到那里。\n\n"
         "{commands}"
     ),
     "latest.header": "<b>最新 {count} 条</b>",
@@ -32,6 +34,14 @@ ZH: dict[str, str] = {
     "error": "抱歉，处理时出错了，请稍后再试。",
     "flood.skipped": "这里的命令来得太快，我跳过了一些。请等上一条回复到了再发。",
     "button.expired": "这个按钮已失效，请重新发送命令。",
+    "read.usage": "用法：<code>/read 编号</code>；也可以点按列表下方的数字按钮阅读全文。",
+    "read.gone": "这条新闻已经不在库中了（旧新闻会定期清理）。发送 /latest 看看最新的。",
+    "read.sources": "来源：",
+    "read.continued": "<b>{title}</b>（续）",
+    "read.continue": "继续阅读 »",
+    "read.cut": "<i>（正文太长，这里只显示前 {count} 字。）</i>",
+    "read.cut_source": '<i>（正文太长，这里只显示前 {count} 字；全文见<a href="{href}">原文</a>。）</i>',
+    "inline.read": "阅读全文",
     "digest.header": "<b>每日摘要</b> · {date} · {count} 条新文章",
     "digest.more": "还有 {count} 条未列出，可用 /latest 或 /category 查看。",
     "digest.nothing": "自上次摘要以来没有新文章。",

@@ -15,7 +15,15 @@ Usage (inside a pytest-asyncio test)::
 from .html_check import HtmlParseError, ParsedText, parse_html, utf16_len
 from .injection import DEFAULT_CHANNEL_ID, DEFAULT_GROUP_ID, DEFAULT_SUPERGROUP_ID, DEFAULT_USER_ID
 from .limits import RateLimits
-from .records import ApiError, CallbackAnswer, HeldCall, MessageEdit, SentMessage, ServerStats
+from .records import (
+    ApiError,
+    CallbackAnswer,
+    HeldCall,
+    InlineAnswer,
+    MessageEdit,
+    SentMessage,
+    ServerStats,
+)
 from .server import DEFAULT_TOKEN, FakeBotApi
 
 __all__ = [
@@ -29,6 +37,7 @@ __all__ = [
     "FakeBotApi",
     "HeldCall",
     "HtmlParseError",
+    "InlineAnswer",
     "MessageEdit",
     "ParsedText",
     "RateLimits",

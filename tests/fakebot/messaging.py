@@ -39,17 +39,23 @@ _NOT_MODIFIED = (
 
 def parse_message_text(params: Params) -> ParsedText:
     """The text a user would see, after parse mode, or raise Telegram's 400."""
-    text = params.text("text")
+    return parse_text(params.text("text"), params.text("parse_mode"), params.json("entities"))
+
+
+def parse_text(
+    text: str | None, parse_mode: str | None, entities: list[dict[str, Any]] | None
+) -> ParsedText:
+    """A message's text as a user would see it, after ``parse_mode``, or Telegram's 400."""
     if not text:
         raise bad_request("message text is empty")
-    mode = (params.text("parse_mode") or "").lower()
+    mode = (parse_mode or "").lower()
     if mode == "html":
         try:
             parsed = parse_html(text)
         except HtmlParseError as error:
             raise bad_request(f"can't parse entities: {error}") from None
     elif mode == "":
-        parsed = plain_text(text, params.json("entities"))
+        parsed = plain_text(text, entities)
     elif mode in ("markdown", "markdownv2"):
         raise bad_request("can't parse entities: the fake Bot API implements only HTML parse mode")
     else:

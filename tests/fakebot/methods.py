@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import messaging
+from . import inline, messaging
 from .params import Params
 from .records import ApiError, bad_request
 from .state import ServerState
@@ -19,7 +19,7 @@ def get_me(state: ServerState, params: Params) -> dict[str, Any]:
         **state.bot_user,
         "can_join_groups": True,
         "can_read_all_group_messages": False,
-        "supports_inline_queries": False,
+        "supports_inline_queries": state.inline_mode,
         "can_connect_to_business": False,
         "has_main_web_app": False,
     }
@@ -145,6 +145,7 @@ METHODS: dict[str, Method] = {
     "editMessageReplyMarkup": messaging.edit_message_reply_markup,
     "deleteMessage": messaging.delete_message,
     "answerCallbackQuery": messaging.answer_callback_query,
+    "answerInlineQuery": inline.answer_inline_query,
     "sendChatAction": messaging.send_chat_action,
     "logOut": always_true,
     "close": always_true,

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Callable
 
-from .records import CallbackAnswer, SentMessage
+from .records import CallbackAnswer, InlineAnswer, SentMessage
 
 
 class Pulse:
@@ -43,8 +43,10 @@ class Outbox:
         self.sent: list[SentMessage] = []
         self.edits: list[SentMessage] = []  # one entry per accepted edit
         self.answers: list[CallbackAnswer] = []
+        self.inline_answers: list[InlineAnswer] = []
+        self.via_bot: list[SentMessage] = []  # what users posted from inline results
         self._by_id: dict[tuple[int, int], SentMessage] = {}
-        self._marks = (0, 0, 0)
+        self._marks = (0, 0, 0, 0)
         self.pulse = Pulse()
 
     def add(self, message: SentMessage) -> None:
@@ -60,18 +62,29 @@ class Outbox:
         self.answers.append(answer)
         self.pulse.fire()
 
+    def answered_inline(self, answer: InlineAnswer) -> None:
+        self.inline_answers.append(answer)
+        self.pulse.fire()
+
     def find(self, chat_id: int, message_id: int) -> SentMessage | None:
         return self._by_id.get((chat_id, message_id))
 
     def mark(self) -> None:
-        self._marks = (len(self.sent), len(self.edits), len(self.answers))
+        self._marks = (
+            len(self.sent),
+            len(self.edits),
+            len(self.answers),
+            len(self.inline_answers),
+        )
 
     def clear(self) -> None:
         self.sent.clear()
         self.edits.clear()
         self.answers.clear()
+        self.inline_answers.clear()
+        self.via_bot.clear()
         self._by_id.clear()
-        self._marks = (0, 0, 0)
+        self._marks = (0, 0, 0, 0)
 
     async def wait_for_messages(
         self, chat_id: int | None, count: int, within: float
@@ -131,3 +144,19 @@ class Outbox:
                 f"answers since mark(): {self.answers[self._marks[2] :]}"
             )
         return next(a for a in self.answers[self._marks[2] :] if match(a))
+
+    async def wait_for_inline_answer(
+        self, inline_query_id: str | None, within: float
+    ) -> InlineAnswer:
+        def match(answer: InlineAnswer) -> bool:
+            return inline_query_id is None or answer.inline_query_id == inline_query_id
+
+        def answered() -> bool:
+            return any(match(a) for a in self.inline_answers[self._marks[3] :])
+
+        if not await self.pulse.wait_until(answered, within):
+            raise AssertionError(
+                f"expected answerInlineQuery({inline_query_id or 'any'}) within {within} s; "
+                f"answers since mark(): {self.inline_answers[self._marks[3] :]}"
+            )
+        return next(a for a in self.inline_answers[self._marks[3] :] if match(a))

@@ -119,6 +119,27 @@ class CallbackAnswer:
 
 
 @dataclass
+class InlineAnswer:
+    """An accepted answerInlineQuery: the results (as Telegram's JSON) for one query."""
+
+    inline_query_id: str
+    query: str
+    offset: str
+    results: list[dict[str, Any]]
+    cache_time: int | None
+    is_personal: bool
+    next_offset: str
+    answered_at: float
+
+    @property
+    def ids(self) -> list[str]:
+        return [result["id"] for result in self.results]
+
+    def result(self, result_id: str) -> dict[str, Any]:
+        return next(result for result in self.results if result["id"] == result_id)
+
+
+@dataclass
 class ServerStats:
     """Counters for benchmarks and assertions.
 

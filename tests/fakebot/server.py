@@ -14,6 +14,7 @@ from .handler import HttpEndpoint
 from .misbehaviour import Misbehaviour
 from .records import (
     CallbackAnswer,
+    InlineAnswer,
     SentMessage,
     ServerStats,
 )
@@ -37,6 +38,7 @@ class FakeBotApi(UserActions, Misbehaviour):
         *,
         bot_username: str = "newsdigest_test_bot",
         clock: Callable[[], float] = time.monotonic,
+        inline_mode: bool = True,
     ) -> None:
         self.token = token
         self.bot_username = bot_username
@@ -48,7 +50,9 @@ class FakeBotApi(UserActions, Misbehaviour):
             "username": bot_username,
         }
         directory = ChatDirectory(bot_user)
-        self._state = ServerState(bot_user=bot_user, clock=clock, directory=directory)
+        self._state = ServerState(
+            bot_user=bot_user, clock=clock, directory=directory, inline_mode=inline_mode
+        )
         self._clock = clock
         self._http = HttpEndpoint(self._state, token)
         self._query_ids = itertools.count(1)
@@ -134,6 +138,14 @@ class FakeBotApi(UserActions, Misbehaviour):
     ) -> CallbackAnswer:
         """The first answerCallbackQuery since :meth:`mark` (for that query id)."""
         return await self._state.outbox.wait_for_callback_answer(callback_query_id, timeout)
+
+    async def wait_for_inline_answer(
+        self,
+        inline_query_id: str | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> InlineAnswer:
+        """The first answerInlineQuery since :meth:`mark` (to that query)."""
+        return await self._state.outbox.wait_for_inline_answer(inline_query_id, timeout)
 
     @property
     def my_commands(self) -> dict[tuple[str, str], list[dict[str, str]]]:

@@ -18,6 +18,16 @@ class CallbackQueryRecord:
 
 
 @dataclass
+class InlineQueryRecord:
+    """An inline query a test made a user type: what, where in its results, answered yet."""
+
+    user_id: int
+    query: str
+    offset: str
+    answered: bool = False
+
+
+@dataclass
 class ServerState:
     bot_user: dict[str, Any]
     clock: Callable[[], float]
@@ -32,6 +42,8 @@ class ServerState:
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
+    inline_queries: dict[str, InlineQueryRecord] = field(default_factory=dict)
+    inline_mode: bool = True  # @BotFather's /setinline: getMe's supports_inline_queries
     inflight: int = 0  # HTTP requests being served, so stop() can let them finish
 
     def check_rate(self, method: str, chat_id: int, *, paid: bool = False) -> None:

@@ -1,12 +1,14 @@
-"""What users do, as a test injects it: write in a chat, press a button, block the bot."""
+"""What users do, as a test injects it: write in a chat, press a button, type @bot in a
+chat and pick a result, follow a deep link, block the bot."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from . import injection
-from .records import SentMessage
+from . import injection, inline
+from .records import InlineAnswer, SentMessage
 from .state import ServerState
 
 
@@ -95,6 +97,45 @@ class UserActions:
             self._state, message, callback_data, user=user, query_id=str(next(self._query_ids))
         )
         return self._state.updates.push("callback_query", query)
+
+    def inline_query(
+        self,
+        query: str,
+        *,
+        user_id: int = injection.DEFAULT_USER_ID,
+        offset: str = "",
+        chat_type: str | None = "sender",
+        language_code: str | None = "zh-hans",
+    ) -> dict[str, Any]:
+        """Queue an ``inline_query`` update: ``user_id`` types ``@bot query`` in a chat of
+        ``chat_type`` (``offset``: the ``next_offset`` of the answer they scrolled to the
+        end of). Returns the Update JSON; its ``inline_query.id`` names the answer."""
+        user = self._state.directory.remember_user(user_id, language_code=language_code)
+        payload = inline.inline_query(
+            self._state,
+            user=user,
+            query=query,
+            offset=offset,
+            chat_type=chat_type,
+            query_id=str(next(self._query_ids)),
+        )
+        return self._state.updates.push("inline_query", payload)
+
+    def choose_inline_result(
+        self, answer: InlineAnswer, result_id: str, *, chat_id: int
+    ) -> SentMessage:
+        """The user picks a result: the message their client then posts in ``chat_id``."""
+        return inline.posted_result(self._state, answer, result_id, chat_id=chat_id)
+
+    def follow_link(self, url: str, *, user_id: int = injection.DEFAULT_USER_ID) -> dict[str, Any]:
+        """The user opens a ``t.me/<bot>?start=X`` link: their client sends ``/start X`` in
+        their private chat with the bot. Raises AssertionError for a link to anything else."""
+        parts = urlsplit(url)
+        username = self._state.bot_user["username"]
+        start = parse_qs(parts.query).get("start", [""])[0]
+        if parts.netloc != "t.me" or parts.path.strip("/") != username or not start:
+            raise AssertionError(f"{url!r} is not a deep link to @{username}")
+        return self.send_text(f"/start {start}", user_id=user_id)
 
     def my_chat_member(
         self,

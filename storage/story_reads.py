@@ -1,0 +1,58 @@
+"""One story read in full: the part of its stored text a page shows, and its sources.
+Functions take the session and never commit."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from digest.article import StoryExcerpt, StorySource
+from storage.articles import LISTED_COLUMNS, ListedRow, to_stored
+from storage.models import Article
+
+# Characters of the text's hash a page's button carries, to tell that the text it was
+# made from has since been replaced (by a more complete copy).
+TEXT_KEY_CHARS = 6
+
+
+async def story_excerpt(
+    session: AsyncSession, article_id: int, *, start: int, length: int
+) -> StoryExcerpt | None:
+    """The story with ``length`` characters of its stored text from character ``start`` on
+    (fewer at its end); ``None`` when no such story is stored (never was, or was pruned).
+
+    Only that part leaves the database (``substr`` counts characters on SQLite and
+    PostgreSQL alike): a stored text of megabytes is never read whole for a page of it.
+    """
+    piece = func.substr(Article.content, start + 1, length + 1).label("piece")
+    row = (
+        await session.execute(
+            select(*LISTED_COLUMNS, Article.content_hash, piece).where(Article.id == article_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    text = row.piece or ""
+    return StoryExcerpt(
+        article=to_stored(cast(ListedRow, row)),  # the listed columns, and two more
+        text=text[:length],
+        start=start,
+        more=len(text) > length,
+        text_key=row.content_hash[:TEXT_KEY_CHARS],
+    )
+
+
+async def story_sources(session: AsyncSession, article_id: int) -> list[StorySource]:
+    """The outlets that carried the story, the first one first.
+
+    Today a story is one article and its source its own. This is the one place that reads
+    them: when a story keeps several sources, only this function changes.
+    """
+    row = (
+        await session.execute(select(Article.source, Article.url).where(Article.id == article_id))
+    ).one_or_none()
+    if row is None or not (row.source or row.url):
+        return []
+    return [StorySource(name=row.source, url=row.url)]
