@@ -24,6 +24,9 @@ class ParsedArticle:
     related_titles: list[str] = field(default_factory=list)
     views: int | None = None
     origin: str = ""  # the file, URL or "file:line" it came from, for error messages
+    # The body without the text every item of its feed repeats (digest.shared_text), what
+    # dedup keys are made of; ``None``: the body itself.
+    key_paragraphs: list[str] | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -23,6 +23,7 @@ from digest.dates import parse_published_time
 from digest.encoding import decode_text
 from digest.errors import ParseError
 from digest.feed_text import html_fragment_paragraphs, title_text
+from digest.shared_text import mark_shared_text
 from digest.text import clipped
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def parse_feed(
             article.source = source
             article.origin = f"{origin}#{number}"
             articles.append(article)
+    mark_shared_text(articles)
     return articles
 
 

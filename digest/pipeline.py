@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from digest.article import ParsedArticle
@@ -97,7 +97,14 @@ def prepare_articles(
     summaries = [storable_text(s) for s in map(_summary, parsed, bodies, titles)]
     categories = [normalise_category(_storable(article.category)) for article in parsed]
     urls = [_storable(article.url) for article in parsed]
-    keys = _keys_of(titles, contents, categories)
+    # Dedup keys leave out the text the article's feed repeats in every item (shared_text).
+    key_contents = [
+        None
+        if article.key_paragraphs is None
+        else storable_text("\n\n".join(article.key_paragraphs))
+        for article in parsed
+    ]
+    keys = _keys_of(titles, contents, categories, key_contents)
     return [
         ArticleRecord(
             title=title,
@@ -140,8 +147,14 @@ class _Keys(NamedTuple):
     band_keys: list[int]
 
 
-def _keys_of(titles: list[str], contents: list[str], categories: list[str]) -> list[_Keys]:
-    """Each article's keys, from its title, content and category."""
+def _keys_of(
+    titles: list[str],
+    contents: list[str],
+    categories: list[str],
+    key_contents: list[str | None],
+) -> list[_Keys]:
+    """Each article's keys, from its title, content and category; its dedup keys from
+    ``key_contents`` where that is not ``None``."""
     title_keys: list[str] = []
     content_keys: list[str] = []
     search_texts: list[str] = []
@@ -154,6 +167,11 @@ def _keys_of(titles: list[str], contents: list[str], categories: list[str]) -> l
         title_keys += keys[0::2]
         content_keys += keys[1::2]
         search_texts += article_index_texts(folded)
+    replaced = [index for index, text in enumerate(key_contents) if text is not None]
+    if replaced:  # a feed's items that share text: few, so one at a time is no cost
+        folded_keys = text_keys(fold_all([cast(str, key_contents[index]) for index in replaced]))
+        for index, key in zip(replaced, folded_keys, strict=True):
+            content_keys[index] = key
     signatures = minhashes_of_keys(list(map(signature_text_key, title_keys, content_keys)))
     return list(
         map(
