@@ -5,8 +5,10 @@ share widgets (``分享到 微信 朋友圈``, ``点击右上角 … 请使用�
 player controls (video.js's ``Play Video Current Time 0:00 …``, ``视频加载中 播放 全屏``), app
 prompts (``打开凤凰新闻客户端，查看更多高清图片``), editor and production credits
 (``责任编辑：…``, ``(责编：…)``, ``编辑 张三 校对 李四``), platform statements (``特别声明：…``,
-``未经授权不得转载``), comment and related-list headings, and a bare publish time. News
-paragraphs run on with commas and full stops and fail every one of them at once.
+``未经授权不得转载``, ``著作权归…所有``, ``风险提示及免责条款``), notes on the article
+(``全文共3126字，阅读大约需要7分钟``, ``发于…期《中国新闻周刊》杂志``), comment and related-list
+headings, and a bare publish time. News paragraphs run on with commas and full stops and
+fail every one of them at once.
 """
 
 from __future__ import annotations
@@ -78,17 +80,35 @@ _PRODUCTION_CREDITS = re.compile(
     r"[\u4e00-\u9fff·]{2,5}(?:[\s、，,]+[\u4e00-\u9fff·]{2,5})*\s*)+"
 )
 _STATEMENT = re.compile(
-    r"[【\[]?(?:特别|免责|版权|平台)?声明[】\]]?(?:[：:]?.*)?"
+    r"[【\[]?(?:特别|免责|版权|平台|广告|本网|本站|[^。！？：:]{1,6}网)?声明[】\]]?(?:[：:]?.*)?"
     r"|本文为.{0,20}?(?:号|作者|用户).{0,12}?(?:上传并)?发布.*"
-    r"|[^。！？]{0,16}未经(?:正式|书面)?授权[^。！？]{0,8}(?:转载|使用).{0,16}"
+    r"|[^。！？]{0,16}未经(?:正式|书面)?(?:授权|允许|许可)[，,]?[^。！？]{0,8}?(?:不得|严禁|禁止|请勿|谢绝)"
+    r"[^。！？]{0,8}(?:转载|使用|复制).{0,16}"
+    r"|[^。！？]{0,30}(?:著作权|知识产权|版权)均?(?:归|属于?)[^。！？]{0,30}所有.*|[^。！？]{0,16}不代表[^。！？]{0,12}(?:立场|观点).*"
+    r"|[^。！？]{0,40}转载请注明.{0,40}|本文系.{0,30}授权.{0,60}"
+    r"|[（(]?本文(?:来自|转自|转载自|首发于)[^。！？]{0,100}[）)。]?"
+    r"|[^。！？]{0,8}(?:有异议|投诉)[^。！？]{0,20}请?联系.{0,40}"
+    r"|更多[^。！？]{0,20}下载[^。！？]{0,12}(?:客户端|APP|App).*"
+    r"|(?:风险提示及)?免责条款|风险提示|市场有风险[，,]\s*投资需谨慎.*"
     r"|[^。！？]{0,10}报料[：:][^。！？]*"
     r"|[^。！？]{0,20}版权所有.{0,40}|(?:Copyright|©|&copy;).{0,80}"
 )
 # Headings of comment boxes and related lists, "说两句吧…".
 _SECTION_HEADING = re.compile(
     r"(?:网友|热门|最新)?(?:评论|跟贴)(?:\s*[（(]?\d*[）)]?)|相关(?:新闻|阅读|推荐|文章|报道)"
-    r"|推荐阅读|延伸阅读|大家都在看|热门推荐|为您推荐|说两句吧?[.。…]*"
+    r"|推荐阅读|延伸阅读|大家都在看|热门推荐|为您推荐|说两句吧?[.。…]*|导读|摘要|内容提要"
+    r"|[^。！？]{0,30}(?:后|才能|方可)(?:发表|参与)评论"
     r"|(?:\+\s*)?(?:加载|查看|展开)(?:更多|全部)(?:新闻|内容|评论)?|(?:点击|跟贴|热门|热点)?排行榜?"
+)
+# Notes on the article rather than in it: its length and reading time ("全文共3126字，阅读
+# 大约需要7分钟"), the magazine issue it was printed in ("发于2024.5.27总第1143期《中国新闻周刊》
+# 杂志").
+_ARTICLE_NOTE = re.compile(
+    r"(?:(?:全文|本文)(?:共|约|共计)?\s*[\d,]+\s*字[，,、\s|｜]*)?(?:预计)?(?:阅读|读完)(?:全文|本文)?"
+    r"(?:时间)?(?:大约|大概|约|预计)?(?:需要?|用时)?(?:大约|约)?\s*\d+\s*分钟[。.]?"
+    r"|(?:全文|本文)(?:共|约|共计)?\s*[\d,]+\s*字[。.]?"
+    r"|(?:本文)?(?:发于|刊于|原载于?|载于|原刊于)\s*\d{4}\s*[.\-/年]\s*\d{1,2}\s*[.\-/月]\s*\d{1,2}\s*日?"
+    r"\s*(?:出版的)?\s*(?:总第\s*\d+\s*期)?\s*《[^》]{1,16}》(?:杂志|周刊|报)?.{0,12}"
 )
 # A breadcrumb trail: "您所在的位置：首页 > 快讯 > 公司", "首页 > 科技湃".
 _BREADCRUMB = re.compile(
@@ -110,7 +130,14 @@ _LONG = 600  # only checked for credits, player text (video.js runs long) and st
 _SHORT_KINDS = re.compile(
     "|".join(
         f"(?:{kind.pattern})"
-        for kind in (_SHARE, _APP_PROMPT, _PRODUCTION_CREDITS, _SECTION_HEADING, _BREADCRUMB)
+        for kind in (
+            _SHARE,
+            _APP_PROMPT,
+            _PRODUCTION_CREDITS,
+            _SECTION_HEADING,
+            _BREADCRUMB,
+            _ARTICLE_NOTE,
+        )
     ),
     re.VERBOSE,
 )
@@ -119,7 +146,10 @@ _SHORT_KINDS = re.compile(
 _CREDIT_STARTS = frozenset("（(【[责責编編原来來本文校审监作完纠我图视美值关标EARWarw")
 # What player text starts with: its first control, a time ("0:00", "00:00 / 02:31").
 _PLAYER_STARTS = frozenset("VPCDLMSURT视播加全您")
-_STATEMENT_STARTS = frozenset("特免版声平本【[C©&")
+_STATEMENT_STARTS = frozenset("特免版声平本【[C©&（(风市此如更广")
+# Words near the start of a statement that starts with anything: "此内容为第一财经原创，著作权
+# 归…", "本内容为作者独立观点，不代表…", "本文系作者…授权…转载请注明…".
+_STATEMENT_WORDS = re.compile("未经|报料|版权|著作权|知识产权|不代表|转载请注明|声明")
 
 
 def is_furniture(paragraph: str) -> bool:
@@ -139,12 +169,7 @@ def is_furniture(paragraph: str) -> bool:
             and _PLAYER.fullmatch(paragraph)
         )
         or (
-            (
-                first in _STATEMENT_STARTS
-                or "未经" in paragraph[:24]
-                or "报料" in paragraph[:14]
-                or "版权所有" in paragraph[:24]
-            )
+            (first in _STATEMENT_STARTS or _STATEMENT_WORDS.search(paragraph, 0, 40))
             and _STATEMENT.fullmatch(paragraph)
         )
     )

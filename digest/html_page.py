@@ -40,12 +40,16 @@ _BLOCK_TAGS = frozenset((
     "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure",
 ))
 # fmt: on
-# Captions, and comment boxes that trafilatura's own list of comment classes misses
-# ("index_comment__4nGKa"); never a box holding the headline, which would be the article's.
+# Captions, a standfirst box ("summary", "abstract": one paragraph restating the article,
+# which the lead would otherwise start with), and comment boxes that trafilatura's own list
+# of comment classes misses ("index_comment__4nGKa"); never a box holding the headline,
+# which would be the article's.
 _PRUNE_XPATH = (
     "//figcaption|//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')"
     " or contains(@class, 'img-desc') or contains(@class, 'pic-info')"
     " or contains(@class, 'pictext')]"
+    "|//*[(contains(@class, 'summary') or contains(@class, 'abstract')) and not(.//h1)"
+    " and count(.//p) < 2]"
     "|//*[(contains(@class, 'comment') or contains(@id, 'comment')"
     " or contains(@class, 'pinglun')) and not(.//h1)]"
 )

@@ -5,7 +5,8 @@ Sites write ``标题-新华网``, ``标题--经济·科技--人民网``, ``标�
 ``标题_澎湃新闻-The Paper``, ``标题|界面新闻``. A trailing part is taken off only when the page
 itself names it: a site name from the page's metadata or its host (``KNOWN_SITES``), or a
 name the page links to or lists (a channel in its navigation or breadcrumb, a logo's text, a
-keyword). Parts of the headline itself (``新华时评｜…``, ``东西问｜…``) are never named so.
+keyword). Parts of the headline itself (``新华时评｜…``, ``东西问｜…``) are never named so; a
+column tag in front that holds the site's name (``36氪首发｜…``) goes.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ KNOWN_SITES: dict[str, tuple[str, ...]] = {
 # fmt: on
 # Where a <title> is cut into parts: "-", "--", "_", "|", "｜", dashes, " - ".
 _SEPARATOR = re.compile(r"\s*(?:-{1,2}|[_|｜—–]{1,2})\s*")
+# A column tag in front of a headline ends with a bar: "36氪首发｜…", "新华时评｜…".
+_TAG_BAR = re.compile(r"\s*[|｜丨]\s*")
 _SPACE = re.compile(r"\s+")
 _PART_LIMIT = 20  # characters: a trailing part longer than this is headline, not a name
 _CHANNEL_LIMIT = 12
@@ -81,7 +84,7 @@ def without_site_suffix(title: str, names: PageNames) -> str:
     (``澎湃新闻-The Paper``); a listed name (a channel, a keyword) cuts when nothing but
     cut parts follows it. The first part always stays.
     """
-    title = " ".join(title.split())
+    title = _without_site_tag(" ".join(title.split()), names)
     cuts = list(_SEPARATOR.finditer(title))
     if not cuts:
         return title
@@ -95,6 +98,17 @@ def without_site_suffix(title: str, names: PageNames) -> str:
         if names.is_site(part) or (names.is_listed(part) and keep == index + 1):
             keep = index
     return title[: ends[keep - 1]] if keep < len(starts) else title
+
+
+def _without_site_tag(title: str, names: PageNames) -> str:
+    """``title`` without a column tag in front that holds the site's name ("36氪首发｜…");
+    a tag that does not name the site ("新华时评｜…") is the headline's own and stays."""
+    bar = _TAG_BAR.search(title, 0, _CHANNEL_LIMIT + 2)
+    if bar is None or not bar.start():
+        return title
+    tag, rest = title[: bar.start()], title[bar.end() :]
+    named = any(name in _squeezed(tag) for name in names.sites if len(name) >= 2)
+    return rest if named and len(rest) > len(tag) else title
 
 
 def heading_in_title(headings: Iterable[str], page_title: str) -> str | None:

@@ -206,6 +206,25 @@ def test_wrapper_holding_headline_byline_and_body_gives_each_paragraph_apart() -
     assert article.paragraphs == news
 
 
+def test_a_standfirst_box_outside_the_body_is_neither_text_nor_lead() -> None:
+    # wallstreetcn.com, 36kr.com: a "summary" box between the byline and the body restates
+    # the article; the summary starts at the body's first sentence.
+    news = [
+        "美东时间5月22日周三美股盘后，英伟达公布第一财季财报，营收为260亿美元，同比增长262%。",
+        "英伟达还宣布实施1拆10的股票分割计划，拆股后的股票将于6月10日开盘后开始交易。",
+    ]
+    page = (
+        "<html><head><title>英伟达营收超预期 - 华尔街见闻</title></head><body>"
+        "<div class='article'><h1>英伟达营收超预期</h1><div class='meta'>作者：赵雨荷</div>"
+        "<div class='summary'><p>英伟达营收同比增长262%至260亿美元；公司宣布拆股计划。</p></div>"
+        f"<div class='rich-text'><p>{news[0]}</p><p>{news[1]}</p></div></div></body></html>"
+    )
+    article = parse_html_page(
+        page, origin="inline", url="https://wallstreetcn.com/articles/1", default_tz=SHANGHAI
+    )
+    assert article.paragraphs == news
+
+
 def test_a_paragraph_the_page_shows_twice_is_stored_once() -> None:
     # The headline block stands above the body (h3, h1, h4) and again in it.
     page = HTML.parent / "news_pages" / "people_headline_block_in_body.html"

@@ -37,6 +37,21 @@ NEWS = "5月20日，国家防汛抗旱总指挥部召开全国防汛工作视频
             "央广网北京5月21日消息（记者张棉棉）据中国之声报道，活动周启动。",
             "据中国之声报道，活动周启动。",
         ),
+        # Any outlet's name before "M月D日消息", or before a reporter and a place "…报道".
+        ("钛媒体App 5月31日消息，小米汽车公布交付量。", "小米汽车公布交付量。"),
+        ("IT之家5月31日消息，小米汽车公布交付量。", "小米汽车公布交付量。"),
+        ("IT之家 5 月 17 日消息，国家统计局今日发布数据。", "国家统计局今日发布数据。"),
+        (
+            "参考消息网5月24日报道 据英国《金融时报》网站报道，运价上涨。",
+            "据英国《金融时报》网站报道，运价上涨。",
+        ),
+        ("经济观察网 记者 李紫宸 光伏组件价格仍在下探。", "光伏组件价格仍在下探。"),
+        ("羊城晚报讯 记者孙晶、通讯员穗工宣报道：" + NEWS, NEWS),
+        ("南方财经全媒体记者王帆 深圳报道\u3000" + NEWS, NEWS),
+        ("21世纪经济报道记者 周潇枭 刘旭 北京报道 " + NEWS, NEWS),
+        # A bracketed outlet's name alone: "【财新网】", then the reporter.
+        ("【财新网】（记者 王紫璇）" + NEWS, NEWS),
+        ("【财新网】" + NEWS, NEWS),
     ],
 )
 def test_dateline_joined_to_the_news_goes_and_the_news_stays(paragraph: str, summary: str) -> None:
@@ -61,6 +76,11 @@ def test_dateline_joined_to_the_news_goes_and_the_news_stays(paragraph: str, sum
         "执笔/叨叨姐、胡一刀",
         "【编前语】本期推出系列报道，敬请关注。",
         "新华社北京5月9日电 题：前4个月我国货物贸易进出口同比增长5.7%",
+        # An outlet's name with digits or a bar before it, a bullet in front of it.
+        "21世纪经济报道记者 周潇枭 北京报道",
+        "北京日报客户端 | 记者 曹政",
+        "□ 本报记者 张晨",
+        "□ 本报通讯员 李文 王瑶",
     ],
 )
 def test_bylines_and_ti_lines_are_not_the_lead(byline: str) -> None:
@@ -117,6 +137,10 @@ def test_a_short_unpunctuated_lead_unlike_the_title_is_news() -> None:
 
 
 def test_news_that_mentions_reporters_or_sharing_is_kept() -> None:
+    reported = "据中国日报报道，记者从海关总署获悉，5月31日消息称外贸回升。"
+    assert summarise_lead([reported]) == reported
+    attributed = "据新华社5月24日报道，全国夏粮收购进度过半。"
+    assert summarise_lead([attributed]) == attributed
     paragraphs = [
         "记者从国家邮政局获悉，今年前4个月，全国快递业务量累计完成517.6亿件。",
         "微信好友之间的转账功能将于下月升级，朋友圈也将新增分享选项。",

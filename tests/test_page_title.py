@@ -94,3 +94,14 @@ def test_og_title_cut_short_by_a_quote_in_the_attribute_gives_way_to_the_heading
     og = '<meta property="og:title" content="男孩写"救命啊"纸团抛出引来警察">'
     body = '<h1>男孩写"救命啊"纸团抛出引来警察</h1>'
     assert _title(og, body) == '男孩写"救命啊"纸团抛出引来警察'
+
+
+def test_a_column_tag_naming_the_site_goes_and_one_that_does_not_stays() -> None:
+    names = PageNames(sites={"36氪", "新华网"}, listed=set())
+    tagged = "36氪首发｜具身智能公司完成数亿元天使轮融资-36氪"
+    assert without_site_suffix(tagged, names) == "具身智能公司完成数亿元天使轮融资"
+    own = "新华时评｜让数字经济红利惠及更多人"
+    assert without_site_suffix(own, names) == own
+    og = '<meta property="og:title" content="36氪首发 | 机器人公司完成融资">'
+    og += '<meta property="og:site_name" content="36氪">'
+    assert _title(og) == "机器人公司完成融资"
