@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import chain
 
 from digest.neardup import is_near_duplicate
@@ -17,10 +18,26 @@ def better_copy(candidate: ArticleRecord, kept_content: str, kept_url: str | Non
     return longer or (adds_url and len(candidate.content) >= len(kept_content))
 
 
+@dataclass(slots=True)
+class BatchStories:
+    """A batch as stories: one record kept per story, and the other copies of each."""
+
+    kept: list[ArticleRecord] = field(default_factory=list)
+    # (position in ``kept``, a copy of that story): each will be one of its sources.
+    copies: list[tuple[int, ArticleRecord]] = field(default_factory=list)
+
+
 def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
+    """One record per story (``stories_in_batch``'s kept records)."""
+    return stories_in_batch(records).kept
+
+
+def stories_in_batch(records: Sequence[ArticleRecord]) -> BatchStories:
     """One record per story: the same hash, canonical URL or a near-duplicate (same
-    category) count as one, and the better copy (``better_copy``) is the one kept."""
-    kept: list[ArticleRecord] = []
+    category) count as one, and the better copy (``better_copy``) is the one kept; the
+    others are its copies."""
+    stories = BatchStories()
+    kept = stories.kept
     by_hash: dict[str, int] = {}
     by_url: dict[str, int] = {}
     # Only band keys that occur more than once can pair records: mapping all ten thousand
@@ -36,10 +53,13 @@ def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
             twin = _near_twin(record, shared_keys, by_band, kept)
         if twin is not None:
             if better_copy(record, kept[twin].content, kept[twin].url):
+                stories.copies.append((twin, kept[twin]))
                 kept[twin] = record
                 by_hash[record.content_hash] = twin
                 if record.canonical_url:
                     by_url[record.canonical_url] = twin
+            else:
+                stories.copies.append((twin, record))
             continue
         position = len(kept)
         kept.append(record)
@@ -48,7 +68,15 @@ def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
             by_url[record.canonical_url] = position
         for key in shared_keys:
             by_band.setdefault(key, []).append(position)
-    return kept
+    return stories
+
+
+def source_key(record: ArticleRecord) -> str:
+    """What makes two copies one source of a story: the same canonical URL (one page), or
+    without one, the same text from the same outlet (the same file ingested again)."""
+    if record.canonical_url:
+        return record.canonical_url
+    return f"text:{record.content_hash}:{record.source or ''}"
 
 
 def _repeated_band_keys(records: Sequence[ArticleRecord]) -> set[int]:

@@ -46,6 +46,7 @@ class ArticleRecord:
     origin: str
     signature: bytes  # MinHash, digest.neardup
     band_keys: list[int]
+    views: int | None = None  # the source's view count, where its input has one
 
 
 def to_utc(moment: datetime | None, default_tz: ZoneInfo) -> datetime | None:
@@ -115,6 +116,7 @@ def prepare_articles(
             origin=article.origin,
             signature=key.signature,
             band_keys=key.band_keys,
+            views=article.views,
         )
         for article, title, content, summary, category, url, key in zip(
             parsed, titles, contents, summaries, categories, urls, keys, strict=True

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoryExcerpt, StorySource
 from storage.articles import LISTED_COLUMNS, ListedRow, to_stored
-from storage.models import Article
+from storage.models import Article, StorySourceRow
 
 # Characters of the text's hash a page's button carries, to tell that the text it was
 # made from has since been replaced (by a more complete copy).
@@ -45,14 +45,12 @@ async def story_excerpt(
 
 
 async def story_sources(session: AsyncSession, article_id: int) -> list[StorySource]:
-    """The outlets that carried the story, the first one first.
-
-    Today a story is one article and its source its own. This is the one place that reads
-    them: when a story keeps several sources, only this function changes.
-    """
-    row = (
-        await session.execute(select(Article.source, Article.url).where(Article.id == article_id))
-    ).one_or_none()
-    if row is None or not (row.source or row.url):
-        return []
-    return [StorySource(name=row.source, url=row.url)]
+    """The outlets that carried the story, the first one first: its own copy, then every
+    copy and rewrite that joined it (``storage.story_sources``). This is the one place
+    that reads them."""
+    rows = await session.execute(
+        select(StorySourceRow.source, StorySourceRow.url)
+        .where(StorySourceRow.article_id == article_id)
+        .order_by(StorySourceRow.id)
+    )
+    return [StorySource(name=name, url=url) for name, url in rows if name or url]
