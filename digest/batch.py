@@ -9,6 +9,7 @@ from itertools import chain
 
 from digest.neardup import is_near_duplicate
 from digest.pipeline import ArticleRecord
+from digest.stories import MAX_APART
 
 
 def better_copy(candidate: ArticleRecord, kept_content: str, kept_url: str | None) -> bool:
@@ -79,6 +80,14 @@ def source_key(record: ArticleRecord) -> str:
     return f"text:{record.content_hash}:{record.source or ''}"
 
 
+def _close_in_time(one: ArticleRecord, other: ArticleRecord) -> bool:
+    """Published within ``MAX_APART`` (or either undated), as stored near-duplicates must
+    be: a yearly meeting's report and last year's share a template, not an event."""
+    if one.published_at is None or other.published_at is None:
+        return True
+    return abs(one.published_at - other.published_at) <= MAX_APART
+
+
 def _repeated_band_keys(records: Sequence[ArticleRecord]) -> set[int]:
     counts = Counter(chain.from_iterable(record.band_keys for record in records))
     return {key for key, count in counts.items() if count > 1}
@@ -94,8 +103,10 @@ def _near_twin(
     for key in keys:
         for index in by_band.get(key, ()):
             other = kept[index]
-            if other.category == record.category and is_near_duplicate(
-                record.signature, other.signature
+            if (
+                other.category == record.category
+                and _close_in_time(record, other)
+                and is_near_duplicate(record.signature, other.signature)
             ):
                 return index
     return None

@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.batch import better_copy, stories_in_batch
 from digest.pipeline import ArticleRecord
+from digest.story_batch import EventTexts, rewrites_in_batch
 from storage.bulk import dialect_insert, insert_new_returning
 from storage.fitting import fitting_records
 from storage.models import UNDATED_SORT_AT, Article, CategoryCount
 from storage.neardup import find_near_duplicates, store_bands
 from storage.search import index_articles, make_room, unindex_articles
+from storage.story_matching import find_rewrites
 from storage.story_sources import add_first_sources, add_sources
 
 
@@ -68,7 +70,13 @@ async def insert_articles(
     story_of = await find_near_duplicates(session, unique, now=now)  # position → article id
     if story_of:
         await _keep_better_copies(session, [(story_of[i], unique[i]) for i in story_of])
-    fresh = [index for index in range(len(unique)) if index not in story_of]
+    # Rewrites join a stored story, or the story of an earlier record of the batch.
+    events = EventTexts(unique)
+    others = [index for index in range(len(unique)) if index not in story_of]
+    story_of |= await find_rewrites(session, unique, others, events, now=now)
+    others = [index for index in others if index not in story_of]
+    rewrites = rewrites_in_batch(unique, others, events)
+    fresh = [index for index in others if index not in rewrites]
     inserted = await insert_new_returning(
         session,
         ARTICLE_TABLE,
@@ -84,6 +92,7 @@ async def insert_articles(
     story_of |= await _stored_copies_of(session, refused, position_of)
     joined = [(story_of[i], unique[i]) for i in story_of if i not in new_positions]
     joined += [(story_of[i], copy) for i, copy in batch.copies if i in story_of]
+    joined += [(story_of[first], unique[i]) for i, first in rewrites.items() if first in story_of]
     await index_articles(session, [(article_id, r.search_text) for article_id, r in stored])
     await store_bands(session, stored)
     await add_first_sources(session, stored, now=now)

@@ -103,3 +103,16 @@ class ArticleBand(Base):
     # The article's publish day (days since 1970, UTC; None: undated): candidates published
     # far apart are dropped before their articles are read (``storage.neardup``).
     published_day: Mapped[int | None] = mapped_column(Integer)
+
+
+class StoryKey(Base):
+    """Story keys of recent articles (``digest.story_keys``): an article sharing one is a
+    candidate for the same event, in any category. Kept, and forgotten, with the band keys
+    (``storage.neardup``), for the same window."""
+
+    __tablename__ = "story_keys"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's convention
+
+    story_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    published_day: Mapped[int | None] = mapped_column(Integer)

@@ -1,5 +1,6 @@
 """Stories keep every source: ``story_sources`` (one row per outlet's copy of a story) and
-the articles' ``source_count`` and ``views``. Every stored article becomes a one-source
+the articles' ``source_count`` and ``views``; ``story_keys``, by which a rewrite finds
+the story it joins. Every stored article becomes a one-source
 story: its own copy is backfilled as its first source, in one INSERT ... SELECT.
 
 Revision ID: 0019
@@ -56,9 +57,18 @@ def upgrade() -> None:
         "ix_story_sources_article_key", "story_sources", ["article_id", "source_key"], unique=True
     )
     op.create_index("ix_story_sources_ingested", "story_sources", ["ingested_at", "article_id"])
+    # Filled by ingest from now on: articles stored before join no rewrite, only copies.
+    op.create_table(
+        "story_keys",
+        sa.Column("story_key", sa.BigInteger(), primary_key=True),
+        sa.Column("article_id", sa.BigInteger(), primary_key=True),
+        sa.Column("published_day", sa.Integer(), nullable=True),
+        sqlite_with_rowid=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("story_keys")
     op.drop_table("story_sources")
     with op.batch_alter_table("articles") as batch:
         batch.drop_column("views")
