@@ -3,6 +3,7 @@ Functions take the session and never commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from sqlalchemy import func, select
@@ -46,11 +47,24 @@ async def story_excerpt(
 
 async def story_sources(session: AsyncSession, article_id: int) -> list[StorySource]:
     """The outlets that carried the story, the first one first: its own copy, then every
-    copy and rewrite that joined it (``storage.story_sources``). This is the one place
-    that reads them."""
+    copy and rewrite that joined it (``storage.story_sources``)."""
+    return (await sources_of_stories(session, [article_id])).get(article_id, [])
+
+
+async def sources_of_stories(
+    session: AsyncSession, article_ids: Sequence[int]
+) -> dict[int, list[StorySource]]:
+    """``story_sources`` of each story, in one statement (ix_story_sources_article_key).
+    This is the one place that reads stories' sources."""
+    if not article_ids:
+        return {}
     rows = await session.execute(
-        select(StorySourceRow.source, StorySourceRow.url)
-        .where(StorySourceRow.article_id == article_id)
-        .order_by(StorySourceRow.id)
+        select(StorySourceRow.article_id, StorySourceRow.source, StorySourceRow.url)
+        .where(StorySourceRow.article_id.in_(list(article_ids)))
+        .order_by(StorySourceRow.article_id, StorySourceRow.id)
     )
-    return [StorySource(name=name, url=url) for name, url in rows if name or url]
+    found: dict[int, list[StorySource]] = {}
+    for article_id, name, url in rows:
+        if name or url:
+            found.setdefault(article_id, []).append(StorySource(name=name, url=url))
+    return found

@@ -47,6 +47,8 @@ EN: dict[str, str] = {
     "digest.header": "<b>Daily digest</b> · {date} · {count} new",
     "digest.more": "{count} more not listed: see /latest or /category.",
     "digest.nothing": "Nothing new since the last digest.",
+    "digest.sources": "{count} sources",
+    "digest.headlines": "<b>More headlines</b>",
     "subscribe.done": "Subscribed to the daily digest ({categories}), every day at {time} ({zone}). Next: {next}.",
     "subscribe.all": "all categories",
     "subscribe.all_except": "every category but {names}",
