@@ -78,9 +78,11 @@ def render_article(
     category_label: str | None = None,
     number: int | None = None,
     highlight: Sequence[str] = (),
+    sources_label: str | None = None,
 ) -> str:
-    """One article: linked title, time in ``zone``, category, source, summary; the words in
-    ``highlight`` (watched words) underlined in the title and summary."""
+    """One article: linked title, time in ``zone``, category, source (and ``sources_label``,
+    "3 个来源", when several carried it), summary; the words in ``highlight`` (watched
+    words) underlined in the title and summary."""
     title = _escaped(article.title, highlight)
     href = link_href(article.url)
     if href is not None:
@@ -90,6 +92,8 @@ def render_article(
     meta.append(escape(category_label or article.category, quote=False))
     if article.source:
         meta.append(escape(article.source, quote=False))
+    if sources_label:
+        meta.append(escape(sources_label, quote=False))
     lines = [f"{prefix}<b>{title}</b>", f"<i>{' · '.join(meta)}</i>"]
     if article.summary:
         lines.append(_escaped(clipped(article.summary, MAX_SUMMARY_CHARS), highlight))

@@ -1,4 +1,4 @@
-"""A digest of the day's stories, end to end on SQLite and PostgreSQL: a few stories carried
+"""A digest of the day's stories and /top, end to end on SQLite and PostgreSQL: a few stories carried
 by several outlets in the morning, many single-source articles in the evening; the digest
 lists the widely carried first with their counts and other sources, copies are sources and
 not entries, no category takes over half the top part, the next headlines follow as titles,
@@ -86,6 +86,17 @@ async def test_a_day_of_stories_most_widely_carried_first(
     await _ingest(runtime, singles, EVENING + timedelta(minutes=10))
 
     clock.moment = DIGEST
+    # /top 3: the same ranking; 国内 may take one of three.
+    top_three = await say(fake_api, "/top 3")
+    assert top_three.index("1. 云南发生地震") < top_three.index("2. 晚间单一来源新闻7")
+    assert "3. 晚间单一来源新闻6" in top_three
+    assert "4 个来源：people · cctv · thepaper" in top_three
+    assert "央行宣布降准" not in top_three
+    # Listings: one entry per story, with its count of sources.
+    latest = await say(fake_api, "/latest 20")
+    assert latest.count("云南发生地震") == 1
+    assert "国内 · xinhua · 4 个来源" in latest
+
     day_one = await _digest(clock, fake_api, bot)
     # The top part: the two most carried (国内 may take only half of four), then the
     # newest single-source stories; the railway story (国内) waits for the headlines.

@@ -16,6 +16,8 @@ EN: dict[str, str] = {
         "{commands}"
     ),
     "latest.header": "<b>Latest {count}</b>",
+    "top.header": "<b>Top stories of the last 24 hours</b> · {count}",
+    "top.empty": "No news in the last 24 hours.",
     "latest.empty": "No articles yet. An admin can add some with <code>newsdigest ingest</code>.",
     "category.header": "<b>{category}</b> · latest {count}",
     "category.empty": "No articles in {category} yet.",

@@ -16,6 +16,8 @@ ZH: dict[str, str] = {
         "{commands}"
     ),
     "latest.header": "<b>最新 {count} 条</b>",
+    "top.header": "<b>24 小时要闻</b> · {count} 条",
+    "top.empty": "最近 24 小时没有新闻。",
     "latest.empty": "还没有文章。管理员可以用 <code>newsdigest ingest</code> 导入。",
     "category.header": "<b>{category}</b> · 最新 {count} 条",
     "category.empty": "「{category}」分类下还没有文章。",
