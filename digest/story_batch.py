@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from digest.pipeline import ArticleRecord
-from digest.stories import EventText, compare_events, event_text
+from digest.stories import MAX_APART, EventText, compare_events, event_text
 
 
 class EventTexts:
@@ -34,6 +34,14 @@ def other_outlets(one: str | None, other: str | None) -> bool:
     return one is None or other is None or one != other
 
 
+def _close_in_time(one: ArticleRecord, other: ArticleRecord) -> bool:
+    """Whether they may be one event by their publish times (``MAX_APART``; undated may):
+    checked before their ``EventText``s are made, which cost far more."""
+    if one.published_at is None or other.published_at is None:
+        return True
+    return abs(one.published_at - other.published_at) <= MAX_APART
+
+
 def rewrites_in_batch(
     records: Sequence[ArticleRecord], positions: Sequence[int], events: EventTexts
 ) -> dict[int, int]:
@@ -49,7 +57,11 @@ def rewrites_in_batch(
             earlier.append(index)
         best, best_similarity = None, 0.0
         for other in candidates:
-            if other in joins or not other_outlets(records[index].source, records[other].source):
+            if (
+                other in joins
+                or not other_outlets(records[index].source, records[other].source)
+                or not _close_in_time(records[index], records[other])
+            ):
                 continue
             found = compare_events(events[index], events[other])
             if found.same and found.similarity > best_similarity:

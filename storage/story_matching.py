@@ -38,10 +38,13 @@ async def find_rewrites(
             wanted.setdefault(key, []).append(index)
     if not wanted:
         return {}
+    days = {index: published_day(records[index].published_at) for index in positions}
     candidates: dict[int, set[int]] = {}  # article id → positions it may be the story of
     for key, article_id, day in await keys_sharing(session, sorted(wanted), "story_keys"):
         for index in wanted[key]:
-            if _days_close(records[index].published_at, day):
+            mine = days[index]
+            # Days apart: the few that may be within MAX_APART (compare_events decides).
+            if mine is None or day is None or abs(mine - day) <= MAX_APART.days + 1:
                 candidates.setdefault(article_id, set()).add(index)
     if not candidates:
         return {}
@@ -69,10 +72,3 @@ async def find_rewrites(
             if found.same and found.similarity > best.get(index, (0.0, 0))[0]:
                 best[index] = (found.similarity, article.id)
     return {index: article_id for index, (_, article_id) in best.items()}
-
-
-def _days_close(published_at: datetime | None, stored_day: int | None) -> bool:
-    """Whether a stored article of this publish day may be within ``MAX_APART`` (exactly
-    decided by ``compare_events``); undated ones may."""
-    day = published_day(published_at)
-    return day is None or stored_day is None or abs(day - stored_day) <= MAX_APART.days + 1

@@ -1,9 +1,9 @@
-"""A digest of the day's stories and /top, end to end on SQLite and PostgreSQL: a few stories carried
-by several outlets in the morning, many single-source articles in the evening; the digest
-lists the widely carried first with their counts and other sources, copies are sources and
-not entries, no category takes over half the top part, the next headlines follow as titles,
-and a story that grows after its digest is not sent again while one below yesterday's cut
-that grows today is."""
+"""A digest of the day's stories and /top, end to end on SQLite and PostgreSQL: a few
+stories carried by several outlets in the morning, many single-source articles in the
+evening; the digest and /top list the widely carried first with their counts and other
+sources, copies are sources and not entries, no category takes over half the top part, the
+next headlines follow as titles, and a story that grows after its digest is not sent again
+while one below yesterday's cut that grows today is."""
 
 from __future__ import annotations
 
