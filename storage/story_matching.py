@@ -8,6 +8,7 @@ title and lead of the few candidate articles. Functions take the session, never 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -20,6 +21,8 @@ from digest.story_batch import EventTexts, other_outlets
 from digest.story_text import MAX_LEAD_CHARS
 from storage.models import Article
 from storage.neardup import NEAR_DUPLICATE_WINDOW, keys_sharing, published_day
+
+CANDIDATES_PER_RECORD = 3
 
 
 async def find_rewrites(
@@ -39,13 +42,14 @@ async def find_rewrites(
     if not wanted:
         return {}
     days = {index: published_day(records[index].published_at) for index in positions}
-    candidates: dict[int, set[int]] = {}  # article id → positions it may be the story of
+    shared: Counter[tuple[int, int]] = Counter()  # (position, article id) → keys shared
     for key, article_id, day in await keys_sharing(session, sorted(wanted), "story_keys"):
         for index in wanted[key]:
             mine = days[index]
             # Days apart: the few that may be within MAX_APART (compare_events decides).
             if mine is None or day is None or abs(mine - day) <= MAX_APART.days + 1:
-                candidates.setdefault(article_id, set()).add(index)
+                shared[index, article_id] += 1
+    candidates = _likeliest(shared)
     if not candidates:
         return {}
     stored = await session.execute(
@@ -72,3 +76,18 @@ async def find_rewrites(
             if found.same and found.similarity > best.get(index, (0.0, 0))[0]:
                 best[index] = (found.similarity, article.id)
     return {index: article_id for index, (_, article_id) in best.items()}
+
+
+def _likeliest(shared: Counter[tuple[int, int]]) -> dict[int, set[int]]:
+    """Article id → the positions it may be the story of: for each record, the
+    ``CANDIDATES_PER_RECORD`` articles sharing the most keys with it (then the newest).
+    Each candidate costs two ``EventText``s (about 120 µs each); a record sharing keys with
+    many stored articles shares common words, and its story, if stored, shares the most."""
+    by_record: dict[int, list[tuple[int, int]]] = {}
+    for (index, article_id), count in shared.items():
+        by_record.setdefault(index, []).append((count, article_id))
+    candidates: dict[int, set[int]] = {}
+    for index, found in by_record.items():
+        for _count, article_id in sorted(found, reverse=True)[:CANDIDATES_PER_RECORD]:
+            candidates.setdefault(article_id, set()).add(index)
+    return candidates
