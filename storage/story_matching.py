@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.pipeline import ArticleRecord
 from digest.stories import MAX_APART, compare_events, event_text
-from digest.story_batch import EventTexts, other_outlets
+from digest.story_batch import EventTexts, matchable, other_outlets
 from digest.story_text import MAX_LEAD_CHARS
 from storage.models import Article
 from storage.neardup import NEAR_DUPLICATE_WINDOW, keys_sharing, published_day
@@ -70,7 +70,12 @@ async def find_rewrites(
         for index in candidates[article.id]:
             record = records[index]
             undated = article.published_at is None or record.published_at is None
-            if (undated and stale) or not other_outlets(record.source, article.source):
+            if (
+                (undated and stale)
+                or not other_outlets(record.source, article.source)
+                or not matchable(events[index])
+                or not matchable(theirs)
+            ):
                 continue
             found = compare_events(events[index], theirs)
             if found.same and found.similarity > best.get(index, (0.0, 0))[0]:

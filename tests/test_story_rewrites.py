@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.services.context import Runtime
 from digest.article import ParsedArticle
 from digest.pipeline import ArticleRecord, prepare_articles
 from storage.article_inserts import insert_articles
-from storage.models import StorySourceRow
+from storage.models import Article, StorySourceRow
+from tests.factories import article_record
 
 PAIRS_FILE = Path(__file__).parent / "data" / "stories" / "pairs.jsonl"
 PAIRS: list[dict[str, Any]] = [
@@ -104,3 +105,15 @@ async def test_the_labelled_pairs_ingested_merge_no_different_events(runtime: Ru
     # 36 of the 48 merge (0.75): the keys find 42 (``digest.story_keys``), the matcher
     # takes 37 of those (``digest.stories``).
     assert sum(merged[pair] for pair in same) / len(same) >= 0.7
+
+
+async def test_texts_of_a_line_or_two_are_never_rewrites(runtime: Runtime) -> None:
+    """A template's short items share their few words: too little to call one event."""
+    items = [
+        article_record(f"第{number}条", body=f"第{number}条的正文。", source=None)
+        for number in range(3)
+    ]
+    await _ingest(runtime, items)
+    async with runtime.db.transaction() as session:
+        stories = await session.scalar(select(func.count()).select_from(Article))
+    assert stories == 3
