@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret_token: SecretStr | None = None
     digest_max_articles: int = Field(default=30, ge=1, le=200)
+    # Headlines (titles only) a digest lists after its top part; 0: none.
+    digest_headlines: int = Field(default=10, ge=0, le=100)
     # Days after which the daily job prunes articles no digest needs; 0 keeps everything.
     prune_older_than_days: int = Field(default=0, ge=0)
     # Days the outbox keeps a delivered message (sent, or given up) before the prune job

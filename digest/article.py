@@ -41,6 +41,8 @@ class StoredArticle:
     source: str | None
     published_at: datetime | None
     ingested_at: datetime
+    source_count: int = 1  # distinct sources that carried the story
+    views: int | None = None  # the most views one of its sources had
 
 
 @dataclass(slots=True, frozen=True)

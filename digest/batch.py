@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import chain
 
 from digest.neardup import is_near_duplicate
 from digest.pipeline import ArticleRecord
+from digest.stories import MAX_APART
 
 
 def better_copy(candidate: ArticleRecord, kept_content: str, kept_url: str | None) -> bool:
@@ -17,10 +19,26 @@ def better_copy(candidate: ArticleRecord, kept_content: str, kept_url: str | Non
     return longer or (adds_url and len(candidate.content) >= len(kept_content))
 
 
+@dataclass(slots=True)
+class BatchStories:
+    """A batch as stories: one record kept per story, and the other copies of each."""
+
+    kept: list[ArticleRecord] = field(default_factory=list)
+    # (position in ``kept``, a copy of that story): each will be one of its sources.
+    copies: list[tuple[int, ArticleRecord]] = field(default_factory=list)
+
+
 def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
+    """One record per story (``stories_in_batch``'s kept records)."""
+    return stories_in_batch(records).kept
+
+
+def stories_in_batch(records: Sequence[ArticleRecord]) -> BatchStories:
     """One record per story: the same hash, canonical URL or a near-duplicate (same
-    category) count as one, and the better copy (``better_copy``) is the one kept."""
-    kept: list[ArticleRecord] = []
+    category) count as one, and the better copy (``better_copy``) is the one kept; the
+    others are its copies."""
+    stories = BatchStories()
+    kept = stories.kept
     by_hash: dict[str, int] = {}
     by_url: dict[str, int] = {}
     # Only band keys that occur more than once can pair records: mapping all ten thousand
@@ -36,10 +54,13 @@ def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
             twin = _near_twin(record, shared_keys, by_band, kept)
         if twin is not None:
             if better_copy(record, kept[twin].content, kept[twin].url):
+                stories.copies.append((twin, kept[twin]))
                 kept[twin] = record
                 by_hash[record.content_hash] = twin
                 if record.canonical_url:
                     by_url[record.canonical_url] = twin
+            else:
+                stories.copies.append((twin, record))
             continue
         position = len(kept)
         kept.append(record)
@@ -48,7 +69,23 @@ def unique_in_batch(records: Sequence[ArticleRecord]) -> list[ArticleRecord]:
             by_url[record.canonical_url] = position
         for key in shared_keys:
             by_band.setdefault(key, []).append(position)
-    return kept
+    return stories
+
+
+def source_key(record: ArticleRecord) -> str:
+    """What makes two copies one source of a story: the same canonical URL (one page), or
+    without one, the same text from the same outlet (the same file ingested again)."""
+    if record.canonical_url:
+        return record.canonical_url
+    return f"text:{record.content_hash}:{record.source or ''}"
+
+
+def _close_in_time(one: ArticleRecord, other: ArticleRecord) -> bool:
+    """Published within ``MAX_APART`` (or either undated), as stored near-duplicates must
+    be: a yearly meeting's report and last year's share a template, not an event."""
+    if one.published_at is None or other.published_at is None:
+        return True
+    return abs(one.published_at - other.published_at) <= MAX_APART
 
 
 def _repeated_band_keys(records: Sequence[ArticleRecord]) -> set[int]:
@@ -66,8 +103,10 @@ def _near_twin(
     for key in keys:
         for index in by_band.get(key, ()):
             other = kept[index]
-            if other.category == record.category and is_near_duplicate(
-                record.signature, other.signature
+            if (
+                other.category == record.category
+                and _close_in_time(record, other)
+                and is_near_duplicate(record.signature, other.signature)
             ):
                 return index
     return None

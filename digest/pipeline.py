@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from digest.dedup import canonical_url, hash_of_keys, text_keys
 from digest.folding import fold_all
 from digest.neardup import band_keys_of, minhashes_of_keys, signature_text_key
 from digest.search_terms import article_index_texts
+from digest.story_keys import event_keys_of
 from digest.summary import summarise_lead
 from digest.text import storable_text
 
@@ -46,6 +47,8 @@ class ArticleRecord:
     origin: str
     signature: bytes  # MinHash, digest.neardup
     band_keys: list[int]
+    views: int | None = None  # the source's view count, where its input has one
+    story_keys: list[int] = field(default_factory=list)  # digest.story_keys: rewrites' keys
 
 
 def to_utc(moment: datetime | None, default_tz: ZoneInfo) -> datetime | None:
@@ -105,6 +108,7 @@ def prepare_articles(
         for article in parsed
     ]
     keys = _keys_of(titles, contents, categories, key_contents)
+    story_keys = event_keys_of(titles, contents)
     return [
         ArticleRecord(
             title=title,
@@ -122,9 +126,11 @@ def prepare_articles(
             origin=article.origin,
             signature=key.signature,
             band_keys=key.band_keys,
+            views=article.views,
+            story_keys=event,
         )
-        for article, title, content, summary, category, url, key in zip(
-            parsed, titles, contents, summaries, categories, urls, keys, strict=True
+        for article, title, content, summary, category, url, key, event in zip(
+            parsed, titles, contents, summaries, categories, urls, keys, story_keys, strict=True
         )
     ]
 

@@ -11,7 +11,7 @@ times longer escaped) is measured as Telegram does, parsed, so it keeps its line
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from html import escape, unescape
 from zoneinfo import ZoneInfo
@@ -78,9 +78,11 @@ def render_article(
     category_label: str | None = None,
     number: int | None = None,
     highlight: Sequence[str] = (),
+    sources_label: str | None = None,
 ) -> str:
-    """One article: linked title, time in ``zone``, category, source, summary; the words in
-    ``highlight`` (watched words) underlined in the title and summary."""
+    """One article: linked title, time in ``zone``, category, source (and ``sources_label``,
+    "3 个来源", when several carried it), summary; the words in ``highlight`` (watched
+    words) underlined in the title and summary."""
     title = _escaped(article.title, highlight)
     href = link_href(article.url)
     if href is not None:
@@ -90,6 +92,8 @@ def render_article(
     meta.append(escape(category_label or article.category, quote=False))
     if article.source:
         meta.append(escape(article.source, quote=False))
+    if sources_label:
+        meta.append(escape(sources_label, quote=False))
     lines = [f"{prefix}<b>{title}</b>", f"<i>{' · '.join(meta)}</i>"]
     if article.summary:
         lines.append(_escaped(clipped(article.summary, MAX_SUMMARY_CHARS), highlight))
@@ -107,18 +111,24 @@ def _fit_block(block: str, limit: int) -> str:
 
 
 def pack_blocks(
-    blocks: Iterable[str], *, header: str | None = None, limit: int = MESSAGE_LIMIT
+    blocks: Iterable[str],
+    *,
+    header: str | None = None,
+    limit: int = MESSAGE_LIMIT,
+    tight: Collection[int] = (),
 ) -> list[tuple[str, list[int]]]:
     """Join blocks into as few messages as fit in ``limit``, splitting only between blocks:
     each message with the indices of the blocks it holds.
 
-    The header (already HTML) starts the first message. Blocks are separated by a blank line.
+    The header (already HTML) starts the first message. Blocks are separated by a blank
+    line, those whose indices are in ``tight`` (lines of a list) by a line break.
     """
     messages: list[tuple[str, list[int]]] = []
-    current, held = header or "", []
+    current, held = header or "", list[int]()
     for index, raw_block in enumerate(blocks):
         block = _fit_block(raw_block, limit)
-        candidate = f"{current}\n\n{block}" if current else block
+        joint = "\n" if index in tight and held else "\n\n"
+        candidate = f"{current}{joint}{block}" if current else block
         if telegram_length(candidate) <= limit:
             current = candidate
             held.append(index)

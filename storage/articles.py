@@ -24,7 +24,17 @@ class Cursor:
 
 
 ListedColumns = tuple[
-    int, str, str | None, str, str, str | None, datetime | None, datetime, datetime
+    int,
+    str,
+    str | None,
+    str,
+    str,
+    str | None,
+    datetime | None,
+    datetime,
+    datetime,
+    int,
+    int | None,
 ]
 ListedSelect = Select[*ListedColumns]
 ListedRow = Row[*ListedColumns]
@@ -39,6 +49,8 @@ LISTED_COLUMNS = (
     Article.published_at,
     Article.ingested_at,
     Article.sort_at,
+    Article.source_count,
+    Article.views,
 )
 
 
@@ -52,6 +64,8 @@ def to_stored(row: ListedRow) -> StoredArticle:
         source=row.source,
         published_at=row.published_at,
         ingested_at=row.ingested_at,
+        source_count=row.source_count,
+        views=row.views,
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.bulk import dialect_insert
 from storage.models import Article, Delivery
-from storage.subscriptions import DigestWindow
+from storage.story_windows import DigestWindow
 
 
 async def delivered_in_window(

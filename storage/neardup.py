@@ -20,23 +20,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from digest.neardup import is_near_duplicate
 from digest.pipeline import ArticleRecord
 from storage.bulk import insert_many
-from storage.models import Article, ArticleBand
+from storage.models import Article, ArticleBand, StoryKey
 
 NEAR_DUPLICATE_WINDOW = timedelta(days=3)
 # Band keys are kept a little longer than the window so that a late copy still finds its twin.
 BAND_RETENTION = timedelta(days=7)
 BAND_TABLE = cast(Table, ArticleBand.__table__)
+STORY_KEY_TABLE = cast(Table, StoryKey.__table__)
 # Band keys an SQLite lookup binds: well under its 32,766 parameters, and a statement of
 # them is prepared once.
 KEYS_PER_LOOKUP = 4096
 
 
-@lru_cache(maxsize=4)
-def _sqlite_lookup(count: int) -> str:
+# The tables of keys that find candidates, and their key columns: the LSH band keys of
+# near-duplicates, and the story keys of rewrites (``storage.story_matching``).
+KEY_COLUMNS = {"article_bands": "band_key", "story_keys": "story_key"}
+
+
+@lru_cache(maxsize=8)
+def _sqlite_lookup(count: int, table: str) -> str:
     placeholders = ", ".join("?" * count)
+    key = KEY_COLUMNS[table]
     return (
-        "SELECT band_key, article_id, published_day FROM article_bands "  # noqa: S608 - placeholders only
-        f"WHERE band_key IN ({placeholders})"
+        f"SELECT {key}, article_id, published_day FROM {table} "  # noqa: S608 - names from the schema
+        f"WHERE {key} IN ({placeholders})"
     )
 
 
@@ -51,8 +58,11 @@ def _close_in_time(
 BandRow = Row[int, int, int | None]  # band_key, article_id, published_day
 
 
-async def _bands_sharing(session: AsyncSession, keys: list[int]) -> Sequence[BandRow]:
-    """(band_key, article_id, published_day) of the stored band rows with these keys.
+async def keys_sharing(
+    session: AsyncSession, keys: list[int], table: str = "article_bands"
+) -> Sequence[BandRow]:
+    """(key, article_id, published_day) of the stored rows with these keys, in ``table``
+    (one of ``KEY_COLUMNS``).
 
     On SQLite the keys are bound parameters, ``KEYS_PER_LOOKUP`` a statement: one JSON array
     of them read by ``json_each`` took a fifth longer (10,500 keys, a batch of 500 articles,
@@ -64,11 +74,12 @@ async def _bands_sharing(session: AsyncSession, keys: list[int]) -> Sequence[Ban
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL jit = off"))
+        key = KEY_COLUMNS[table]
         statement = text(
-            "SELECT b.band_key, b.article_id, b.published_day "
+            f"SELECT b.{key}, b.article_id, b.published_day "  # noqa: S608 - names from the schema
             "FROM unnest(CAST(:keys AS BIGINT[])) AS k(key) CROSS JOIN LATERAL ("
-            "SELECT band_key, article_id, published_day FROM article_bands "
-            "WHERE band_key = k.key OFFSET 0) AS b"
+            f"SELECT {key}, article_id, published_day FROM {table} "
+            f"WHERE {key} = k.key OFFSET 0) AS b"
         )
         rows = (await session.execute(statement, {"keys": keys})).all()
         return cast("Sequence[BandRow]", rows)
@@ -80,7 +91,9 @@ async def _bands_sharing(session: AsyncSession, keys: list[int]) -> Sequence[Ban
         # Padded with its last key (IN ignores repeats): one statement text, prepared once
         # and kept in sqlite3's statement cache.
         chunk += chunk[-1:] * (size - len(chunk))
-        found.extend((await connection.exec_driver_sql(_sqlite_lookup(size), tuple(chunk))).all())
+        found.extend(
+            (await connection.exec_driver_sql(_sqlite_lookup(size, table), tuple(chunk))).all()
+        )
     return cast("Sequence[BandRow]", found)
 
 
@@ -96,7 +109,7 @@ async def find_near_duplicates(
     keys = sorted(set(chain.from_iterable(record.band_keys for record in records)))
     if not keys:
         return {}
-    shared = await _bands_sharing(session, keys)
+    shared = await keys_sharing(session, keys)
     wanted = _records_by_key(records, {row.band_key for row in shared})
     candidates: dict[int, set[int]] = {}  # article id → indexes of records it may copy
     for row in shared:
@@ -155,35 +168,43 @@ def _records_by_key(records: Sequence[ArticleRecord], keys: set[int]) -> dict[in
 
 
 async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, ArticleRecord]]) -> None:
-    """Remember the band keys of newly stored articles, in one statement."""
+    """Remember the band keys and story keys of newly stored articles, a statement each."""
     # In key order: the b-tree takes the batch page by page instead of at random, which
     # halves the insert's time once the table outgrows the cache.
-    rows: list[tuple[int, int, int | None]] = []
+    bands: list[tuple[int, int, int | None]] = []
+    stories: list[tuple[int, int, int | None]] = []
     for article_id, record in entries:
         day = published_day(record.published_at)
-        rows.extend((key, article_id, day) for key in set(record.band_keys))
-    rows.sort()
-    await insert_many(session, BAND_TABLE, ("band_key", "article_id", "published_day"), rows)
+        bands.extend((key, article_id, day) for key in set(record.band_keys))
+        stories.extend((key, article_id, day) for key in set(record.story_keys))
+    bands.sort()
+    stories.sort()
+    await insert_many(session, BAND_TABLE, ("band_key", "article_id", "published_day"), bands)
+    await insert_many(
+        session, STORY_KEY_TABLE, ("story_key", "article_id", "published_day"), stories
+    )
 
 
 async def forget_bands(session: AsyncSession, article_ids: Sequence[int]) -> None:
-    """Drop the band keys of these (deleted) articles: one pass over the week's keys."""
+    """Drop the band and story keys of these (deleted) articles: one pass over the week's
+    keys each."""
     if article_ids:
-        await session.execute(
-            delete(BAND_TABLE).where(BAND_TABLE.c.article_id.in_(list(article_ids)))
-        )
+        for table in (BAND_TABLE, STORY_KEY_TABLE):
+            await session.execute(delete(table).where(table.c.article_id.in_(list(article_ids))))
 
 
 async def forget_old_bands(session: AsyncSession, *, now: datetime) -> None:
-    """Drop the band keys of articles ingested before the retention: they can no longer
-    be anyone's near-duplicate, and the table stays the size of a week of news."""
+    """Drop the band and story keys of articles ingested before the retention: they can no
+    longer be anyone's near-duplicate or rewrite, and the tables stay the size of a week
+    of news."""
     oldest_kept = await session.scalar(
         select(Article.id)
         .where(Article.ingested_at >= now - BAND_RETENTION)
         .order_by(Article.ingested_at, Article.id)
         .limit(1)
     )
-    if oldest_kept is None:
-        await session.execute(delete(ArticleBand))
-    else:
-        await session.execute(delete(ArticleBand).where(ArticleBand.article_id < oldest_kept))
+    for table in (BAND_TABLE, STORY_KEY_TABLE):
+        if oldest_kept is None:
+            await session.execute(delete(table))
+        else:
+            await session.execute(delete(table).where(table.c.article_id < oldest_kept))

@@ -3,6 +3,7 @@ Functions take the session and never commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.article import StoryExcerpt, StorySource
 from storage.articles import LISTED_COLUMNS, ListedRow, to_stored
-from storage.models import Article
+from storage.models import Article, StorySourceRow
 
 # Characters of the text's hash a page's button carries, to tell that the text it was
 # made from has since been replaced (by a more complete copy).
@@ -45,14 +46,25 @@ async def story_excerpt(
 
 
 async def story_sources(session: AsyncSession, article_id: int) -> list[StorySource]:
-    """The outlets that carried the story, the first one first.
+    """The outlets that carried the story, the first one first: its own copy, then every
+    copy and rewrite that joined it (``storage.story_sources``)."""
+    return (await sources_of_stories(session, [article_id])).get(article_id, [])
 
-    Today a story is one article and its source its own. This is the one place that reads
-    them: when a story keeps several sources, only this function changes.
-    """
-    row = (
-        await session.execute(select(Article.source, Article.url).where(Article.id == article_id))
-    ).one_or_none()
-    if row is None or not (row.source or row.url):
-        return []
-    return [StorySource(name=row.source, url=row.url)]
+
+async def sources_of_stories(
+    session: AsyncSession, article_ids: Sequence[int]
+) -> dict[int, list[StorySource]]:
+    """``story_sources`` of each story, in one statement (ix_story_sources_article_key).
+    This is the one place that reads stories' sources."""
+    if not article_ids:
+        return {}
+    rows = await session.execute(
+        select(StorySourceRow.article_id, StorySourceRow.source, StorySourceRow.url)
+        .where(StorySourceRow.article_id.in_(list(article_ids)))
+        .order_by(StorySourceRow.article_id, StorySourceRow.id)
+    )
+    found: dict[int, list[StorySource]] = {}
+    for article_id, name, url in rows:
+        if name or url:
+            found.setdefault(article_id, []).append(StorySource(name=name, url=url))
+    return found

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digest.article import StoredArticle
-from storage.articles import LISTED_COLUMNS, to_stored
 from storage.claims import begin_claim
-from storage.models import Article, Chat, Subscription
-from storage.news_age import is_news
+from storage.models import Chat, Subscription
 
 CATEGORY_SEPARATOR = "\n"
 
@@ -98,65 +95,6 @@ async def schedule_digests(
                 for chat_id, due, last in schedules
             ],
         )
-
-
-@dataclass(frozen=True, slots=True)
-class DigestWindow:
-    """What a digest may list: articles ingested in (since, until], in ``categories`` (every
-    category when empty, but ``excluded``), that were news when ingested (published at most
-    ``max_age`` before; ``None``: any age). Chats due together with the same window share its
-    articles."""
-
-    categories: tuple[str, ...]
-    since: datetime
-    until: datetime
-    excluded: tuple[str, ...] = ()
-    max_age: timedelta | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conditions = [
-            Article.ingested_at > self.since,
-            Article.ingested_at <= self.until,
-            is_news(self.max_age),
-        ]
-        if self.categories:
-            conditions.append(Article.category.in_(self.categories))
-        elif self.excluded:
-            conditions.append(Article.category.not_in(self.excluded))
-        return conditions
-
-
-@dataclass(frozen=True, slots=True)
-class WindowArticles:
-    """A window's newest articles (newest first), how many it holds, and its lowest id."""
-
-    articles: list[StoredArticle]
-    total: int
-    lowest_id: int | None  # None: the window is empty
-
-    @property
-    def complete(self) -> bool:
-        return len(self.articles) == self.total
-
-
-async def window_articles(
-    session: AsyncSession, window: DigestWindow, *, limit: int
-) -> WindowArticles:
-    """At most ``limit`` of the window's articles, newest first (ix_articles_ingested)."""
-    rows = await session.execute(
-        select(*LISTED_COLUMNS)
-        .where(*window.conditions())
-        .order_by(Article.sort_at.desc(), Article.id.desc())
-        .limit(limit)
-    )
-    articles = [to_stored(row) for row in rows]
-    if len(articles) < limit:
-        return WindowArticles(articles, len(articles), min((a.id for a in articles), default=None))
-    counted = await session.execute(
-        select(func.count(), func.min(Article.id)).where(*window.conditions())
-    )
-    total, lowest = counted.one()
-    return WindowArticles(articles, int(total), lowest)
 
 
 async def rewind_last_digest(

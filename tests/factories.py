@@ -30,7 +30,10 @@ def distinct_body(number: int) -> str:
     """A body no other number's body resembles (near-duplicate detection must not merge them)."""
     rng = random.Random(number)
     sentences = ["".join(rng.choice(_WORDS) for _ in range(8)) + "。" for _ in range(4)]
-    return f"第{number}号新闻。" + "".join(sentences)
+    # Each at its own time of day: bodies of one small vocabulary and titles of one
+    # template would otherwise read as one event's rewrites (``digest.stories``).
+    when = f"{number % 24}时{number // 24 % 60}分，"
+    return f"第{number}号新闻。{when}" + "".join(sentences)
 
 
 def parsed_article(

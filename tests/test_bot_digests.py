@@ -67,13 +67,13 @@ async def test_a_chat_gets_exactly_one_digest_at_its_local_time(
     [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "联合国气候大会闭幕" in digest.plain_text
     assert "球赛" not in digest.plain_text  # not a subscribed category
-    assert "【国际】" in digest.plain_text
+    assert "条新文章" in digest.plain_text
 
     clock.advance(minutes=5)
     assert await run_digest_tick(bot) == 0
     settings = await say(fake_api, "/settings")
     assert "2026-11-25 13:30" in settings
-    assert len([m for m in fake_api.messages(DEFAULT_USER_ID) if "【国际】" in m.plain_text]) == 1
+    assert len([m for m in fake_api.messages(DEFAULT_USER_ID) if "条新文章" in m.plain_text]) == 1
 
 
 async def test_next_digest_lists_only_what_is_new_and_never_repeats(
@@ -183,7 +183,8 @@ async def test_digest_now_gives_back_only_the_articles_of_the_messages_not_sent(
     runtime: Runtime, clock: Clock
 ) -> None:
     start = clock() - timedelta(hours=5)
-    records = [article_record(published_at=start + timedelta(minutes=i)) for i in range(35)]
+    # 30 with summaries, 10 headlines, and 5 more.
+    records = [article_record(published_at=start + timedelta(minutes=i)) for i in range(45)]
     await _ingest(runtime, records, clock())
     caller = await make_caller(runtime, chat_id=DEFAULT_USER_ID, user_id=DEFAULT_USER_ID)
     first = await digests.digest_now(runtime, caller, [])
@@ -219,13 +220,15 @@ async def test_a_long_digest_is_capped_with_a_line_saying_how_many_more(
     runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
 ) -> None:
     start = clock() - timedelta(hours=5)
-    records = [article_record(published_at=start + timedelta(minutes=i)) for i in range(35)]
+    # 30 with summaries, 10 headlines, and 5 more.
+    records = [article_record(published_at=start + timedelta(minutes=i)) for i in range(45)]
     await _ingest(runtime, records, clock())
     fake_api.send_text("/digest")
     sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     while "还有" not in sent[-1].plain_text:
         sent = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID, count=len(sent) + 1)
     assert "还有 5 条未列出" in sent[-1].plain_text
+    assert "其他新闻" in "".join(m.plain_text for m in sent)
     assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in sent)
 
 

@@ -30,6 +30,7 @@ def _row(number: int, published_at: datetime | None = PUBLISHED) -> dict[str, ob
         "ingested_at": NOW,
         "content_hash": f"hash{number}",
         "minhash": b"\x00\xff" * 4,
+        "views": 1745,
     }
 
 

@@ -185,7 +185,9 @@ async def test_two_processes_paging_the_same_due_chats_queue_each_once(
 async def test_a_chat_already_sent_some_of_a_shared_window_gets_the_next_ones(
     runtime: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runtime.settings = runtime.settings.model_copy(update={"digest_max_articles": 3})
+    runtime.settings = runtime.settings.model_copy(
+        update={"digest_max_articles": 3, "digest_headlines": 1}
+    )
     await _subscribe(runtime, [1, 2])
     titles = ["新闻甲", "新闻乙", "新闻丙", "新闻丁", "新闻戊"]  # newest first
     ids = await _ingest(runtime, titles, DUE - timedelta(hours=1))
@@ -200,8 +202,9 @@ async def test_a_chat_already_sent_some_of_a_shared_window_gets_the_next_ones(
     assert [t for t in titles if t in alerted] == ["新闻丙", "新闻丁", "新闻戊"]
     assert "还有" not in alerted  # three left for it, all listed
     everything = "".join(queued[2])
-    assert [t for t in titles if t in everything] == ["新闻甲", "新闻乙", "新闻丙"]
-    assert "还有 2 条未列出" in everything
+    assert [t for t in titles if t in everything] == ["新闻甲", "新闻乙", "新闻丙", "新闻丁"]
+    assert "<b>其他新闻</b>\n4. 新闻丁" in everything  # the next one, as a headline
+    assert "还有 1 条未列出" in everything
 
 
 async def test_an_article_ingested_after_the_tick_began_comes_in_the_next_digest(

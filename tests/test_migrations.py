@@ -441,6 +441,47 @@ async def test_0018_adds_forum_topics_to_rows_that_stay_both_ways(database: Data
     await _migrate(database, "head")
 
 
+async def test_0019_makes_every_stored_article_a_one_source_story_both_ways(
+    database: Database,
+) -> None:
+    await _migrate(database, "0018")
+    async with database.engine.begin() as connection:
+        for number, url, source in ((1, "https://example.com/1", "甲"), (2, None, None)):
+            await connection.execute(
+                text(
+                    "INSERT INTO articles (id, title, url, canonical_url, content, summary, "
+                    "category, source, sort_at, ingested_at, content_hash) VALUES "
+                    "(:id, :title, :url, :url, '正文', '摘要', '国际', :source, "
+                    "'2026-11-24 00:00:00+00:00', '2026-11-24 00:00:00+00:00', :hash)"
+                ),
+                {
+                    "id": number,
+                    "title": f"标题{number}",
+                    "url": url,
+                    "source": source,
+                    "hash": f"hash{number}",
+                },
+            )
+    await _migrate(database, "0019")
+    async with database.engine.begin() as connection:
+        sources = await connection.execute(
+            text(
+                "SELECT article_id, source_key, source, url, title FROM story_sources "
+                "ORDER BY article_id"
+            )
+        )
+        assert sources.all() == [
+            (1, "https://example.com/1", "甲", "https://example.com/1", "标题1"),
+            (2, "text:hash2:", None, None, "标题2"),
+        ]
+        counts = await connection.execute(text("SELECT source_count FROM articles ORDER BY id"))
+        assert counts.all() == [(1,), (1,)]
+    await _migrate(database, "0018", down=True)
+    async with database.engine.begin() as connection:
+        assert (await connection.execute(text("SELECT id FROM articles"))).all() == [(1,), (2,)]
+    await _migrate(database, "head")
+
+
 # Kept out of the models on purpose: SQLite's full-text index and PostgreSQL's partitioned
 # search terms are made and used by storage.search alone.
 _SEARCH_TABLES = ("article_fts", "article_terms")

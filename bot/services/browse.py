@@ -63,6 +63,13 @@ def _label(caller: Caller, category: str) -> str:
     return english_label(category) if caller.language == "en" else category
 
 
+def sources_label(language: str, story: StoredArticle) -> str | None:
+    """ "3 个来源" for a story several outlets carried; ``None`` for one."""
+    if story.source_count < 2:
+        return None
+    return say(language, "digest.sources", count=story.source_count)
+
+
 def _listing(
     caller: Caller,
     header: str,
@@ -72,7 +79,13 @@ def _listing(
     """The numbered articles under ``header``, a number button for each under the message
     that lists it, and ``buttons`` under the last."""
     blocks = (
-        render_article(a, zone=caller.zone, category_label=_label(caller, a.category), number=n)
+        render_article(
+            a,
+            zone=caller.zone,
+            category_label=_label(caller, a.category),
+            number=n,
+            sources_label=sources_label(caller.language, a),
+        )
         for n, a in enumerate(articles, start=1)
     )
     packed = pack_blocks(blocks, header=header)

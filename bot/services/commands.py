@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.services import admin, browse, digests, reading, subscriptions, watches
+from bot.services import admin, browse, digests, reading, subscriptions, top, watches
 from bot.services.context import Caller, Runtime
 from bot.services.digest_windows import FIRST_DIGEST_WINDOW
 from bot.services.story_buttons import ReadRequest, deep_link_story
@@ -37,6 +37,7 @@ COMMANDS: dict[str, CommandService] = {
     "start": start,
     "help": help_reply,
     "latest": browse.latest,
+    "top": top.top,
     "category": browse.category,
     "search": browse.search,
     "read": reading.read,

@@ -24,6 +24,7 @@ from bot.services.digest_windows import (
     chat_shares,
     render_digest,
     subscription_window,
+    window_sources,
 )
 from bot.services.story_buttons import keyboard_json, number_buttons
 from bot.services.zones import zone_or_default
@@ -31,8 +32,8 @@ from digest.schedule import next_digest_at, same_local_day
 from storage.deliveries import record_many_deliveries
 from storage.heartbeats import beat
 from storage.outbox import ChatBatch, enqueue_batches
+from storage.story_windows import DigestWindow
 from storage.subscriptions import (
-    DigestWindow,
     DueDigest,
     claim_due_page,
     schedule_digests,
@@ -71,15 +72,19 @@ async def _queue_page(
     outbox: list[ChatBatch] = []
     ledger: list[tuple[int, int]] = []
     cap = runtime.settings.digest_max_articles
+    headlines = runtime.settings.digest_headlines
     keyboards: dict[tuple[tuple[int, ...], ...], list[str | None]] = {}
     for window, members in windows.items():
         chat_ids = [due.chat_id for due, _ in members]
-        shares = await chat_shares(session, caches, window, chat_ids, cap=cap)
+        shares = await chat_shares(session, caches, window, chat_ids, cap=cap, headlines=headlines)
+        sources = window_sources(caches, window)
         for due, zone in members:
             share = shares.get(due.chat_id)
-            if share is None or not share[0]:
+            if share is None or not share.listed:
                 continue
-            composed = render_digest(caches, share, language=due.language, zone=zone, now=now)
+            composed = render_digest(
+                caches, share, language=due.language, zone=zone, now=now, sources=sources
+            )
             listed = composed.article_ids
             if listed not in keyboards:  # chats due together mostly share their digests
                 keyboards[listed] = [keyboard_json(rows) for rows in number_buttons(listed)]
@@ -92,7 +97,7 @@ async def _queue_page(
                     due.thread_id,
                 )
             )
-            ledger.extend((due.chat_id, article.id) for article in share[0])
+            ledger.extend((due.chat_id, article.id) for article in share.listed)
     await enqueue_batches(session, outbox, kind="digest", now=now)
     await record_many_deliveries(session, ledger, kind="digest", now=now)
     await schedule_digests(session, schedules)

@@ -9,7 +9,7 @@ and what its chats were already sent in one query. Memory is bounded by two smal
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
@@ -18,16 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.texts.messages import say
-from digest.article import StoredArticle
+from digest.article import StorySource
 from digest.categories import english_label
 from digest.compose import ComposedDigest, DigestTexts, chat_share, compose_digest
+from digest.importance import DigestPick, ranked
 from storage.deliveries import delivered_in_window
-from storage.subscriptions import (
-    DigestWindow,
-    WindowArticles,
-    split_categories,
-    window_articles,
-)
+from storage.story_windows import DigestWindow, WindowArticles, window_articles
+from storage.subscriptions import split_categories
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 # A window starts this long before the previous digest: an ingest stamps articles when it
@@ -42,8 +39,7 @@ CACHED_RENDERS = 256
 
 K = TypeVar("K")
 V = TypeVar("V")
-RenderKey = tuple[tuple[int, ...], int, str, str, date]
-Share = tuple[list[StoredArticle], int]  # a chat's digest articles and how many in all
+RenderKey = tuple[tuple[int, ...], int, int, str, str, date]
 
 
 class BoundedCache(Generic[K, V]):
@@ -83,6 +79,8 @@ async def _window(
     if cached is not None and (cached.complete or len(cached.articles) >= depth):
         return cached
     fetched = await window_articles(session, window, limit=depth)
+    by_rank = ranked(fetched.articles, since=window.since, until=window.until)
+    fetched = WindowArticles(by_rank, fetched.total, fetched.lowest_id, fetched.sources)
     caches.windows.put(window, fetched)
     return fetched
 
@@ -94,48 +92,74 @@ async def chat_shares(
     chat_ids: Sequence[int],
     *,
     cap: int,
-) -> dict[int, Share]:
-    """Each chat's digest out of the window it shares with the others (none: nothing new)."""
-    found = await _window(session, caches, window, depth=cap)
+    headlines: int = 0,
+) -> dict[int, DigestPick]:
+    """Each chat's digest out of the window it shares with the others (none: nothing new).
+
+    Twice the digest's stories are read, so that the category cap
+    (``digest.importance.pick_digest``) has others to take instead."""
+    wanted = 2 * (cap + headlines)
+    found = await _window(session, caches, window, depth=wanted)
     if found.lowest_id is None:
         return {}
     delivered = await delivered_in_window(
         session, window, chat_ids=chat_ids, lowest_id=found.lowest_id
     )
-    # A chat already sent some of the newest needs as many more to fill its digest.
-    depth = cap + max(map(len, delivered.values()), default=0)
-    if depth > cap:
+    # A chat already sent some of the window needs as many more to fill its digest.
+    depth = wanted + max(map(len, delivered.values()), default=0)
+    if depth > wanted:
         found = await _window(session, caches, window, depth=depth)
     return {
         chat_id: chat_share(
-            found.articles, total=found.total, delivered=delivered.get(chat_id, set()), cap=cap
+            found.articles,
+            total=found.total,
+            delivered=delivered.get(chat_id, set()),
+            cap=cap,
+            headlines=headlines,
         )
         for chat_id in chat_ids
     }
 
 
+def window_sources(caches: DigestCaches, window: DigestWindow) -> dict[int, list[StorySource]]:
+    """The sources of the window's stories that have several, as read with its stories."""
+    cached = caches.windows.get(window)
+    return cached.sources if cached is not None else {}
+
+
 def render_digest(
     caches: DigestCaches,
-    share: Share,
+    share: DigestPick,
     *,
     language: str,
     zone: ZoneInfo,
     now: datetime,
+    sources: Mapping[int, Sequence[StorySource]] | None = None,
 ) -> ComposedDigest:
-    """The digest, rendered once per distinct (articles, count, language, zone, day) while
-    it stays in ``caches``."""
-    articles, total = share
+    """The digest, rendered once per distinct (stories, count, language, zone, day) while
+    it stays in ``caches``; ``sources``: the other sources of its stories that have several."""
+    total = share.total
     day = now.astimezone(zone).date()
-    key = (tuple(article.id for article in articles), total, language, zone.key, day)
+    listed = tuple(article.id for article in share.listed)
+    key = (listed, len(share.top), total, language, zone.key, day)
     composed = caches.renders.get(key)
     if composed is None:
-        shown = len(articles)
+        shown = len(listed)
         texts = DigestTexts(
             header=say(language, "digest.header", date=day.isoformat(), count=total),
             more=say(language, "digest.more", count=total - shown) if total > shown else None,
+            sources=lambda count: say(language, "digest.sources", count=count),
+            headlines=say(language, "digest.headlines"),
         )
         label = english_label if language == "en" else (lambda name: name)
-        composed = compose_digest(articles, zone=zone, texts=texts, category_label=label)
+        composed = compose_digest(
+            share.top,
+            zone=zone,
+            texts=texts,
+            category_label=label,
+            headlines=share.headlines,
+            sources=sources,
+        )
         caches.renders.put(key, composed)
     return composed
 

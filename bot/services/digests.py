@@ -14,6 +14,7 @@ from bot.services.digest_windows import (
     chat_shares,
     render_digest,
     subscription_window,
+    window_sources,
 )
 from bot.services.story_buttons import number_buttons
 from bot.services.zones import zone_or_default
@@ -51,14 +52,26 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
             now,
             max_age=runtime.settings.news_max_age,
         )
+        settings = runtime.settings
         shares = await chat_shares(
-            session, caches, window, [caller.chat_id], cap=runtime.settings.digest_max_articles
+            session,
+            caches,
+            window,
+            [caller.chat_id],
+            cap=settings.digest_max_articles,
+            headlines=settings.digest_headlines,
         )
-        articles, total = shares.get(caller.chat_id, ([], 0))
+        share = shares.get(caller.chat_id)
+        articles = share.listed if share else []
         composed = None
-        if articles:
+        if share and articles:
             composed = render_digest(
-                caches, (articles, total), language=caller.language, zone=caller.zone, now=now
+                caches,
+                share,
+                language=caller.language,
+                zone=caller.zone,
+                now=now,
+                sources=window_sources(caches, window),
             )
             await record_deliveries(
                 session,
@@ -144,10 +157,14 @@ async def preview_digest(
             categories, excluded, last, now, max_age=runtime.settings.news_max_age
         )
         reader = chat_id if chat_id is not None else 0  # no chat: nothing was sent to it
-        cap = runtime.settings.digest_max_articles
-        share = (await chat_shares(session, caches, window, [reader], cap=cap)).get(reader)
-    if share is None or not share[0]:
+        cap, headlines = runtime.settings.digest_max_articles, runtime.settings.digest_headlines
+        shares = await chat_shares(session, caches, window, [reader], cap=cap, headlines=headlines)
+        share = shares.get(reader)
+    if share is None or not share.listed:
         return []
     language = chat.language if chat is not None else "zh"
     zone = zone_or_default(chat.timezone if chat else None, runtime.settings.zone)
-    return render_digest(caches, share, language=language, zone=zone, now=now).messages
+    sources = window_sources(caches, window)
+    return render_digest(
+        caches, share, language=language, zone=zone, now=now, sources=sources
+    ).messages

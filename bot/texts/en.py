@@ -16,6 +16,8 @@ EN: dict[str, str] = {
         "{commands}"
     ),
     "latest.header": "<b>Latest {count}</b>",
+    "top.header": "<b>Top stories of the last 24 hours</b> · {count}",
+    "top.empty": "No news in the last 24 hours.",
     "latest.empty": "No articles yet. An admin can add some with <code>newsdigest ingest</code>.",
     "category.header": "<b>{category}</b> · latest {count}",
     "category.empty": "No articles in {category} yet.",
@@ -47,6 +49,8 @@ EN: dict[str, str] = {
     "digest.header": "<b>Daily digest</b> · {date} · {count} new",
     "digest.more": "{count} more not listed: see /latest or /category.",
     "digest.nothing": "Nothing new since the last digest.",
+    "digest.sources": "{count} sources",
+    "digest.headlines": "<b>More headlines</b>",
     "subscribe.done": "Subscribed to the daily digest ({categories}), every day at {time} ({zone}). Next: {next}.",
     "subscribe.all": "all categories",
     "subscribe.all_except": "every category but {names}",

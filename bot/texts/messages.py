@@ -23,6 +23,12 @@ COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
         "newest articles (5 by default, 20 at most)",
     ),
     (
+        "top",
+        "/top 10",
+        "最近 24 小时最重要的新闻（来源最多的在前）",
+        "the most important stories of the last 24 hours (most sources first)",
+    ),
+    (
         "category",
         "/category 国际",
         "分类列表，或某个分类的最新文章",

@@ -16,6 +16,8 @@ ZH: dict[str, str] = {
         "{commands}"
     ),
     "latest.header": "<b>最新 {count} 条</b>",
+    "top.header": "<b>24 小时要闻</b> · {count} 条",
+    "top.empty": "最近 24 小时没有新闻。",
     "latest.empty": "还没有文章。管理员可以用 <code>newsdigest ingest</code> 导入。",
     "category.header": "<b>{category}</b> · 最新 {count} 条",
     "category.empty": "「{category}」分类下还没有文章。",
@@ -45,6 +47,8 @@ ZH: dict[str, str] = {
     "digest.header": "<b>每日摘要</b> · {date} · {count} 条新文章",
     "digest.more": "还有 {count} 条未列出，可用 /latest 或 /category 查看。",
     "digest.nothing": "自上次摘要以来没有新文章。",
+    "digest.sources": "{count} 个来源",
+    "digest.headlines": "<b>其他新闻</b>",
     "subscribe.done": "已订阅每日摘要（{categories}），每天 {time}（{zone}）推送。下一次：{next}。",
     "subscribe.all": "全部分类",
     "subscribe.all_except": "除{names}以外的全部分类",

@@ -1,7 +1,13 @@
 """SQLAlchemy 2 models, a module per part of the schema. Times are stored as UTC and always
 come back timezone-aware (``UTCDateTime``). Everything is importable from here."""
 
-from storage.models.articles import Article, ArticleBand, CategoryCount
+from storage.models.articles import (
+    Article,
+    ArticleBand,
+    CategoryCount,
+    StoryKey,
+    StorySourceRow,
+)
 from storage.models.base import UNDATED_SORT_AT, Base, BigId, UTCDateTime
 from storage.models.chats import Chat, Subscription
 from storage.models.delivery import Delivery, OutboxMessage
@@ -24,6 +30,8 @@ __all__ = [
     "JobCursor",
     "OutboxMessage",
     "PendingAlert",
+    "StoryKey",
+    "StorySourceRow",
     "Subscription",
     "UTCDateTime",
     "WatchRow",

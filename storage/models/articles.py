@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -33,6 +34,10 @@ class Article(Base):
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(32), unique=True)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # digest.neardup signature
+    # Distinct sources that carried the story (rows of ``story_sources``), kept here so
+    # that ranking by coverage reads no other table; and the most views one of them had.
+    source_count: Mapped[int] = mapped_column(Integer, server_default="1")
+    views: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         # /latest: newest first, keyset on (sort_at, id).
@@ -41,6 +46,35 @@ class Article(Base):
         Index("ix_articles_category_sort", "category", "sort_at", "id"),
         # digests: what was ingested since a chat's previous digest.
         Index("ix_articles_ingested", "ingested_at", "id"),
+    )
+
+
+class StorySourceRow(Base):
+    """One outlet's copy of a story: an article's own first copy, and every copy or rewrite
+    that joined it later (``storage.story_sources``)."""
+
+    __tablename__ = "story_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    # What makes two copies one source: the canonical URL when there is one, else the
+    # text's hash and the outlet's name (``digest.batch.source_key``).
+    source_key: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(300))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    views: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        # One row per source of a story (re-ingesting a file adds none); also the story's
+        # sources in order for /read, and the cascade when an article is pruned.
+        Index("ix_story_sources_article_key", "article_id", "source_key", unique=True),
+        # Digests: stories that gained a source since a chat's previous digest.
+        Index("ix_story_sources_ingested", "ingested_at", "article_id"),
     )
 
 
@@ -68,4 +102,17 @@ class ArticleBand(Base):
     article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     # The article's publish day (days since 1970, UTC; None: undated): candidates published
     # far apart are dropped before their articles are read (``storage.neardup``).
+    published_day: Mapped[int | None] = mapped_column(Integer)
+
+
+class StoryKey(Base):
+    """Story keys of recent articles (``digest.story_keys``): an article sharing one is a
+    candidate for the same event, in any category. Kept, and forgotten, with the band keys
+    (``storage.neardup``), for the same window."""
+
+    __tablename__ = "story_keys"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's convention
+
+    story_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     published_day: Mapped[int | None] = mapped_column(Integer)
