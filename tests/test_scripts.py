@@ -10,7 +10,8 @@ from digest.story_text import event_text
 
 
 def test_fold_turns_traditional_with_taiwan_phrasing_into_simplified() -> None:
-    assert fold_script("人工智慧和網路軟體，降準，國際新聞") == "人工智能和网络软件，降准，国际新闻"
+    folded = fold_script("人工智慧和網路軟體，降準，國際新聞")
+    assert folded == "人工智能和网络软件，降准，国际新闻"
     assert fold_script("降准 国际") == "降准 国际"  # Simplified stays as it is
     assert fold_script("plain text") == "plain text"
 
