@@ -97,10 +97,15 @@ TEXT_GAP = "\n"
 def fold(text: str) -> str:
     """``text`` with the same words as ``fold_script`` of its NFKC normalisation;
     punctuation may differ."""
+    return fold_script(fold_width(text))
+
+
+def fold_width(text: str) -> str:
+    """``fold`` but for the script fold: what text was folded with before migration 0020."""
     spaced = _SEPARATORS.sub(" ", text)
     if unicodedata.is_normalized("NFKC", spaced):
-        return fold_script(spaced)
-    return fold_script(unicodedata.normalize("NFKC", spaced))
+        return spaced
+    return unicodedata.normalize("NFKC", spaced)
 
 
 @dataclass(frozen=True, slots=True)

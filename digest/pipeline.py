@@ -97,7 +97,7 @@ def prepare_articles(
     summaries = [storable_text(s) for s in map(_summary, parsed, bodies, titles)]
     categories = [normalise_category(_storable(article.category)) for article in parsed]
     urls = [_storable(article.url) for article in parsed]
-    keys = _keys_of(titles, contents, categories)
+    keys = article_keys(titles, contents, categories)
     return [
         ArticleRecord(
             title=title,
@@ -131,7 +131,7 @@ def _summary(parsed: ParsedArticle, body: list[str], title: str) -> str:
     return (parsed.summary or "").strip() or summarise_lead(body, title=title)
 
 
-class _Keys(NamedTuple):
+class ArticleKeys(NamedTuple):
     """What storage finds an article by: its exact and near duplicates, its search terms."""
 
     content_hash: str
@@ -140,7 +140,9 @@ class _Keys(NamedTuple):
     band_keys: list[int]
 
 
-def _keys_of(titles: list[str], contents: list[str], categories: list[str]) -> list[_Keys]:
+def article_keys(
+    titles: list[str], contents: list[str], categories: list[str]
+) -> list[ArticleKeys]:
     """Each article's keys, from its title, content and category."""
     title_keys: list[str] = []
     content_keys: list[str] = []
@@ -157,7 +159,7 @@ def _keys_of(titles: list[str], contents: list[str], categories: list[str]) -> l
     signatures = minhashes_of_keys(list(map(signature_text_key, title_keys, content_keys)))
     return list(
         map(
-            _Keys,
+            ArticleKeys,
             map(hash_of_keys, title_keys, content_keys),
             search_texts,
             signatures,
