@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from digest.article import StoredArticle
 from digest.render import pack_blocks, render_article
+from digest.scripts import in_script
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +61,24 @@ def compose_digest(
     zone: ZoneInfo,
     texts: DigestTexts,
     category_label: Callable[[str], str] = lambda name: name,
+    script: str | None = None,
 ) -> ComposedDigest:
-    """The digest's messages, grouped by category, and the articles in each."""
+    """The digest's messages, grouped by category, and the articles in each, in ``script``
+    (``digest.scripts.in_script``)."""
     blocks: list[str] = []
     block_articles: list[int | None] = []
     number = 0
     for category, members in group_by_category(articles):
-        heading = f"<b>【{escape(category_label(category), quote=False)}】</b>"
+        label = in_script(category_label(category), script)
+        heading = f"<b>【{escape(label, quote=False)}】</b>"
         for index, article in enumerate(members):
             number += 1
             block = render_article(
-                article, zone=zone, category_label=category_label(category), number=number
+                article,
+                zone=zone,
+                category_label=category_label(category),
+                number=number,
+                script=script,
             )
             blocks.append(f"{heading}\n\n{block}" if index == 0 else block)
             block_articles.append(article.id)

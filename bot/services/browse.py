@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 
 from bot.services.context import Caller, Runtime
+from bot.services.languages import category_label
 from bot.services.paging import decode_cursor, encode_cursor
 from bot.services.story_buttons import number_buttons
 from bot.texts.messages import echoed, listing, raw, say
 from digest.article import StoredArticle
-from digest.categories import english_label, known_category
+from digest.categories import known_category
 from digest.render import pack_blocks, pack_messages, render_article
 from digest.reply import Button, Reply
 from digest.search_terms import one_character_words, query_phrases
@@ -60,7 +61,7 @@ def parse_count(text: str, *, command: str, language: str) -> CountArgument:
 
 
 def _label(caller: Caller, category: str) -> str:
-    return english_label(category) if caller.language == "en" else category
+    return category_label(caller, category)
 
 
 def _listing(
@@ -72,7 +73,13 @@ def _listing(
     """The numbered articles under ``header``, a number button for each under the message
     that lists it, and ``buttons`` under the last."""
     blocks = (
-        render_article(a, zone=caller.zone, category_label=_label(caller, a.category), number=n)
+        render_article(
+            a,
+            zone=caller.zone,
+            category_label=_label(caller, a.category),
+            number=n,
+            script=caller.script,
+        )
         for n, a in enumerate(articles, start=1)
     )
     packed = pack_blocks(blocks, header=header)

@@ -25,6 +25,7 @@ from bot.services.digest_windows import (
     render_digest,
     subscription_window,
 )
+from bot.services.languages import reading_script
 from bot.services.story_buttons import keyboard_json, number_buttons
 from bot.services.zones import zone_or_default
 from digest.schedule import next_digest_at, same_local_day
@@ -79,7 +80,14 @@ async def _queue_page(
             share = shares.get(due.chat_id)
             if share is None or not share[0]:
                 continue
-            composed = render_digest(caches, share, language=due.language, zone=zone, now=now)
+            composed = render_digest(
+                caches,
+                share,
+                language=due.language,
+                zone=zone,
+                now=now,
+                script=reading_script(due.language, due.script_variant),
+            )
             listed = composed.article_ids
             if listed not in keyboards:  # chats due together mostly share their digests
                 keyboards[listed] = [keyboard_json(rows) for rows in number_buttons(listed)]

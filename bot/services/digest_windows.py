@@ -42,7 +42,7 @@ CACHED_RENDERS = 256
 
 K = TypeVar("K")
 V = TypeVar("V")
-RenderKey = tuple[tuple[int, ...], int, str, str, date]
+RenderKey = tuple[tuple[int, ...], int, str, str | None, str, date]
 Share = tuple[list[StoredArticle], int]  # a chat's digest articles and how many in all
 
 
@@ -121,12 +121,13 @@ def render_digest(
     language: str,
     zone: ZoneInfo,
     now: datetime,
+    script: str | None = None,
 ) -> ComposedDigest:
-    """The digest, rendered once per distinct (articles, count, language, zone, day) while
-    it stays in ``caches``."""
+    """The digest, rendered once per distinct (articles, count, language, script, zone, day)
+    while it stays in ``caches``; articles in ``script`` (``digest.scripts.in_script``)."""
     articles, total = share
     day = now.astimezone(zone).date()
-    key = (tuple(article.id for article in articles), total, language, zone.key, day)
+    key = (tuple(article.id for article in articles), total, language, script, zone.key, day)
     composed = caches.renders.get(key)
     if composed is None:
         shown = len(articles)
@@ -135,7 +136,9 @@ def render_digest(
             more=say(language, "digest.more", count=total - shown) if total > shown else None,
         )
         label = english_label if language == "en" else (lambda name: name)
-        composed = compose_digest(articles, zone=zone, texts=texts, category_label=label)
+        composed = compose_digest(
+            articles, zone=zone, texts=texts, category_label=label, script=script
+        )
         caches.renders.put(key, composed)
     return composed
 

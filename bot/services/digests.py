@@ -15,6 +15,7 @@ from bot.services.digest_windows import (
     render_digest,
     subscription_window,
 )
+from bot.services.languages import reading_script
 from bot.services.story_buttons import number_buttons
 from bot.services.zones import zone_or_default
 from bot.texts.messages import say
@@ -58,7 +59,12 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
         composed = None
         if articles:
             composed = render_digest(
-                caches, (articles, total), language=caller.language, zone=caller.zone, now=now
+                caches,
+                (articles, total),
+                language=caller.language,
+                zone=caller.zone,
+                now=now,
+                script=caller.script,
             )
             await record_deliveries(
                 session,
@@ -150,4 +156,7 @@ async def preview_digest(
         return []
     language = chat.language if chat is not None else "zh"
     zone = zone_or_default(chat.timezone if chat else None, runtime.settings.zone)
-    return render_digest(caches, share, language=language, zone=zone, now=now).messages
+    script = reading_script(language, chat.script_variant if chat is not None else None)
+    return render_digest(
+        caches, share, language=language, zone=zone, now=now, script=script
+    ).messages

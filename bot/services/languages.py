@@ -11,8 +11,9 @@ from __future__ import annotations
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
 from bot.texts.messages import ENGLISH, SIMPLIFIED, TRADITIONAL, raw, say
+from digest.categories import english_label
 from digest.reply import Reply
-from digest.scripts import HONG_KONG, TAIWAN
+from digest.scripts import HONG_KONG, TAIWAN, in_script
 from digest.scripts import SIMPLIFIED as TO_SIMPLIFIED
 from digest.scripts import TRADITIONAL as TO_TRADITIONAL
 from storage.chats import choose_language
@@ -72,3 +73,8 @@ async def set_language(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
             script_variant=variant if language == TRADITIONAL else None,
         )
     return Reply([raw(language, "language.done")], menu_language=language)
+
+
+def category_label(caller: Caller, name: str) -> str:
+    """A category's name as the caller reads it: its English label, or in their script."""
+    return english_label(name) if caller.language == ENGLISH else in_script(name, caller.script)

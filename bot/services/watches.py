@@ -6,10 +6,11 @@ import re
 
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
+from bot.services.languages import category_label
 from bot.services.zones import zone_label
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
-from digest.categories import english_label, known_category
+from digest.categories import known_category
 from digest.reply import Reply
 from digest.watching import (
     MAX_PHRASE_CHARS,
@@ -27,7 +28,7 @@ _QUIET = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~到至]\s*(\d{1,2}:\d{2})$")
 def _category_note(caller: Caller, category: str | None) -> str:
     if category is None:
         return ""
-    label = english_label(category) if caller.language == "en" else category
+    label = category_label(caller, category)
     return say(caller.language, "watch.in_category", category=label)
 
 
