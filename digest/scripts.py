@@ -23,7 +23,6 @@ FOLD_CONVERSION = "tw2sp"
 # The conversions a chat may read in; ``None`` (English chats) shows text as stored.
 TAIWAN, HONG_KONG, TRADITIONAL, SIMPLIFIED = "s2twp", "s2hk", "s2t", "t2s"
 DISPLAY_CONVERSIONS = (TAIWAN, HONG_KONG, TRADITIONAL, SIMPLIFIED)
-_CJK_FROM = 0x2E80  # no character below converts: ASCII and Latin text skip OpenCC
 
 
 # OpenCC reads a C string of UTF-8: a NUL would end the text there, and a lone surrogate
@@ -50,7 +49,7 @@ def _alternating(pieces: list[str]) -> list[tuple[bool, str]]:
 
 def fold_script(text: str) -> str:
     """``text`` in Simplified script with mainland phrasing, for matching only."""
-    if not text or max(text) < chr(_CJK_FROM):
+    if text.isascii():  # no Chinese (and a constant-time check in CPython)
         return text
     if len(text) <= _SHORT_CHARS:
         return _short_fold(text)
@@ -69,7 +68,7 @@ def _short_fold(text: str) -> str:
 @lru_cache(maxsize=16_384)
 def in_script(text: str, conversion: str | None) -> str:
     """``text`` as a reader of ``conversion`` reads it (``None``: as stored)."""
-    if conversion is None or not text or max(text) < chr(_CJK_FROM):
+    if conversion is None or text.isascii():
         return text
     return _convert(conversion, text)
 
