@@ -30,7 +30,7 @@ from digest.article import ParsedArticle, StoredArticle
 from digest.compose import DigestTexts, compose_digest
 from digest.pipeline import prepare_articles
 from digest.render import pack_messages, render_article
-from digest.scripts import SIMPLIFIED, TAIWAN, fold_script, in_script
+from digest.scripts import SIMPLIFIED, TAIWAN, fold_script, forget_conversions
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 8, tzinfo=UTC)
@@ -90,7 +90,7 @@ def _per_render(
     def run() -> None:
         for page in pages:
             if cold:
-                in_script.cache_clear()
+                forget_conversions()
             render(page, script)
 
     for page in pages:  # warm: each page converted once before

@@ -7,7 +7,7 @@ names) and to every query. Simplified text is left as it is, so folding it twice
 nothing. About 9 µs for 540 characters (one core).
 
 Reading is in the reader's script: ``in_script`` converts stored text for display with one
-of ``DISPLAY_CONVERSIONS`` (``s2twp`` Taiwan phrasing, ``s2hk`` Hong Kong, ``s2t``, or
+of its conversions (``s2twp`` Taiwan phrasing, ``s2hk`` Hong Kong, ``s2t``, or
 ``t2s`` for Simplified readers of Traditional articles). Conversions are cached: a digest
 sends the same story to thousands of chats.
 """
@@ -22,7 +22,6 @@ import opencc
 FOLD_CONVERSION = "tw2sp"
 # The conversions a chat may read in; ``None`` (English chats) shows text as stored.
 TAIWAN, HONG_KONG, TRADITIONAL, SIMPLIFIED = "s2twp", "s2hk", "s2t", "t2s"
-DISPLAY_CONVERSIONS = (TAIWAN, HONG_KONG, TRADITIONAL, SIMPLIFIED)
 
 
 # OpenCC reads a C string of UTF-8: a NUL would end the text there, and a lone surrogate
@@ -40,11 +39,9 @@ def _convert(conversion: str, text: str) -> str:
     if _UNCONVERTIBLE.search(text) is None:
         return str(convert(text))
     pieces = _UNCONVERTIBLE.split(text)  # odd places hold what is kept as it is
-    return "".join(piece if odd else str(convert(piece)) for odd, piece in _alternating(pieces))
-
-
-def _alternating(pieces: list[str]) -> list[tuple[bool, str]]:
-    return [(index % 2 == 1, piece) for index, piece in enumerate(pieces)]
+    return "".join(
+        piece if index % 2 else str(convert(piece)) for index, piece in enumerate(pieces)
+    )
 
 
 def fold_script(text: str) -> str:
@@ -65,12 +62,22 @@ def _short_fold(text: str) -> str:
     return _convert(FOLD_CONVERSION, text)
 
 
-@lru_cache(maxsize=16_384)
 def in_script(text: str, conversion: str | None) -> str:
     """``text`` as a reader of ``conversion`` reads it (``None``: as stored)."""
     if conversion is None or text.isascii():
         return text
+    return _converted(text, conversion)
+
+
+# Titles, summaries, category names and the paragraphs of stories read in full: a few MB.
+@lru_cache(maxsize=16_384)
+def _converted(text: str, conversion: str) -> str:
     return _convert(conversion, text)
+
+
+def forget_conversions() -> None:
+    """Empty the cache of ``in_script`` (benchmarks of its cold cost)."""
+    _converted.cache_clear()
 
 
 def spellings(phrase: str) -> tuple[str, ...]:
