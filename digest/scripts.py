@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+import numpy as np
+import numpy.typing as npt
 import opencc
 
 FOLD_CONVERSION = "tw2sp"
@@ -63,10 +65,49 @@ def _short_fold(text: str) -> str:
 
 
 def in_script(text: str, conversion: str | None) -> str:
-    """``text`` as a reader of ``conversion`` reads it (``None``: as stored)."""
+    """``text`` as a reader of ``conversion`` reads it (``None``: as stored).
+
+    Text already in the reader's script is shown as stored: a Simplified reader sees only
+    articles written in Traditional converted, a Traditional reader all but those."""
     if conversion is None or text.isascii():
         return text
+    if is_traditional(text) == (conversion != SIMPLIFIED):
+        return text
     return _converted(text, conversion)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether ``text`` is written in Traditional characters: it has more characters of
+    that script alone (國, 發) than of Simplified alone (国, 发). About 2 µs a title."""
+    traditional_only, simplified_only = _script_tables()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # Beyond the BMP, clipped to U+FFFF: of neither script.
+    traditional = int(np.count_nonzero(traditional_only.take(codes, mode="clip")))
+    simplified = int(np.count_nonzero(simplified_only.take(codes, mode="clip")))
+    return traditional > simplified
+
+
+@cache
+def _script_tables() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which BMP characters are Traditional alone (``t2s`` changes them) and which
+    Simplified alone (``s2t`` does): two conversions of every ideograph, one a line (a
+    line break ends every phrase), about 0.1 s on first use."""
+    ideographs = [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]
+    chars = [chr(code) for code in ideographs]
+    joined = "\n".join(chars)
+    tables = []
+    for conversion in (SIMPLIFIED, TRADITIONAL):
+        converted = _convert(conversion, joined).split("\n")
+        table = np.zeros(0x10000, dtype=np.bool_)
+        if len(converted) == len(chars):  # one line a character, as asked
+            changed = [
+                code
+                for code, char, new in zip(ideographs, chars, converted, strict=True)
+                if new != char
+            ]
+            table[changed] = True
+        tables.append(table)
+    return tables[0], tables[1]
 
 
 # Titles, summaries, category names and the paragraphs of stories read in full: a few MB.

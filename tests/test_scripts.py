@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from digest.categories import known_category, normalise_category
 from digest.dedup import normalised_text
-from digest.scripts import HONG_KONG, SIMPLIFIED, TAIWAN, TRADITIONAL, fold_script, in_script
+from digest.scripts import (
+    HONG_KONG,
+    SIMPLIFIED,
+    TAIWAN,
+    TRADITIONAL,
+    fold_script,
+    in_script,
+    is_traditional,
+)
 from digest.search_terms import article_index_text, query_phrases
 from digest.story_text import event_text
 
@@ -51,3 +59,13 @@ def test_display_conversions_follow_the_reader() -> None:
     assert in_script(text, HONG_KONG).startswith("人工智能")
     assert in_script("人工智慧和網路軟體", SIMPLIFIED) == "人工智慧和网路软体"
     assert in_script(text, None) == text
+
+
+def test_text_already_in_the_readers_script_is_shown_as_stored() -> None:
+    assert is_traditional("台灣選舉結果揭曉")
+    assert not is_traditional("人工智能")  # no character of one script alone
+    # A Simplified title with a rare Traditional character stays Simplified.
+    title = "测试新闻第1号：挓橬絜轓糺撍槟橩斮玃埃斃"
+    assert not is_traditional(title)
+    assert in_script(title, SIMPLIFIED) == title
+    assert in_script("台灣選舉結果揭曉", TAIWAN) == "台灣選舉結果揭曉"
