@@ -71,8 +71,6 @@ def in_script(text: str, conversion: str | None) -> str:
     articles written in Traditional converted, a Traditional reader all but those."""
     if conversion is None or text.isascii():
         return text
-    if is_traditional(text) == (conversion != SIMPLIFIED):
-        return text
     return _converted(text, conversion)
 
 
@@ -113,6 +111,8 @@ def _script_tables() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
 # Titles, summaries, category names and the paragraphs of stories read in full: a few MB.
 @lru_cache(maxsize=16_384)
 def _converted(text: str, conversion: str) -> str:
+    if is_traditional(text) == (conversion != SIMPLIFIED):
+        return text
     return _convert(conversion, text)
 
 
