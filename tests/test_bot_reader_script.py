@@ -79,6 +79,7 @@ async def test_an_alert_in_traditional_underlines_the_watched_words(
     [alert] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "<u>人工智慧</u>晶片" in alert.text  # 人工智能芯片 in Taiwan phrasing
     assert "追蹤提醒" in alert.plain_text
+    assert "取消追蹤「人工智慧」" in [button["text"] for button in alert.buttons]
 
 
 async def test_a_digest_in_traditional(

@@ -87,7 +87,12 @@ def _render_alert(
     first = alerts[0]
     keyboards[-1] = [
         *keyboards[-1],
-        [Button(_unwatch_label(language, first.phrases[0]), f"uw:{first.watch_id}")],
+        [
+            Button(
+                _unwatch_label(language, in_script(first.phrases[0], script)),
+                f"uw:{first.watch_id}",
+            )
+        ],
     ]
     return [message for message, _ in packed], [keyboard_json(rows) for rows in keyboards]
 
