@@ -38,9 +38,12 @@ async def test_search_in_either_script_finds_articles_in_the_other(
     )
     found = await say(fake_api, "/search 降準")
     assert "央行宣布降准" in found
+    # A Simplified reader finds the Traditional article, and reads it in Simplified.
     found = await say(fake_api, "/search 人工智能")
-    assert "台灣人工智慧產業" in found
+    assert "台湾人工智慧产业" in found
     found = await say(fake_api, "/search 网络软件")
+    assert "台湾人工智慧产业" in found
+    found = await say(fake_api, "/search 网络软件", language_code="zh-tw")
     assert "台灣人工智慧產業" in found
 
 
