@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.scripts import fold_script
+
 
 @dataclass(frozen=True, slots=True)
 class Category:
@@ -63,6 +65,7 @@ for _category in CATEGORIES:
 
 
 def _lookup(key: str) -> Category | None:
+    key = fold_script(key)  # 國際 is 国际
     found = _BY_ALIAS.get(key)
     if found is not None:
         return found
@@ -82,7 +85,8 @@ def normalise_category(raw: str | None) -> str:
     if not cleaned:
         return UNCATEGORISED
     found = _lookup(cleaned.casefold())
-    return found.name if found is not None else cleaned[:64]
+    # An unknown name in either script is one category (stored as its Simplified fold).
+    return found.name if found is not None else fold_script(cleaned)[:64]
 
 
 def known_category(raw: str) -> Category | None:
@@ -91,5 +95,5 @@ def known_category(raw: str) -> Category | None:
 
 
 def english_label(name: str) -> str:
-    found = _BY_ALIAS.get(name.casefold())
+    found = _BY_ALIAS.get(fold_script(name).casefold())
     return found.english if found is not None else name

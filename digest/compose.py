@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from digest.article import StoredArticle, StorySource
 from digest.importance import DigestPick, pick_digest
 from digest.render import link_href, pack_blocks, render_article
+from digest.scripts import in_script
 
 OTHER_SOURCES_LINKED = 3
 
@@ -55,10 +56,14 @@ class ComposedDigest:
 
 
 def other_sources_line(
-    story: StoredArticle, sources: Sequence[StorySource], texts: DigestTexts
+    story: StoredArticle,
+    sources: Sequence[StorySource],
+    texts: DigestTexts,
+    script: str | None = None,
 ) -> str | None:
     """ "3 个来源：人民网 · 澎湃新闻": the count, and links to up to ``OTHER_SOURCES_LINKED``
-    other sources that have a web address (not the copy the title links to)."""
+    other sources that have a web address (not the copy the title links to); names in
+    ``script``."""
     if story.source_count < 2:
         return None
     links: list[str] = []
@@ -67,15 +72,15 @@ def other_sources_line(
         if href is None or source.url == story.url:
             continue
         name = source.name or urlsplit(source.url or "").hostname or source.url or ""
-        links.append(f'<a href="{href}">{escape(name, quote=False)}</a>')
+        links.append(f'<a href="{href}">{escape(in_script(name, script), quote=False)}</a>')
         if len(links) == OTHER_SOURCES_LINKED:
             break
     count = escape(texts.sources(story.source_count), quote=False)
     return f"{count}：{' · '.join(links)}" if links else count
 
 
-def _headline(story: StoredArticle, number: int) -> str:
-    title = escape(story.title, quote=False)
+def _headline(story: StoredArticle, number: int, script: str | None) -> str:
+    title = escape(in_script(story.title, script), quote=False)
     href = link_href(story.url)
     return f'{number}. <a href="{href}">{title}</a>' if href else f"{number}. {title}"
 
@@ -88,21 +93,27 @@ def compose_digest(
     category_label: Callable[[str], str] = lambda name: name,
     headlines: Sequence[StoredArticle] = (),
     sources: Mapping[int, Sequence[StorySource]] | None = None,
+    script: str | None = None,
 ) -> ComposedDigest:
     """The digest's messages: ``articles`` (its top part, in rank order) with summaries and
-    their other sources, then ``headlines`` as numbered titles, then ``texts.more``."""
+    their other sources, then ``headlines`` as numbered titles, then ``texts.more``; stories
+    in ``script`` (``digest.scripts.in_script``)."""
     blocks: list[str] = []
     block_articles: list[int | None] = []
     tight: set[int] = set()
     for number, article in enumerate(articles, start=1):
         block = render_article(
-            article, zone=zone, category_label=category_label(article.category), number=number
+            article,
+            zone=zone,
+            category_label=category_label(article.category),
+            number=number,
+            script=script,
         )
-        line = other_sources_line(article, (sources or {}).get(article.id, ()), texts)
+        line = other_sources_line(article, (sources or {}).get(article.id, ()), texts, script)
         blocks.append(f"{block}\n{line}" if line else block)
         block_articles.append(article.id)
     for number, story in enumerate(headlines, start=len(articles) + 1):
-        line = _headline(story, number)
+        line = _headline(story, number, script)
         if number > len(articles) + 1:
             tight.add(len(blocks))
         elif texts.headlines:

@@ -107,7 +107,7 @@ def prepare_articles(
         else storable_text("\n\n".join(article.key_paragraphs))
         for article in parsed
     ]
-    keys = _keys_of(titles, contents, categories, key_contents)
+    keys = article_keys(titles, contents, categories, key_contents)
     story_keys = event_keys_of(titles, contents)
     return [
         ArticleRecord(
@@ -144,7 +144,7 @@ def _summary(parsed: ParsedArticle, body: list[str], title: str) -> str:
     return (parsed.summary or "").strip() or summarise_lead(body, title=title)
 
 
-class _Keys(NamedTuple):
+class ArticleKeys(NamedTuple):
     """What storage finds an article by: its exact and near duplicates, its search terms."""
 
     content_hash: str
@@ -153,14 +153,14 @@ class _Keys(NamedTuple):
     band_keys: list[int]
 
 
-def _keys_of(
+def article_keys(
     titles: list[str],
     contents: list[str],
     categories: list[str],
-    key_contents: list[str | None],
-) -> list[_Keys]:
+    key_contents: Sequence[str | None] = (),
+) -> list[ArticleKeys]:
     """Each article's keys, from its title, content and category; its dedup keys from
-    ``key_contents`` where that is not ``None``."""
+    ``key_contents`` where that has a text (not ``None``) for it."""
     title_keys: list[str] = []
     content_keys: list[str] = []
     search_texts: list[str] = []
@@ -181,7 +181,7 @@ def _keys_of(
     signatures = minhashes_of_keys(list(map(signature_text_key, title_keys, content_keys)))
     return list(
         map(
-            _Keys,
+            ArticleKeys,
             map(hash_of_keys, title_keys, content_keys),
             search_texts,
             signatures,

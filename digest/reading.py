@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from digest.article import StoredArticle, StorySource
 from digest.render import MESSAGE_LIMIT, format_time, link_href, parsed_length, telegram_length
+from digest.scripts import in_script
 
 PAGE_MESSAGES = 3
 # Characters of a story's text shown in chat at most: a 2 MB text (a feed that put a whole
@@ -55,26 +56,28 @@ def render_story_header(
     sources: Sequence[StorySource],
     sources_label: str,
     separator: str = "、",
+    script: str | None = None,
 ) -> str:
     """The title (linked to its source when a web address is known), the publish time in
     ``zone`` and the category, and the sources after ``sources_label``, each linked where
-    it has an address."""
-    title = escape(article.title, quote=False)
+    it has an address. Text in ``script`` (``digest.scripts.in_script``)."""
+    title = escape(in_script(article.title, script), quote=False)
     href = link_href(article.url)
     if href is not None:
         title = f'<a href="{href}">{title}</a>'
     meta = [format_time(article.published_at, zone)] if article.published_at else []
-    meta.append(escape(category_label, quote=False))
+    meta.append(escape(in_script(category_label, script), quote=False))
     lines = [f"<b>{title}</b>", f"<i>{' · '.join(meta)}</i>"]
-    named = [link for link in map(_source_link, sources) if link]
+    named = [link for link in (_source_link(source, script) for source in sources) if link]
     if named:
         more = f"{separator}…" if len(named) > MAX_SOURCES_SHOWN else ""
         lines.append(sources_label + separator.join(named[:MAX_SOURCES_SHOWN]) + more)
     return "\n".join(lines)
 
 
-def _source_link(source: StorySource) -> str:
-    name = source.name or (urlsplit(source.url).hostname if source.url else None) or ""
+def _source_link(source: StorySource, script: str | None) -> str:
+    name = in_script(source.name, script) if source.name else None
+    name = name or (urlsplit(source.url).hostname if source.url else None) or ""
     if len(name) > SOURCE_NAME_CHARS:
         name = name[: SOURCE_NAME_CHARS - 1] + "…"
     if not name:
@@ -93,6 +96,7 @@ def story_page(
     closing: str | None = None,
     limit: int = MESSAGE_LIMIT,
     messages: int = PAGE_MESSAGES,
+    script: str | None = None,
 ) -> StoryPage:
     """Up to ``messages`` messages of ``text`` (the stored text from character ``start`` on),
     the first opening with ``header`` (HTML).
@@ -100,6 +104,10 @@ def story_page(
     ``complete``: ``text`` runs to the end of what is shown, and ``closing`` (HTML, a note)
     follows it. Otherwise ``text`` may stop inside its last paragraph, which is used only as
     far as a message cuts it: the next page starts where this one stopped.
+
+    Text is shown in ``script`` (``digest.scripts.in_script``), paragraph by paragraph, and
+    measured as shown (a conversion may change a length); where pages start is counted in
+    the stored text.
     """
     pieces: deque[tuple[int, str]] = deque(
         (match.start(), match.group().strip()) for match in _PARAGRAPH.finditer(text)
@@ -109,13 +117,14 @@ def story_page(
     placed_text = False
     while pieces:
         offset, paragraph = pieces[0]
-        units = telegram_length(paragraph)
+        shown = in_script(paragraph, script)
+        units = telegram_length(shown)
         gap = 2 if used else 0  # the blank line before it
         partial = not complete and len(pieces) == 1
         if partial and placed_text:
             return _page(built, start + offset)
         if used + gap + units <= limit:
-            built[-1].append(escape(paragraph, quote=False))
+            built[-1].append(escape(shown, quote=False))
             used += gap + units
             placed_text = True
             pieces.popleft()
@@ -128,8 +137,8 @@ def story_page(
             built.append([])
             used = 0
             continue
-        cut = _cut_point(paragraph, room)
-        built[-1].append(escape(paragraph[:cut].rstrip(), quote=False))
+        cut, shown = _converted_cut(paragraph, room, script)
+        built[-1].append(escape(shown, quote=False))
         placed_text = True
         rest = paragraph[cut:]
         pieces[0] = (offset + cut + len(rest) - len(rest.lstrip()), rest.lstrip())
@@ -148,6 +157,19 @@ def story_page(
 
 def _page(built: list[list[str]], next_start: int | None) -> StoryPage:
     return StoryPage(["\n\n".join(parts) for parts in built if parts], next_start)
+
+
+def _converted_cut(paragraph: str, room: int, script: str | None) -> tuple[int, str]:
+    """Where to cut ``paragraph`` (stored) so that its head, shown in ``script``, fits in
+    ``room``; and that head as shown."""
+    budget = room
+    while True:
+        cut = _cut_point(paragraph, budget)
+        shown = in_script(paragraph[:cut].rstrip(), script)
+        excess = telegram_length(shown) - room
+        if excess <= 0 or cut <= 1:
+            return cut, shown
+        budget -= excess
 
 
 def _cut_point(paragraph: str, room: int) -> int:

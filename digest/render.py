@@ -17,6 +17,7 @@ from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from digest.article import StoredArticle
+from digest.scripts import in_script, spellings
 from digest.text import clipped
 from digest.watching import highlight_spans
 
@@ -63,11 +64,21 @@ def format_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _escaped(text: str, highlight: Sequence[str]) -> str:
-    # Escape each segment on its own, so a highlighted word never lands inside an entity.
+def _escaped(text: str, highlight: Sequence[str], script: str | None) -> str:
+    """``text`` in the reader's script, escaped, the words of ``highlight`` underlined.
+
+    Watched words are folded (人工智能) and the text is as published (人工智慧 maybe): they are
+    looked for in every spelling, in the text as stored, and each segment is then converted
+    on its own, so the underline covers the same words after conversion. Each segment is
+    escaped on its own too, so a highlighted word never lands inside an entity."""
+    if not highlight:
+        return escape(in_script(text, script), quote=False)
+    spelled = [spelling for phrase in highlight for spelling in spellings(phrase)]
     return "".join(
-        f"<u>{escape(part, quote=False)}</u>" if matched else escape(part, quote=False)
-        for part, matched in highlight_spans(text, highlight)
+        f"<u>{escape(in_script(part, script), quote=False)}</u>"
+        if matched
+        else escape(in_script(part, script), quote=False)
+        for part, matched in highlight_spans(text, spelled)
     )
 
 
@@ -79,24 +90,29 @@ def render_article(
     number: int | None = None,
     highlight: Sequence[str] = (),
     sources_label: str | None = None,
+    script: str | None = None,
 ) -> str:
     """One article: linked title, time in ``zone``, category, source (and ``sources_label``,
     "3 个来源", when several carried it), summary; the words in ``highlight`` (watched
-    words) underlined in the title and summary."""
-    title = _escaped(article.title, highlight)
+    words) underlined in the title and summary. Text is shown in ``script``
+    (``digest.scripts.in_script``: a conversion, or ``None`` as stored)."""
+    title = _escaped(article.title, highlight, script)
     href = link_href(article.url)
     if href is not None:
         title = f'<a href="{href}">{title}</a>'
     prefix = f"{number}. " if number is not None else ""
     meta = [format_time(article.published_at, zone)] if article.published_at else []
-    meta.append(escape(category_label or article.category, quote=False))
+    meta.append(escape(in_script(category_label or article.category, script), quote=False))
     if article.source:
-        meta.append(escape(article.source, quote=False))
+        meta.append(escape(in_script(article.source, script), quote=False))
     if sources_label:
         meta.append(escape(sources_label, quote=False))
     lines = [f"{prefix}<b>{title}</b>", f"<i>{' · '.join(meta)}</i>"]
     if article.summary:
-        lines.append(_escaped(clipped(article.summary, MAX_SUMMARY_CHARS), highlight))
+        # Clipped as stored: a conversion changes a length by a character or two at most
+        # (算法 → 演算法), well within what a message leaves for its summaries.
+        summary = clipped(article.summary, MAX_SUMMARY_CHARS)
+        lines.append(_escaped(summary, highlight, script))
     return "\n".join(lines)
 
 

@@ -38,6 +38,9 @@ class Reply:
     buttons: Keyboard = field(default_factory=list)
     recorded: RecordedAhead | None = None
     story_buttons: tuple[Keyboard, ...] = ()
+    # The chat chose this language (/language): a front end with a command menu shows the
+    # chat's menu in it from now on.
+    menu_language: str | None = None
 
     def keyboard(self, index: int) -> Keyboard:
         """The rows of buttons under message ``index``."""

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from digest.scripts import fold_script
 from digest.story_anchors import U64, bigrams, figures, folded_codes, mix, words
 
 ANCHORS = 6
@@ -72,7 +73,9 @@ def event_keys_of(titles: Sequence[str], leads: Sequence[str]) -> list[list[int]
     for title, lead in zip(titles, leads, strict=True):
         # Cut to characters first: encoding a whole body to keep 300 bytes of it cost 2 µs.
         head = lead[:HEAD_BYTES].encode("utf-8")[:HEAD_BYTES].decode("utf-8", "ignore")
-        pieces += (title, head)
+        # Folded to one script (digest.scripts): a Traditional rewrite shares its keys
+        # with the Simplified report it retells.
+        pieces += (fold_script(title), fold_script(head))
     codes = folded_codes("\n".join(pieces) + "\n")
     lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=2 * count) + 1
     piece_starts = np.cumsum(lengths) - lengths

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from digest.folding import nfkc
+from digest.scripts import fold_script
 from digest.story_figures import Figure, clock_times_of, event_dates_of, figures_of
 from digest.story_words import COMMON_BIGRAMS, COMMON_LATIN
 
@@ -73,8 +74,9 @@ def lead_of(body: str) -> str:
 
 def event_text(title: str, body: str, published_at: datetime | None = None) -> EventText:
     """``EventText`` of an article; ``body`` is its whole text, paragraphs on lines."""
-    title = nfkc(title)
-    lead = nfkc(lead_of(body))
+    # Either script: a rewrite in Traditional of a Simplified report shares its words.
+    title = fold_script(nfkc(title))
+    lead = fold_script(nfkc(lead_of(body)))
     text = f"{title}\n{lead}"
     figures = figures_of(text)
     # Sets and dict.fromkeys, in C: a weight looked up and compared word by word took

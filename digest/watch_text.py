@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from digest.folding import nfkc
+from digest.scripts import fold_script
 
 # Before, between and after the articles of a page. The table does not fold it, so in an
 # article it sends the article to ``normalise_phrase``, and in a page folded by the table
@@ -38,7 +39,13 @@ Codes = npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
 
 
 def normalise_phrase(text: str) -> str:
-    """Width-folded, lower-cased, single-spaced: the form phrases and texts are matched in."""
+    """Script-folded (``digest.scripts``), width-folded, lower-cased, single-spaced: the form
+    phrases and texts are matched in."""
+    return _width_and_case_folded(fold_script(text))
+
+
+def _width_and_case_folded(text: str) -> str:
+    """``normalise_phrase`` of text already script-folded."""
     return " ".join(nfkc(text).casefold().split())
 
 
@@ -116,6 +123,7 @@ class FoldedPage:
 
 def fold_page(texts: Sequence[str]) -> FoldedPage:
     """``normalise_phrase`` of each of ``texts``, as one page."""
+    texts = [fold_script(text) for text in texts]
     codes = _folded_by_table(texts)
     if codes is not None:
         return _page_between_separators(codes)
@@ -160,7 +168,7 @@ def _fold_each(texts: Sequence[str]) -> list[npt.NDArray[np.uint32]]:
     page = _page_between_separators(by_table)
     folded = iter(np.split(page.codes.astype(np.uint32), page.starts)[1:])
     return [
-        _code_points(normalise_phrase(text)) if is_slow else next(folded)[:-1]
+        _code_points(_width_and_case_folded(text)) if is_slow else next(folded)[:-1]
         for text, is_slow in zip(texts, slow, strict=True)
     ]
 

@@ -44,6 +44,7 @@ class AlertChat:
     quiet_start: str | None
     quiet_end: str | None
     thread_id: int | None  # the forum topic alerts go to
+    script_variant: str | None = None  # how a Traditional chat reads (Chat.script_variant)
 
 
 async def alert_chats(session: AsyncSession, chat_ids: Iterable[int]) -> dict[int, AlertChat]:
@@ -59,6 +60,7 @@ async def alert_chats(session: AsyncSession, chat_ids: Iterable[int]) -> dict[in
                 Chat.quiet_start,
                 Chat.quiet_end,
                 Chat.alert_thread_id,
+                Chat.script_variant,
             ).where(Chat.id.in_(chunk), Chat.refused_reason.is_(None))
         )
         found.update((row[0], AlertChat(*row)) for row in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ async def ensure_chat(
     language: str,
     timezone: str,
     now: datetime,
+    script_variant: str | None = None,
 ) -> Chat:
     """The chat's row, created with the given defaults when it is new.
 
@@ -42,6 +44,7 @@ async def ensure_chat(
             type=chat_type,
             title=title,
             language=language,
+            script_variant=script_variant,
             timezone=timezone,
             created_at=now,
         )
@@ -54,6 +57,38 @@ async def ensure_chat(
 async def chat_timezone(session: AsyncSession, chat_id: int) -> str | None:
     """The chat's IANA zone name, or ``None`` for a chat never stored."""
     return await session.scalar(select(Chat.timezone).where(Chat.id == chat_id))
+
+
+class ChatPreferences(NamedTuple):
+    """What a command needs to know of its chat: its zone, and the language it chose."""
+
+    timezone: str
+    language: str
+    language_chosen: bool
+    script_variant: str | None
+
+
+async def chat_preferences(session: AsyncSession, chat_id: int) -> ChatPreferences | None:
+    """The chat's zone and chosen language, in one query; ``None`` for a chat never stored."""
+    row = (
+        await session.execute(
+            select(Chat.timezone, Chat.language, Chat.language_chosen, Chat.script_variant).where(
+                Chat.id == chat_id
+            )
+        )
+    ).one_or_none()
+    return None if row is None else ChatPreferences(*row)
+
+
+async def choose_language(
+    session: AsyncSession, chat_id: int, *, language: str, script_variant: str | None
+) -> None:
+    """``/language``: the chat reads in ``language`` from now on, whoever writes in it."""
+    await session.execute(
+        update(Chat)
+        .where(Chat.id == chat_id)
+        .values(language=language, language_chosen=True, script_variant=script_variant)
+    )
 
 
 async def mark_refusing(session: AsyncSession, chat_id: int, *, reason: str) -> None:

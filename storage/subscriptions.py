@@ -40,6 +40,7 @@ class DueDigest:
     language: str
     timezone: str
     thread_id: int | None  # the forum topic the digest goes to
+    script_variant: str | None = None  # how a Traditional chat reads (Chat.script_variant)
 
     @property
     def cursor(self) -> DueCursor:
@@ -67,6 +68,7 @@ async def claim_due_page(
             Chat.language,
             Chat.timezone,
             Subscription.thread_id,
+            Chat.script_variant,
         )
         .join(Chat, Chat.id == Subscription.chat_id)
         .where(Subscription.active.is_(True), Subscription.next_digest_at <= now)
@@ -79,7 +81,7 @@ async def claim_due_page(
         )
     if await begin_claim(session, table="subscriptions"):
         query = query.with_for_update(skip_locked=True, of=Subscription)
-    return [DueDigest(*row) for row in await session.execute(query)]
+    return [DueDigest(*tuple(row)) for row in await session.execute(query)]
 
 
 async def schedule_digests(

@@ -106,3 +106,10 @@ async def test_flood_bench_prints_the_other_chats_latency(database_url: str) -> 
     )
     assert re.search(r"group flood +\d+ commands in 2 s: \d+ answered", out)
     assert re.search(r"other chats +\d+ replies: p50 [\d.]+ s, p95 [\d.]+ s", out)
+
+
+async def test_scripts_bench_prints_what_conversion_adds() -> None:
+    out = await _run(str(BENCH / "scripts.py"), "--n", "100")
+    assert re.search(r"digest of 30: as stored [\d.]+ ms", out)
+    assert re.search(r"s2twp: cold [\d.]+ ms \(\+[\d.-]+\), cached", out)
+    assert re.search(r"ingest: fold_script [\d.]+ µs an article", out)

@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 
 from digest.capped_matching import ArticleMatch, CappedMatching
+from digest.scripts import fold_script
 from digest.watch_text import fold_page
 from digest.watching import (
     MAX_PHRASE_CHARS,
@@ -137,10 +138,11 @@ def test_phrases_with_spaces_match_across_any_whitespace_of_the_text() -> None:
         "\u1100\u1161 \u3131\u314f 한국",  # conjoining and compatibility Hangul jamo
         "𝐀𝐈 ① ㎏ \uf900",  # beyond the BMP, circled and squared forms, a compatibility ideograph
         "plain ascii text, nothing to fold",
+        "人工智慧與網路軟體，降準",  # Traditional, Taiwan phrasing: 人工智能与网络软件，降准
     ],
 )
-def test_normalising_is_nfkc_casefolded_and_single_spaced(text: str) -> None:
-    expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+def test_normalising_is_script_folded_nfkc_casefolded_and_single_spaced(text: str) -> None:
+    expected = " ".join(unicodedata.normalize("NFKC", fold_script(text)).casefold().split())
     assert normalise_phrase(text) == expected
     assert fold_page([text]).article(0) == expected  # what watches are matched in
 
@@ -271,3 +273,9 @@ def test_pages_of_articles_alert_by_the_plain_rule(page_size: int) -> None:
     expected_alerts, expected_counts = _plain_capped_alerts(watches, articles, 3)
     assert sorted((m.chat_id, m.article_id) for m in found) == expected_alerts
     assert matching.match_counts() == expected_counts
+
+
+def test_a_watch_in_either_script_matches_an_article_in_the_other() -> None:
+    assert normalise_phrase("人工智慧") == normalise_phrase("人工智能") == "人工智能"
+    assert fold_page(["台灣的人工智慧產業"]).article(0) == "台湾的人工智能产业"
+    assert fold_page(["降準消息"]).article(0) == normalise_phrase("降准消息")

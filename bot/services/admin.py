@@ -12,8 +12,8 @@ from datetime import UTC, datetime, time, timedelta
 from bot.fetching.credentials import shown_url
 from bot.services import feeds
 from bot.services.context import Caller, Runtime
+from bot.services.languages import category_label
 from bot.texts.messages import Html, raw, say, shortened
-from digest.categories import english_label
 from digest.render import format_time, pack_messages
 from digest.reply import Reply
 from storage.feeds import latest_errors
@@ -39,7 +39,7 @@ def admins_only(service: AdminService) -> AdminService:
 def _category(caller: Caller, category: str | None) -> str:
     if category is None:
         return raw(caller.language, "feeds.any_category")
-    return english_label(category) if caller.language == "en" else category
+    return category_label(caller, category)
 
 
 def _when(caller: Caller, moment: datetime | None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.alert_matching import MAX_ALERTS_PER_MESSAGE
 from bot.services.context import Runtime
+from bot.services.languages import reading_script
 from bot.services.story_buttons import keyboard_json, number_buttons
 from bot.services.zones import zone_or_default
 from bot.texts.messages import raw, say
@@ -18,6 +19,7 @@ from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.render import pack_blocks, render_article
 from digest.reply import Button
+from digest.scripts import in_script
 from digest.text import clipped
 from storage.alert_queue import (
     AlertChat,
@@ -53,17 +55,18 @@ def _render_alert(
     articles: dict[int, StoredArticle],
     chat: AlertChat,
     runtime: Runtime,
-    rendered: dict[tuple[int, int, str, str, tuple[str, ...]], str],
+    rendered: dict[tuple[int, int, str, str | None, str, tuple[str, ...]], str],
 ) -> tuple[list[str], list[str | None]]:
     """One chat's alert: its messages and the buttons under each (the numbers of the
     articles it lists; under the last, the unwatch button of the first alert's watch too).
     An article rendered for one chat is reused for the next with the same number, language,
     zone and words."""
     language = chat.language
+    script = reading_script(language, chat.script_variant)
     zone = zone_or_default(chat.timezone, runtime.settings.zone)
     blocks = []
     for number, alert in enumerate(alerts, start=1):
-        key = (alert.article_id, number, language, zone.key, tuple(alert.phrases))
+        key = (alert.article_id, number, language, script, zone.key, tuple(alert.phrases))
         if key not in rendered:
             article = articles[alert.article_id]
             rendered[key] = render_article(
@@ -72,16 +75,24 @@ def _render_alert(
                 category_label=english_label(article.category) if language == "en" else None,
                 number=number,
                 highlight=alert.phrases,
+                script=script,
             )
         blocks.append(rendered[key])
     phrases = sorted({p for a in alerts for p in a.phrases})
-    header = say(language, "alert.header", phrases="、".join(phrases))
+    header = say(
+        language, "alert.header", phrases="、".join(in_script(p, script) for p in phrases)
+    )
     packed = pack_blocks(blocks, header=header)
     keyboards = list(number_buttons([[alerts[i].article_id for i in held] for _, held in packed]))
     first = alerts[0]
     keyboards[-1] = [
         *keyboards[-1],
-        [Button(_unwatch_label(language, first.phrases[0]), f"uw:{first.watch_id}")],
+        [
+            Button(
+                _unwatch_label(language, in_script(first.phrases[0], script)),
+                f"uw:{first.watch_id}",
+            )
+        ],
     ]
     return [message for message, _ in packed], [keyboard_json(rows) for rows in keyboards]
 
@@ -110,7 +121,7 @@ async def send_due_alerts(session: AsyncSession, runtime: Runtime, now: datetime
     wanted = sorted({a.article_id for alerts in by_chat.values() for a in alerts})
     articles = {a.id: a for a in await articles_by_ids(session, wanted)}
     chats = await alert_chats(session, by_chat)
-    rendered: dict[tuple[int, int, str, str, tuple[str, ...]], str] = {}
+    rendered: dict[tuple[int, int, str, str | None, str, tuple[str, ...]], str] = {}
     messages: list[tuple[int, list[str], list[str | None], int | None]] = []
     delivered: list[tuple[int, int]] = []
     for chat_id, alerts in by_chat.items():

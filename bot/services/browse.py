@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 
 from bot.services.context import Caller, Runtime
+from bot.services.languages import category_label
 from bot.services.paging import decode_cursor, encode_cursor
 from bot.services.story_buttons import number_buttons
 from bot.texts.messages import echoed, listing, raw, say
 from digest.article import StoredArticle
-from digest.categories import english_label, known_category
+from digest.categories import known_category
 from digest.render import pack_blocks, pack_messages, render_article
 from digest.reply import Button, Reply
 from digest.search_terms import one_character_words, query_phrases
@@ -60,7 +61,7 @@ def parse_count(text: str, *, command: str, language: str) -> CountArgument:
 
 
 def _label(caller: Caller, category: str) -> str:
-    return english_label(category) if caller.language == "en" else category
+    return category_label(caller, category)
 
 
 def sources_label(language: str, story: StoredArticle) -> str | None:
@@ -85,6 +86,7 @@ def _listing(
             category_label=_label(caller, a.category),
             number=n,
             sources_label=sources_label(caller.language, a),
+            script=caller.script,
         )
         for n, a in enumerate(articles, start=1)
     )

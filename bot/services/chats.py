@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.context import Caller, Runtime
+from bot.texts.messages import TRADITIONAL
 from storage.chat_moves import move_chat
 from storage.chats import ensure_chat
 from storage.models import Chat
@@ -18,6 +19,7 @@ async def caller_chat(session: AsyncSession, runtime: Runtime, caller: Caller) -
         chat_type=caller.chat_type,
         title=None,
         language=caller.language,
+        script_variant=caller.script if caller.language == TRADITIONAL else None,
         timezone=caller.zone.key,
         now=runtime.now(),
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.services import admin, browse, digests, reading, subscriptions, top, watches
+from bot.services import admin, browse, digests, languages, reading, subscriptions, top, watches
 from bot.services.context import Caller, Runtime
 from bot.services.digest_windows import FIRST_DIGEST_WINDOW
+from bot.services.languages import reading_script, traditional_variant
 from bot.services.story_buttons import ReadRequest, deep_link_story
 from bot.services.zones import zone_or_default
 from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
 from digest.keyboard_forms import ascii_forms
 from digest.reply import Reply
-from storage.chats import chat_timezone, clear_refusal
+from storage.chats import chat_preferences, clear_refusal
 from storage.subscriptions import resume_paused_subscription
 
 CommandService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
@@ -51,6 +52,7 @@ COMMANDS: dict[str, CommandService] = {
     "watches": watches.list_watches,
     "unwatch": watches.unwatch,
     "quiet": watches.quiet,
+    "language": languages.set_language,
     "addfeed": admin.add_feed,
     "feeds": admin.list_feeds,
     "removefeed": admin.remove_feed,
@@ -58,7 +60,7 @@ COMMANDS: dict[str, CommandService] = {
 }
 # Commands that change a chat's settings: in groups, only the group's admins may use them.
 MANAGING_COMMANDS = frozenset(
-    {"subscribe", "unsubscribe", "time", "timezone", "watch", "unwatch", "quiet"}
+    {"subscribe", "unsubscribe", "time", "timezone", "watch", "unwatch", "quiet", "language"}
 )
 
 
@@ -117,19 +119,26 @@ async def make_caller(
 
     A chat Telegram refused to let the bot write to (blocked, kicked, its topic closed)
     talks to the bot again here, so its alerts and its paused digest resume.
+
+    The language is the chat's when ``/language`` chose one, else the user's Telegram one.
     """
     async with runtime.db.transaction() as session:
-        zone_name = await chat_timezone(session, chat_id)
+        chat = await chat_preferences(session, chat_id)
         await clear_refusal(session, chat_id)
         await resume_paused_subscription(
             session, chat_id, forget_digest_before=runtime.now() - FIRST_DIGEST_WINDOW
         )
+    if chat is not None and chat.language_chosen:
+        language, variant = chat.language, chat.script_variant
+    else:
+        language, variant = language_for(language_code), traditional_variant(language_code)
     return Caller(
         chat_id=chat_id,
         chat_type=chat_type,
         user_id=user_id,
-        language=language_for(language_code),
-        zone=zone_or_default(zone_name, runtime.settings.zone),
+        language=language,
+        script=reading_script(language, variant),
+        zone=zone_or_default(chat.timezone if chat else None, runtime.settings.zone),
         is_admin=user_id is not None and user_id in runtime.settings.admin_ids,
         can_manage=can_manage,
         thread_id=thread_id,

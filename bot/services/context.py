@@ -36,7 +36,9 @@ class Caller:
     chat_id: int
     chat_type: str = "private"  # private, group, supergroup, channel
     user_id: int | None = None
-    language: str = "zh"  # "zh" or "en", see bot.texts.messages.language_for
+    language: str = "zh"  # "zh", "zh-Hant" or "en", see bot.texts.messages.language_for
+    # How articles are shown (digest.scripts.in_script): t2s, s2twp, s2hk, s2t; None as stored.
+    script: str | None = "t2s"
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     is_admin: bool = False  # the user is in ADMIN_IDS
     can_manage: bool = True  # may change the chat's settings (in groups: a group admin)

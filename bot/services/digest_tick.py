@@ -26,6 +26,7 @@ from bot.services.digest_windows import (
     subscription_window,
     window_sources,
 )
+from bot.services.languages import reading_script
 from bot.services.story_buttons import keyboard_json, number_buttons
 from bot.services.zones import zone_or_default
 from digest.schedule import next_digest_at, same_local_day
@@ -83,7 +84,13 @@ async def _queue_page(
             if share is None or not share.listed:
                 continue
             composed = render_digest(
-                caches, share, language=due.language, zone=zone, now=now, sources=sources
+                caches,
+                share,
+                language=due.language,
+                zone=zone,
+                now=now,
+                sources=sources,
+                script=reading_script(due.language, due.script_variant),
             )
             listed = composed.article_ids
             if listed not in keyboards:  # chats due together mostly share their digests

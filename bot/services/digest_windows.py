@@ -39,7 +39,7 @@ CACHED_RENDERS = 256
 
 K = TypeVar("K")
 V = TypeVar("V")
-RenderKey = tuple[tuple[int, ...], int, int, str, str, date]
+RenderKey = tuple[tuple[int, ...], int, int, str, str | None, str, date]
 
 
 class BoundedCache(Generic[K, V]):
@@ -135,13 +135,15 @@ def render_digest(
     zone: ZoneInfo,
     now: datetime,
     sources: Mapping[int, Sequence[StorySource]] | None = None,
+    script: str | None = None,
 ) -> ComposedDigest:
-    """The digest, rendered once per distinct (stories, count, language, zone, day) while
-    it stays in ``caches``; ``sources``: the other sources of its stories that have several."""
+    """The digest, rendered once per distinct (stories, count, language, script, zone, day)
+    while it stays in ``caches``; ``sources``: the other sources of its stories that have
+    several; stories in ``script`` (``digest.scripts.in_script``)."""
     total = share.total
     day = now.astimezone(zone).date()
     listed = tuple(article.id for article in share.listed)
-    key = (listed, len(share.top), total, language, zone.key, day)
+    key = (listed, len(share.top), total, language, script, zone.key, day)
     composed = caches.renders.get(key)
     if composed is None:
         shown = len(listed)
@@ -159,6 +161,7 @@ def render_digest(
             category_label=label,
             headlines=share.headlines,
             sources=sources,
+            script=script,
         )
         caches.renders.put(key, composed)
     return composed

@@ -16,6 +16,7 @@ from bot.services.digest_windows import (
     subscription_window,
     window_sources,
 )
+from bot.services.languages import reading_script
 from bot.services.story_buttons import number_buttons
 from bot.services.zones import zone_or_default
 from bot.texts.messages import say
@@ -72,6 +73,7 @@ async def digest_now(runtime: Runtime, caller: Caller, args: list[str]) -> Reply
                 zone=caller.zone,
                 now=now,
                 sources=window_sources(caches, window),
+                script=caller.script,
             )
             await record_deliveries(
                 session,
@@ -165,6 +167,7 @@ async def preview_digest(
     language = chat.language if chat is not None else "zh"
     zone = zone_or_default(chat.timezone if chat else None, runtime.settings.zone)
     sources = window_sources(caches, window)
+    script = reading_script(language, chat.script_variant if chat is not None else None)
     return render_digest(
-        caches, share, language=language, zone=zone, now=now, sources=sources
+        caches, share, language=language, zone=zone, now=now, sources=sources, script=script
     ).messages

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.context import Runtime
+from bot.services.languages import reading_script, traditional_variant
 from bot.services.paging import decode_cursor, encode_cursor
 from bot.services.story_buttons import deep_link
 from bot.services.zones import zone_or_default
@@ -20,10 +21,11 @@ from bot.texts.messages import language_for, raw
 from digest.article import StoredArticle
 from digest.categories import english_label
 from digest.render import render_article
+from digest.scripts import in_script
 from digest.search_terms import query_phrases
 from digest.text import clipped
 from storage.articles import articles_by_ids, latest_articles
-from storage.chats import chat_timezone
+from storage.chats import chat_preferences
 from storage.search import search_article_ids
 
 INLINE_RESULTS = 20
@@ -77,22 +79,29 @@ async def answer_inline(runtime: Runtime, question: InlineQuestion) -> InlineAns
     if words and not phrases:  # nothing searchable yet (one character typed)
         return InlineAnswer([], "")
     async with runtime.db.transaction() as session:
-        zone_name = await chat_timezone(session, question.user_id)  # their private chat's
+        chat = await chat_preferences(session, question.user_id)  # their private chat's
         if phrases:
             articles, next_offset = await _found(session, phrases, question.offset)
         else:
             articles, next_offset = await _latest(session, question.offset)
-    language = language_for(question.language_code)
-    zone = zone_or_default(zone_name, runtime.settings.zone)
+    if chat is not None and chat.language_chosen:
+        language, variant = chat.language, chat.script_variant
+    else:
+        language = language_for(question.language_code)
+        variant = traditional_variant(question.language_code)
+    script = reading_script(language, variant)
+    zone = zone_or_default(chat.timezone if chat else None, runtime.settings.zone)
     stories = []
     for article in articles:
         label = english_label(article.category) if language == "en" else None
         stories.append(
             InlineStory(
                 result_id=str(article.id),
-                title=clipped(article.title, TITLE_CHARS),
-                description=clipped(" ".join(article.summary.split()), DESCRIPTION_CHARS),
-                message=render_article(article, zone=zone, category_label=label),
+                title=clipped(in_script(article.title, script), TITLE_CHARS),
+                description=clipped(
+                    " ".join(in_script(article.summary, script).split()), DESCRIPTION_CHARS
+                ),
+                message=render_article(article, zone=zone, category_label=label, script=script),
                 read_label=raw(language, "inline.read"),
                 read_link=deep_link(question.bot_username, article.id),
             )

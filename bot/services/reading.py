@@ -16,6 +16,7 @@ from digest.categories import english_label
 from digest.reading import MAX_STORY_CHARS, PAGE_WINDOW, render_story_header, story_page
 from digest.render import MESSAGE_LIMIT, link_href
 from digest.reply import Button, Reply
+from digest.scripts import in_script
 from digest.text import clipped
 from storage.story_reads import story_excerpt, story_sources
 
@@ -80,9 +81,10 @@ def _page_reply(caller: Caller, excerpt: StoryExcerpt, sources: list[StorySource
             sources=sources,
             sources_label=raw(language, "read.sources"),
             separator=", " if english else "、",
+            script=caller.script,
         )
     else:
-        title = clipped(article.title, TITLE_CHARS_CONTINUED)
+        title = clipped(in_script(article.title, caller.script), TITLE_CHARS_CONTINUED)
         header = say(language, "read.continued", title=title)
     closing = None
     if cut:
@@ -99,6 +101,7 @@ def _page_reply(caller: Caller, excerpt: StoryExcerpt, sources: list[StorySource
         complete=cut or not excerpt.more,
         header=header,
         closing=closing,
+        script=caller.script,
     )
     if page.next_start is None:
         return Reply(page.messages)

@@ -12,6 +12,7 @@ from bot.services.context import Caller
 from bot.texts.messages import Html, listing, raw, say
 from digest.categories import english_label, known_category
 from digest.followed_categories import FollowedCategories
+from digest.scripts import in_script
 from storage.articles import category_counts
 from storage.models import Subscription
 from storage.subscriptions import join_categories, split_categories
@@ -19,7 +20,9 @@ from storage.subscriptions import join_categories, split_categories
 
 def category_names(caller: Caller, names: Sequence[str]) -> str:
     """Category names as replies show them (in English labels to English readers)."""
-    shown = [english_label(n) if caller.language == "en" else n for n in names]
+    shown = [
+        english_label(n) if caller.language == "en" else in_script(n, caller.script) for n in names
+    ]
     return listing(caller.language, shown)
 
 

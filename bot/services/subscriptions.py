@@ -217,6 +217,7 @@ async def show_settings(runtime: Runtime, caller: Caller, args: list[str]) -> Re
                 time=digest_time,
                 zone=zone_label(caller.zone),
                 next=next_text,
+                chat_language=raw(language, "language.name"),
             )
         ]
     )

@@ -46,5 +46,6 @@ async def top(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
         texts=texts,
         category_label=english_label if language == "en" else (lambda name: name),
         sources=found.sources,
+        script=caller.script,
     )
     return Reply(composed.messages, story_buttons=number_buttons(composed.article_ids))

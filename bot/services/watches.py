@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.services.chats import caller_chat
 from bot.services.context import Caller, Runtime
+from bot.services.languages import category_label
 from bot.services.zones import zone_label
 from bot.settings import parse_hhmm
 from bot.texts.messages import Html, echoed, listing, raw, say
-from digest.categories import english_label, known_category
+from digest.categories import known_category
 from digest.reply import Reply
+from digest.scripts import in_script
 from digest.watching import (
     MAX_PHRASE_CHARS,
     WatchRequest,
@@ -27,8 +30,13 @@ _QUIET = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~到至]\s*(\d{1,2}:\d{2})$")
 def _category_note(caller: Caller, category: str | None) -> str:
     if category is None:
         return ""
-    label = english_label(category) if caller.language == "en" else category
+    label = category_label(caller, category)
     return say(caller.language, "watch.in_category", category=label)
+
+
+def _shown(caller: Caller, phrases: Sequence[str]) -> str:
+    """Watched phrases (stored folded to Simplified) as the caller reads them."""
+    return "、".join(in_script(phrase, caller.script) for phrase in phrases)
 
 
 def _unwatchable(request: WatchRequest, language: str) -> Reply | None:
@@ -69,7 +77,9 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
                 if (p, category) not in {(w.phrase, w.category) for w in current}
             ]
             if not wanted:
-                return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
+                return Reply(
+                    [say(language, "watch.exists", phrases=_shown(caller, request.phrases))]
+                )
             if len(current) + len(wanted) > MAX_WATCHES_PER_CHAT:
                 raise WatchLimitReached
             added = await add_watches(
@@ -83,9 +93,9 @@ async def watch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
     except WatchLimitReached:  # or another process's /watch took the last places meanwhile
         return Reply([say(language, "watch.limit", limit=MAX_WATCHES_PER_CHAT)])
     if not added:  # another process's /watch added them since they were read
-        return Reply([say(language, "watch.exists", phrases="、".join(request.phrases))])
+        return Reply([say(language, "watch.exists", phrases=_shown(caller, request.phrases))])
     note = Html(_category_note(caller, category))
-    phrases = "、".join(row.phrase for row in added)
+    phrases = _shown(caller, [row.phrase for row in added])
     return Reply([say(language, "watch.added", phrases=phrases, category=note)])
 
 
@@ -100,7 +110,7 @@ async def list_watches(runtime: Runtime, caller: Caller, args: list[str]) -> Rep
             caller.language,
             "watches.line",
             id=row.id,
-            phrase=row.phrase,
+            phrase=in_script(row.phrase, caller.script),
             category=Html(_category_note(caller, row.category)),
             count=row.match_count,
         )
@@ -121,7 +131,9 @@ async def unwatch(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
             removed = await remove_watches(session, chat_id=caller.chat_id, phrase=phrase)
     if not removed:
         return Reply([say(caller.language, "unwatch.unknown", what=echoed(what))])
-    return Reply([say(caller.language, "unwatch.done", phrases="、".join(sorted(set(removed))))])
+    return Reply(
+        [say(caller.language, "unwatch.done", phrases=_shown(caller, sorted(set(removed))))]
+    )
 
 
 async def quiet(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:

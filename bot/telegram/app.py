@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -27,9 +27,9 @@ from bot.services.feeds import poll_due_feeds
 from bot.services.prune import prune_if_configured
 from bot.telegram import handlers, inline
 from bot.telegram.delivery import DeliveryWorker
+from bot.telegram.menus import register_menus
 from bot.telegram.ordering import PerChatQueues
 from bot.telegram.ratelimit import Limits, PriorityRateLimiter
-from bot.texts.messages import menu_commands
 
 logger = logging.getLogger(__name__)
 WORKER_KEY, SCHEDULER_KEY, MATCHER_KEY = "delivery_worker", "scheduler", "alert_matcher"
@@ -120,9 +120,7 @@ async def _start(application: BotApplication) -> None:
     jobs."""
     runtime = handlers.runtime_of_app(application)
     await _start_metrics(application, runtime)  # first: it shows how the rest starts
-    for language, code in (("zh", None), ("en", "en")):
-        commands = [BotCommand(name, text) for name, text in menu_commands(language)]
-        await application.bot.set_my_commands(commands, language_code=code)
+    await register_menus(application.bot)
     if not application.bot.supports_inline_queries:
         logger.warning(
             "inline mode is off for @%s: @%s in a chat finds nothing until it is switched on "

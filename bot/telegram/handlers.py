@@ -27,6 +27,7 @@ from bot.services.commands import (
 from bot.services.context import Caller, Runtime
 from bot.services.digests import give_back_unsent
 from bot.telegram.channel_buttons import answer_channel_button
+from bot.telegram.menus import set_chat_menu
 from bot.telegram.sending import send_reply, topic_of
 from bot.texts.messages import language_for, raw
 from digest.reply import Reply
@@ -135,6 +136,8 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, caller: Caller, reply: Reply
     """Send the reply; what it recorded as sent ahead (/digest) and Telegram then refused
     is given back, so the next digest lists it."""
     recorded = reply.recorded
+    if reply.menu_language is not None:
+        await set_chat_menu(context.bot, caller.chat_id, reply.menu_language)
     if recorded is None:
         await send_reply(context.bot, caller.chat_id, reply, thread_id=caller.thread_id)
         return

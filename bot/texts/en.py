@@ -69,8 +69,11 @@ EN: dict[str, str] = {
     "timezone.done_unsubscribed": "Time zone set to {zone}; the time there is now {now}. This chat has no digest yet: send /subscribe to get one.",
     "settings": (
         "<b>This chat's settings</b>\nDigest: {state}\nCategories: {categories}\n"
-        "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}"
+        "Time: {time} every day\nTime zone: {zone}\nNext digest: {next}\nLanguage: {chat_language}"
     ),
+    "language.usage": "Language: {chat_language}. Usage: <code>/language en</code> (English), <code>/language zh-Hans</code> (简体中文) or <code>/language zh-Hant</code> (繁體中文)",
+    "language.done": "This chat's language is now English. Stories are shown as they were published.",
+    "language.name": "English",
     "settings.on": "on",
     "settings.off": "off",
     "settings.paused": "paused ({reason}); send any command to resume",

@@ -1,5 +1,5 @@
-"""Every user-facing text, one catalogue per language (bot.texts.zh_hans, bot.texts.en),
-and how replies use them. Placeholders are str.format fields.
+"""Every user-facing text, one catalogue per language (bot.texts.zh_hans, bot.texts.zh_hant,
+bot.texts.en), and how replies use them. Placeholders are str.format fields.
 
 Values are HTML: placeholders that carry user or article text must be escaped by the caller
 (``say`` escapes every argument it is given).
@@ -12,6 +12,7 @@ from html import escape
 
 from bot.texts.en import EN
 from bot.texts.zh_hans import ZH
+from bot.texts.zh_hant import HANT_COMMAND_HELP, ZH_HANT
 from digest.text import clipped
 
 # (command, argument example, Chinese description, English description), in /help order.
@@ -81,6 +82,12 @@ COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
         "免打扰时间，期间提醒合并发送",
         "quiet hours: alerts wait and come as one",
     ),
+    (
+        "language",
+        "/language zh-Hans",
+        "界面语言：zh-Hans 简体、zh-Hant 繁體、en English",
+        "interface language: en, zh-Hans (简体), zh-Hant (繁體)",
+    ),
     ("help", "/help", "显示这份说明", "show this help"),
 )
 
@@ -102,7 +109,11 @@ ADMIN_COMMAND_HELP: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
-CATALOGUES = {"zh": ZH, "en": EN}
+# The chat languages: Simplified Chinese (the default), Traditional Chinese, English.
+SIMPLIFIED, TRADITIONAL, ENGLISH = "zh", "zh-Hant", "en"
+CATALOGUES = {SIMPLIFIED: ZH, TRADITIONAL: ZH_HANT, ENGLISH: EN}
+# Telegram language codes of Traditional readers (a code is lower-cased first).
+TRADITIONAL_CODES = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
 # Characters of names (escaped) a list in a reply shows, and of one name or of what a user
 # typed, shown back: two lists and the text around them stay within a message's 4096.
 LISTED_CHARS = 1_200
@@ -110,8 +121,15 @@ MAX_NAME_CHARS = 100
 
 
 def language_for(language_code: str | None) -> str:
-    """English for users whose Telegram language is English, Simplified Chinese otherwise."""
-    return "en" if language_code and language_code.lower().startswith("en") else "zh"
+    """The chat language of a user's Telegram language: Traditional Chinese for ``zh-hant``,
+    ``zh-tw``, ``zh-hk`` and ``zh-mo`` (``zh-Hant-TW`` too), English for ``en*``,
+    Simplified Chinese for other ``zh*`` and everyone else (the default)."""
+    code = (language_code or "").lower().replace("_", "-")
+    if code.startswith("en"):
+        return ENGLISH
+    if code.startswith(TRADITIONAL_CODES):
+        return TRADITIONAL
+    return SIMPLIFIED
 
 
 class Html(str):
@@ -166,25 +184,32 @@ def raw(language: str, key: str) -> str:
     return CATALOGUES.get(language, ZH)[key]
 
 
+def _command_lines(
+    language: str, commands: tuple[tuple[str, str, str, str], ...]
+) -> list[tuple[str, str, str]]:
+    """(command, example, description) of each command in ``language``."""
+    if language == TRADITIONAL:
+        return [(name, *HANT_COMMAND_HELP[name]) for name, *_ in commands]
+    english = language == ENGLISH
+    return [(name, example, en if english else zh) for name, example, zh, en in commands]
+
+
 def command_list(language: str) -> str:
-    english = language == "en"
     return "\n".join(
-        f"<code>{escape(example)}</code> — {escape(en if english else zh)}"
-        for _name, example, zh, en in COMMAND_HELP
+        f"<code>{escape(example)}</code> — {escape(description)}"
+        for _name, example, description in _command_lines(language, COMMAND_HELP)
     )
 
 
 def admin_command_list(language: str) -> str:
     """The admin commands with examples, under their heading (for admins' /help)."""
-    english = language == "en"
     lines = (
-        f"<code>{escape(example)}</code> — {escape(en if english else zh)}"
-        for _name, example, zh, en in ADMIN_COMMAND_HELP
+        f"<code>{escape(example)}</code> — {escape(description)}"
+        for _name, example, description in _command_lines(language, ADMIN_COMMAND_HELP)
     )
     return "\n".join([raw(language, "admin.help"), *lines])
 
 
 def menu_commands(language: str) -> list[tuple[str, str]]:
     """(command, description) pairs for Telegram's setMyCommands."""
-    english = language == "en"
-    return [(name, en if english else zh) for name, _example, zh, en in COMMAND_HELP]
+    return [(name, text) for name, _example, text in _command_lines(language, COMMAND_HELP)]

@@ -67,8 +67,11 @@ ZH: dict[str, str] = {
     "timezone.done_unsubscribed": "时区改为 {zone}，当地现在是 {now}。本聊天还没有订阅，发送 /subscribe 即可每天收到摘要。",
     "settings": (
         "<b>本聊天的设置</b>\n订阅：{state}\n分类：{categories}\n"
-        "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}"
+        "时间：每天 {time}\n时区：{zone}\n下一次摘要：{next}\n语言：{chat_language}"
     ),
+    "language.usage": "当前语言：{chat_language}。用法：<code>/language zh-Hans</code>（简体中文）、<code>/language zh-Hant</code>（繁體中文）或 <code>/language en</code>（English）",
+    "language.done": "本聊天的语言改为简体中文。新闻也以简体显示。",
+    "language.name": "简体中文",
     "settings.on": "已订阅",
     "settings.off": "未订阅",
     "settings.paused": "已暂停（{reason}），发送任意命令即可恢复",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,7 +26,12 @@ class Chat(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(String(16))
     title: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))  # "zh", "zh-Hant" or "en"
+    # ``/language`` chose ``language`` (migration 0020); until then the chat follows its
+    # users' Telegram language.
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How a Traditional chat reads (digest.scripts: s2twp, s2hk, s2t); None for the others.
+    script_variant: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Alerts wait out quiet hours ("HH:MM", the chat's zone); None: no quiet hours.
