@@ -94,7 +94,7 @@ async def test_a_digest_in_traditional(
     [digest] = await fake_api.wait_for_messages(chat_id=DEFAULT_USER_ID)
     assert "每日摘要" in digest.plain_text
     assert "則新文章" in digest.plain_text
-    assert "【國際】" in digest.plain_text
+    assert "· 國際 ·" in digest.plain_text  # the story's category, in its line
     assert "聯合國氣候大會閉幕" in digest.plain_text
 
 
@@ -108,3 +108,25 @@ async def test_inline_answers_in_the_readers_script(
     result = answer.result(str(story))
     assert result["title"] == "央行宣佈降準"
     assert "<b>央行宣佈降準</b>" in result["input_message_content"]["message_text"]
+
+
+async def test_top_stories_in_traditional_with_their_sources(
+    runtime: Runtime, clock: Clock, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    body = "国务院常务会议今天召开，部署进一步稳定就业的政策措施，推动网络经济发展。"
+    copies = [
+        article_record(
+            "国务院部署稳就业举措",
+            body=body,
+            published_at=clock(),
+            source=source,
+            url=f"https://{host}/news/1.html",
+        )
+        for source, host in [("人民网", "people.example.cn"), ("新华网", "xinhua.example.cn")]
+    ]
+    await _store(runtime, copies, clock())
+    shown = await say(fake_api, "/top", **TAIWAN)
+    assert "24 小時要聞" in shown
+    assert "國務院部署穩就業舉措" in shown
+    assert "2 個來源" in shown
+    assert "新華網" in shown or "人民網" in shown  # the other source's name, converted

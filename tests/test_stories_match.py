@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from digest.scripts import TAIWAN, in_script
 from digest.stories import compare_events, event_text, same_event
 from digest.story_figures import (
     clock_times_of,
@@ -242,3 +243,21 @@ def test_no_background_article_is_one_event_with_a_labelled_one() -> None:
         for other in labelled
         if same_event(one, other)
     ]
+
+
+def test_a_rewrite_in_traditional_script_is_found_and_matched_as_in_simplified() -> None:
+    # The labelled rewrites with one side shown to Taiwan readers' script (OpenCC s2twp):
+    # story keys and the event check fold both scripts to one, so the same pairs share a
+    # key and match as they do in Simplified.
+    def taiwanese(article: dict[str, str]) -> dict[str, str]:
+        return {**article, **{k: in_script(article[k], TAIWAN) for k in ("title", "body")}}
+
+    same = [pair for pair in PAIRS if pair["same"]]
+    for pair in same:
+        simplified = set(event_keys(pair["b"]["title"], pair["b"]["body"]))
+        traditional = taiwanese(pair["b"])
+        assert traditional["title"] != pair["b"]["title"] or pair["b"]["title"].isascii()
+        assert set(event_keys(traditional["title"], traditional["body"])) == simplified
+        assert same_event(_event(pair["a"]), _event(traditional)) == same_event(
+            _event(pair["a"]), _event(pair["b"])
+        )
