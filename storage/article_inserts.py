@@ -22,7 +22,7 @@ from storage.models import UNDATED_SORT_AT, Article, CategoryCount
 from storage.neardup import find_near_duplicates, store_bands
 from storage.search import index_articles, make_room, unindex_articles
 from storage.story_matching import find_rewrites
-from storage.story_sources import add_first_sources, add_sources
+from storage.story_sources import add_first_sources, add_sources, stories_of_known_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,7 @@ async def insert_articles(
     batch = stories_in_batch(fitting_records(records))
     unique = batch.kept
     story_of = await find_near_duplicates(session, unique, now=now)  # position → article id
+    story_of |= await stories_of_known_sources(session, unique, range(len(unique)))
     if story_of:
         await _keep_better_copies(session, [(story_of[i], unique[i]) for i in story_of])
     # Rewrites join a stored story, or the story of an earlier record of the batch.
@@ -89,7 +90,9 @@ async def insert_articles(
     new_positions = {position_of[row.content_hash] for row in inserted}
     story_of |= {position_of[row.content_hash]: row.id for row in inserted}
     refused = [unique[index] for index in fresh if index not in new_positions]
-    story_of |= await _stored_copies_of(session, refused, position_of)
+    copies = await _stored_copies_of(session, refused, position_of)
+    await _keep_better_copies(session, [(copies[i], unique[i]) for i in copies])
+    story_of |= copies
     joined = [(story_of[i], unique[i]) for i in story_of if i not in new_positions]
     joined += [(story_of[i], copy) for i, copy in batch.copies if i in story_of]
     joined += [(story_of[first], unique[i]) for i, first in rewrites.items() if first in story_of]
@@ -154,7 +157,13 @@ async def _stored_copies_of(
 async def _keep_better_copies(
     session: AsyncSession, pairs: Sequence[tuple[int, ArticleRecord]]
 ) -> None:
-    """Replace stored text with a more complete copy of the same story (rare: row by row)."""
+    """Replace stored text with a more complete copy of the same story (rare: row by row).
+
+    The story's text hash, canonical URL and near-duplicate keys become the copy's too (the
+    keys follow the text); the replaced copy stays a source, found again by its key
+    (``storage.story_sources.stories_of_known_sources``)."""
+    if not pairs:
+        return
     rows = await session.execute(
         select(Article.id, Article.content, Article.url).where(
             Article.id.in_([article_id for article_id, _ in pairs])
@@ -172,9 +181,12 @@ async def _keep_better_copies(
             "content": record.content,
             "summary": record.summary,
             "minhash": record.signature,
+            "content_hash": record.content_hash,
         }
         if record.url is not None:
             values |= {"url": record.url}
+        if record.canonical_url is not None:
+            values |= {"canonical_url": record.canonical_url}
         try:
             async with session.begin_nested():
                 await unindex_articles(session, [article_id])  # before its text changes
@@ -182,6 +194,7 @@ async def _keep_better_copies(
                     update(Article).where(Article.id == article_id).values(**values)
                 )
                 await index_articles(session, [(article_id, record.search_text)])
+                await store_bands(session, [(article_id, record)], keep=True)
         except IntegrityError:
             continue  # another stored article already has this text or URL
 

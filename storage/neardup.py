@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.neardup import is_near_duplicate
 from digest.pipeline import ArticleRecord
-from storage.bulk import insert_many
+from storage.bulk import insert_many, insert_rows
 from storage.models import Article, ArticleBand, StoryKey
 
 NEAR_DUPLICATE_WINDOW = timedelta(days=3)
@@ -167,8 +167,11 @@ def _records_by_key(records: Sequence[ArticleRecord], keys: set[int]) -> dict[in
     return by_key
 
 
-async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, ArticleRecord]]) -> None:
-    """Remember the band keys and story keys of newly stored articles, a statement each."""
+async def store_bands(
+    session: AsyncSession, entries: Sequence[tuple[int, ArticleRecord]], *, keep: bool = False
+) -> None:
+    """Remember the band keys and story keys of newly stored articles, a statement each;
+    with ``keep``, of a stored article's new copy, which may share keys with the old one."""
     # In key order: the b-tree takes the batch page by page instead of at random, which
     # halves the insert's time once the table outgrows the cache.
     bands: list[tuple[int, int, int | None]] = []
@@ -179,10 +182,13 @@ async def store_bands(session: AsyncSession, entries: Sequence[tuple[int, Articl
         stories.extend((key, article_id, day) for key in set(record.story_keys))
     bands.sort()
     stories.sort()
-    await insert_many(session, BAND_TABLE, ("band_key", "article_id", "published_day"), bands)
-    await insert_many(
-        session, STORY_KEY_TABLE, ("story_key", "article_id", "published_day"), stories
-    )
+    columns = ("article_id", "published_day")
+    if keep:
+        await insert_rows(session, BAND_TABLE, ("band_key", *columns), bands, keep=True)
+        await insert_rows(session, STORY_KEY_TABLE, ("story_key", *columns), stories, keep=True)
+        return
+    await insert_many(session, BAND_TABLE, ("band_key", *columns), bands)
+    await insert_many(session, STORY_KEY_TABLE, ("story_key", *columns), stories)
 
 
 async def forget_bands(session: AsyncSession, article_ids: Sequence[int]) -> None:

@@ -41,6 +41,29 @@ def _row(article_id: int, record: ArticleRecord, now: datetime) -> tuple[object,
     )
 
 
+async def stories_of_known_sources(
+    session: AsyncSession, records: Sequence[ArticleRecord], positions: Sequence[int]
+) -> dict[int, int]:
+    """The stored stories that have the records at ``positions`` as a source already (by
+    ``source_key``), by position: one statement a chunk. A story keeps every copy's key
+    this way, so a copy ingested again finds its story after its near-duplicate keys
+    expired and after a better copy replaced the story's text, URL and hash."""
+    by_key: dict[str, list[int]] = {}
+    for position in positions:
+        by_key.setdefault(source_key(records[position]), []).append(position)
+    found: dict[int, int] = {}
+    sources = SOURCE_TABLE.c
+    for keys in chunks(sorted(by_key), IDS_PER_STATEMENT):
+        rows = await session.execute(
+            select(sources.source_key, func.min(sources.article_id))
+            .where(sources.source_key.in_(keys))
+            .group_by(sources.source_key)
+        )
+        for key, article_id in rows:
+            found |= dict.fromkeys(by_key[key], article_id)
+    return found
+
+
 async def add_first_sources(
     session: AsyncSession, stored: Sequence[tuple[int, ArticleRecord]], *, now: datetime
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -103,8 +104,11 @@ async def test_undated_copies_go_by_ingest_time(runtime: Runtime, dated: str) ->
     assert await _insert(runtime, [stored]) == 1
     copy = _record(_second(first), published_at=PUBLISHED if dated == "copy" else None)
     assert await _insert(runtime, [copy], NOW + timedelta(days=1)) == 0
-    # Ingested after the window, the same copy is news again.
-    assert await _insert(runtime, [copy], NOW + timedelta(days=5)) == 1
+    # Ingested after the window, a copy is news again; but not one the story has as a
+    # source already (the same text from the same outlet: ingesting again changes nothing).
+    assert await _insert(runtime, [copy], NOW + timedelta(days=5)) == 0
+    elsewhere = dataclasses.replace(copy, source="另一家")
+    assert await _insert(runtime, [elsewhere], NOW + timedelta(days=5)) == 1
 
 
 async def test_the_more_complete_copy_with_a_url_wins(runtime: Runtime) -> None:

@@ -75,6 +75,9 @@ class StorySourceRow(Base):
         Index("ix_story_sources_article_key", "article_id", "source_key", unique=True),
         # Digests: stories that gained a source since a chat's previous digest.
         Index("ix_story_sources_ingested", "ingested_at", "article_id"),
+        # Ingest: a copy seen before is its story's source again, whichever copy's text
+        # and keys the story now has (issue 23.3).
+        Index("ix_story_sources_key", "source_key"),
     )
 
 

@@ -57,6 +57,7 @@ def upgrade() -> None:
         "ix_story_sources_article_key", "story_sources", ["article_id", "source_key"], unique=True
     )
     op.create_index("ix_story_sources_ingested", "story_sources", ["ingested_at", "article_id"])
+    op.create_index("ix_story_sources_key", "story_sources", ["source_key"])
     # Filled by ingest from now on: articles stored before join no rewrite, only copies.
     op.create_table(
         "story_keys",
