@@ -8,7 +8,7 @@ from bot.services.context import Runtime
 from bot.telegram.app import BotApplication
 from tests.conftest import running_bot
 from tests.conversation import say
-from tests.fakebot import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
+from tests.fakebot import DEFAULT_CHANNEL_ID, DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
 
 OTHER_USER = 2002
 
@@ -54,3 +54,13 @@ async def test_only_group_admins_choose_a_groups_language(
     assert "繁體中文" in await say(fake_api, "/language zh-Hant", user_id=OTHER_USER, **group)
     # Everyone in the group reads it in Traditional now, whatever their own language.
     assert "語言：繁體中文" in await say(fake_api, "/settings", language_code="en", **group)
+
+
+async def test_a_channel_chooses_its_language_though_it_has_no_language_code(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    # A channel's posts come from no user (issue 25, item 8): the channel's own command
+    # chooses, as an admin's would, and the choice is the channel's.
+    channel = {"chat_type": "channel", "chat_id": DEFAULT_CHANNEL_ID}
+    assert "繁體中文" in await say(fake_api, "/language zh-Hant", **channel)
+    assert "語言：繁體中文" in await say(fake_api, "/settings", **channel)
