@@ -64,3 +64,14 @@ async def test_a_channel_chooses_its_language_though_it_has_no_language_code(
     channel = {"chat_type": "channel", "chat_id": DEFAULT_CHANNEL_ID}
     assert "繁體中文" in await say(fake_api, "/language zh-Hant", **channel)
     assert "語言：繁體中文" in await say(fake_api, "/settings", **channel)
+
+
+async def test_a_traditional_readers_private_chat_gets_the_traditional_menu(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    # Telegram's menus by language know "zh" only (Simplified's): a Traditional reader's
+    # first /start or /help sets the chat's own menu; others keep the default one.
+    assert "新聞摘要機器人" in await say(fake_api, "/start", language_code="zh-TW")
+    assert {"top", "language", "help"} <= set(fake_api.commands(scope=f"chat:{DEFAULT_USER_ID}"))
+    assert "新闻摘要机器人" in await say(fake_api, "/start", user_id=OTHER_USER)
+    assert fake_api.commands(scope=f"chat:{OTHER_USER}") == []

@@ -10,7 +10,14 @@ from bot.services.digest_windows import FIRST_DIGEST_WINDOW
 from bot.services.languages import reading_script, traditional_variant
 from bot.services.story_buttons import ReadRequest, deep_link_story
 from bot.services.zones import zone_or_default
-from bot.texts.messages import admin_command_list, command_list, language_for, raw, say
+from bot.texts.messages import (
+    TRADITIONAL,
+    admin_command_list,
+    command_list,
+    language_for,
+    raw,
+    say,
+)
 from digest.keyboard_forms import ascii_forms
 from digest.reply import Reply
 from storage.chats import chat_preferences, clear_refusal
@@ -20,10 +27,13 @@ CommandService = Callable[[Runtime, Caller, list[str]], Awaitable[Reply]]
 
 
 async def help_reply(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:  # noqa: ARG001 - same signature as every command
+    """/help, and in a Traditional reader's private chat the command menu in Traditional:
+    Telegram's menus by language know "zh" only, which is Simplified's."""
     text = say(caller.language, "help", commands="") + command_list(caller.language)
     if caller.is_admin:
         text += "\n\n" + admin_command_list(caller.language)
-    return Reply([text])
+    private_traditional = caller.chat_type == "private" and caller.language == TRADITIONAL
+    return Reply([text], menu_language=TRADITIONAL if private_traditional else None)
 
 
 async def start(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
