@@ -158,3 +158,22 @@ async def test_the_bot_warns_when_inline_mode_is_off(
     async with FakeBotApi(inline_mode=False) as api, running_bot(runtime, api):
         pass
     assert "/setinline" in caplog.text
+
+
+async def test_a_story_several_outlets_carried_shows_its_source_count(
+    runtime: Runtime, fake_api: FakeBotApi, bot: BotApplication
+) -> None:
+    copies = [
+        article_record(
+            "多家媒体报道的降准新闻",
+            body="央行宣布降准。" + distinct_body(1),
+            source=source,
+            url=f"https://{host}/a.html",
+        )
+        for source, host in [("人民网", "people.example.cn"), ("新华网", "xinhua.example.cn")]
+    ]
+    [story] = await _store(runtime, *copies)
+    answer = await _inline(fake_api, "降准")
+    result = answer.result(str(story))
+    assert result["description"].startswith("2 个来源 · 央行宣布降准")
+    assert "2 个来源" in result["input_message_content"]["message_text"]

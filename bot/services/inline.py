@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.browse import sources_label
 from bot.services.context import Runtime
 from bot.services.languages import reading_script, traditional_variant
 from bot.services.paging import decode_cursor, encode_cursor
@@ -94,14 +95,17 @@ async def answer_inline(runtime: Runtime, question: InlineQuestion) -> InlineAns
     stories = []
     for article in articles:
         label = english_label(article.category) if language == "en" else None
+        count = sources_label(language, article)  # "3 个来源" when several outlets carried it
+        summary = " ".join(in_script(article.summary, script).split())
+        description = f"{count} · {summary}" if count else summary
         stories.append(
             InlineStory(
                 result_id=str(article.id),
                 title=clipped(in_script(article.title, script), TITLE_CHARS),
-                description=clipped(
-                    " ".join(in_script(article.summary, script).split()), DESCRIPTION_CHARS
+                description=clipped(description, DESCRIPTION_CHARS),
+                message=render_article(
+                    article, zone=zone, category_label=label, script=script, sources_label=count
                 ),
-                message=render_article(article, zone=zone, category_label=label, script=script),
                 read_label=raw(language, "inline.read"),
                 read_link=deep_link(question.bot_username, article.id),
             )
