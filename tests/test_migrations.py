@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from digest.neardup import band_keys, minhash_signature
 from digest.search_terms import article_index_text, query_phrases
+from digest.story_keys import event_keys
 from storage import search
 from storage.article_inserts import insert_articles
 from storage.articles import articles_by_ids
@@ -441,6 +442,13 @@ async def test_0018_adds_forum_topics_to_rows_that_stay_both_ways(database: Data
     await _migrate(database, "head")
 
 
+EARTHQUAKE_TITLE = "云南大理州漾濞县发生5.6级地震"
+EARTHQUAKE_BODY = (
+    "新华社昆明3月14日电 据中国地震台网正式测定，3月14日12时36分在云南大理州漾濞县"
+    "（北纬25.67度，东经99.87度）发生5.6级地震，震源深度10千米。"
+)
+
+
 async def test_0019_makes_every_stored_article_a_one_source_story_both_ways(
     database: Database,
 ) -> None:
@@ -479,6 +487,27 @@ async def test_0019_makes_every_stored_article_a_one_source_story_both_ways(
     await _migrate(database, "0018", down=True)
     async with database.engine.begin() as connection:
         assert (await connection.execute(text("SELECT id FROM articles"))).all() == [(1,), (2,)]
+    # The newest week's articles get their story keys, so rewrites find them at once.
+    report = (EARTHQUAKE_TITLE, EARTHQUAKE_BODY)
+    async with database.engine.begin() as connection:
+        for number, ingested in ((3, "2026-11-24 06:00:00"), (4, "2026-10-01 06:00:00")):
+            await connection.execute(
+                text(
+                    "INSERT INTO articles (id, title, content, summary, category, sort_at, "  # noqa: S608 - constant times
+                    "ingested_at, content_hash) VALUES (:id, :title, :content, '', '国内', "
+                    f"'{ingested}+00:00', '{ingested}+00:00', :hash)"
+                ),
+                {"id": number, "title": report[0], "content": report[1], "hash": f"h{number}"},
+            )
+    await _migrate(database, "0019")
+    async with database.engine.begin() as connection:
+        stored = await connection.execute(text("SELECT article_id, story_key FROM story_keys"))
+        keys_of: dict[int, set[int]] = {}
+        for article_id, key in stored:
+            keys_of.setdefault(article_id, set()).add(key)
+    assert keys_of[3] == set(event_keys(*report))
+    assert keys_of[3]
+    assert 4 not in keys_of  # ingested weeks before the newest: its keys would have expired
     await _migrate(database, "head")
 
 
