@@ -60,6 +60,13 @@ def parse_count(text: str, *, command: str, language: str) -> CountArgument:
     return CountArgument(count, None)
 
 
+def requested_count(caller: Caller, args: list[str], *, command: str) -> CountArgument:
+    """The N of ``/command [N]``: ``DEFAULT_COUNT`` without one."""
+    if not args:
+        return CountArgument(DEFAULT_COUNT, None)
+    return parse_count(args[0], command=command, language=caller.language)
+
+
 def _label(caller: Caller, category: str) -> str:
     return category_label(caller, category)
 
@@ -105,12 +112,10 @@ def _older_button(caller: Caller, kind: str, page: Page, count: int) -> list[lis
 async def latest(
     runtime: Runtime, caller: Caller, args: list[str], after: Cursor | None = None
 ) -> Reply:
-    count = DEFAULT_COUNT
-    if args:
-        parsed = parse_count(args[0], command="latest", language=caller.language)
-        if parsed.value is None:
-            return Reply([parsed.error or ""])
-        count = parsed.value
+    requested = requested_count(caller, args, command="latest")
+    count = requested.value
+    if count is None:
+        return Reply([requested.error or ""])
     async with runtime.db.transaction() as session:
         page = await latest_articles(session, limit=count, after=after)
     if not page.articles:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.browse import DEFAULT_COUNT, parse_count
+from bot.services.browse import requested_count
 from bot.services.context import Caller, Runtime
 from bot.services.story_buttons import number_buttons
 from bot.texts.messages import say
@@ -19,12 +19,10 @@ TOP_WINDOW = timedelta(hours=24)
 
 
 async def top(runtime: Runtime, caller: Caller, args: list[str]) -> Reply:
-    count = DEFAULT_COUNT
-    if args:
-        parsed = parse_count(args[0], command="top", language=caller.language)
-        if parsed.value is None:
-            return Reply([parsed.error or ""])
-        count = parsed.value
+    requested = requested_count(caller, args, command="top")
+    count = requested.value
+    if count is None:
+        return Reply([requested.error or ""])
     now = runtime.now()
     window = DigestWindow((), now - TOP_WINDOW, now, max_age=runtime.settings.news_max_age)
     async with runtime.db.transaction() as session:
