@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.pipeline import ArticleRecord
-from digest.stories import MAX_APART, compare_events, event_text
+from digest.stories import MAX_APART, compare_events, event_text, may_be_same
 from digest.story_batch import EventTexts, matchable, other_outlets
 from digest.story_text import MAX_LEAD_CHARS
 from storage.models import Article
@@ -75,6 +75,7 @@ async def find_rewrites(
                 or not other_outlets(record.source, article.source)
                 or not matchable(events[index])
                 or not matchable(theirs)
+                or not may_be_same(events[index], theirs)
             ):
                 continue
             found = compare_events(events[index], theirs)
