@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digest.pipeline import ArticleRecord
-from digest.stories import MAX_APART, compare_events, event_text, may_be_same
+from digest.stories import MAX_APART, EventText, compare_events, event_text, may_be_same
 from digest.story_batch import EventTexts, matchable, other_outlets
 from digest.story_candidates import likeliest_stored, wanted_keys
 from digest.story_text import MAX_LEAD_CHARS
@@ -64,24 +65,30 @@ async def find_rewrites(
     )
     best: dict[int, tuple[float, int]] = {}  # position → (similarity, article id)
     for article in stored:
-        theirs = event_text(article.title, article.lead, article.published_at)
-        # Either undated: the two go by ingest time, as near-duplicates do.
-        stale = now - article.ingested_at > NEAR_DUPLICATE_WINDOW
+        theirs: EventText | None = None  # made for the first record that may be its rewrite
         for index in candidates[article.id]:
-            record = records[index]
-            undated = article.published_at is None or record.published_at is None
-            if (
-                (undated and stale)
-                or not other_outlets(record.source, article.source)
-                or not matchable(events[index])
-                or not matchable(theirs)
-                or not may_be_same(events[index], theirs)
-            ):
+            if not _may_pair(records[index], article, now) or not matchable(events[index]):
+                continue
+            if theirs is None:
+                theirs = event_text(article.title, article.lead, article.published_at)
+            if not matchable(theirs) or not may_be_same(events[index], theirs):
                 continue
             found = compare_events(events[index], theirs)
             if found.same and found.similarity > best.get(index, (0.0, 0))[0]:
                 best[index] = (found.similarity, article.id)
     return {index: article_id for index, (_, article_id) in best.items()}
+
+
+def _may_pair(record: ArticleRecord, article: Row[Any], now: datetime) -> bool:
+    """What rules a stored candidate out before its ``EventText`` is made (a third of them
+    in a bulk ingest): the record's own outlet, or published too far apart."""
+    if record.published_at is None or article.published_at is None:
+        # Either undated: the two go by ingest time, as near-duplicates do.
+        if now - article.ingested_at > NEAR_DUPLICATE_WINDOW:
+            return False
+    elif abs(record.published_at - article.published_at) > MAX_APART:
+        return False
+    return other_outlets(record.source, article.source)
 
 
 async def _stored_keys(
