@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from digest.pipeline import ArticleRecord
-from digest.stories import MAX_APART, EventText, compare_events, event_text
+from digest.stories import MAX_APART, EventText, compare_events, event_text, may_be_same
 
 
 class EventTexts:
@@ -74,6 +74,7 @@ def rewrites_in_batch(
                 or not _close_in_time(records[index], records[other])
                 or not matchable(events[index])
                 or not matchable(events[other])
+                or not may_be_same(events[index], events[other])
             ):
                 continue
             found = compare_events(events[index], events[other])

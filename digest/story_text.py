@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from digest.folding import nfkc
 from digest.scripts import fold_script
@@ -72,11 +73,31 @@ def lead_of(body: str) -> str:
     return "\n".join(taken)[:MAX_LEAD_CHARS]
 
 
+# EventTexts kept for the articles seen last (an entry is some 10 kB): ingest makes one for
+# a record that has a candidate, and again for the same article, stored, when a later batch
+# finds it a candidate; a few batches of 500 records back covers most of those.
+CACHED_EVENT_TEXTS = 2048
+
+
 def event_text(title: str, body: str, published_at: datetime | None = None) -> EventText:
-    """``EventText`` of an article; ``body`` is its whole text, paragraphs on lines."""
+    """``EventText`` of an article; ``body`` is its whole text, paragraphs on lines.
+
+    Computed once for a title, lead and publish time in a process (an ``EventText`` is
+    immutable): a record's and, later, its stored article's are one.
+    """
+    # The offset is part of the key: two times of one instant in two zones are equal, but
+    # their local days, against which the lead's dates are resolved, may not be.
+    offset = None if published_at is None else published_at.utcoffset()
+    return _event_text_of_lead(title, lead_of(body), published_at, offset)
+
+
+@lru_cache(maxsize=CACHED_EVENT_TEXTS)
+def _event_text_of_lead(
+    title: str, lead: str, published_at: datetime | None, _offset: object
+) -> EventText:
     # Either script: a rewrite in Traditional of a Simplified report shares its words.
     title = fold_script(nfkc(title))
-    lead = fold_script(nfkc(lead_of(body)))
+    lead = fold_script(nfkc(lead))
     text = f"{title}\n{lead}"
     figures = figures_of(text)
     # Sets and dict.fromkeys, in C: a weight looked up and compared word by word took
