@@ -17,7 +17,6 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import write_articles
+from bench.timing import best_cpu_seconds
 from digest.article import ParsedArticle, StoredArticle
 from digest.compose import DigestTexts, compose_digest
 from digest.pipeline import prepare_articles
@@ -54,15 +54,6 @@ def _parsed(path: Path) -> list[ParsedArticle]:
             )
         )
     return articles
-
-
-def _best_cpu_seconds(work: Callable[[], object], runs: int = 5) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.process_time()
-        work()
-        best = min(best, time.process_time() - started)
-    return best
 
 
 def _digest(articles: list[StoredArticle], script: str | None) -> None:
@@ -95,7 +86,7 @@ def _per_render(
 
     for page in pages:  # warm: each page converted once before
         render(page, script)
-    return _best_cpu_seconds(run) / len(pages) * 1000
+    return best_cpu_seconds(run) / len(pages) * 1000
 
 
 def main() -> None:
@@ -134,8 +125,8 @@ def main() -> None:
                 f"cached {warm:.2f} ms (+{warm - plain:.2f})"
             )
     texts = [(article.title, "\n\n".join(article.paragraphs)) for article in parsed]
-    fold = _best_cpu_seconds(lambda: [fold_script(t) + fold_script(b) for t, b in texts])
-    prepare = _best_cpu_seconds(lambda: prepare_articles(parsed, default_tz=ZONE, now=NOW))
+    fold = best_cpu_seconds(lambda: [fold_script(t) + fold_script(b) for t, b in texts])
+    prepare = best_cpu_seconds(lambda: prepare_articles(parsed, default_tz=ZONE, now=NOW))
     print(
         f"ingest: fold_script {fold / len(texts) * 1e6:.1f} µs an article, "
         f"prepare_articles {prepare / len(texts) * 1e6:.1f} µs (fold included)"
